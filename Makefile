@@ -1,0 +1,145 @@
+# heapkit: build everything into $(BUILD)/.
+#
+#   make            the replay program and every stage (stages/NAME.c becomes -s NAME)
+#   make compare    replay the bundled traces against every stage, side by side
+#   make test       the kit's own tests; the last line says "N passed, N failed"
+#   make bench      the speed figures (never part of make test)
+#   make traces     regenerate the bundled traces from their generators
+#   make coverage   gcovr report of what the tests run in harness/ (needs gcovr)
+#   make fuzz       fuzz the trace reader with libFuzzer for FUZZ_SECONDS (needs clang)
+#
+# Variables: CC=clang, BUILD=dir, SANITIZE=address,undefined, OPT=-O0, WERROR= (warnings not fatal).
+
+BUILD    ?= build
+OPT      ?= -O2
+WERROR   ?= -Werror
+SANITIZE ?=
+COVERAGE ?=
+FUZZ_SECONDS ?= 60
+
+WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
+CPPFLAGS := -D_GNU_SOURCE -Istages -Iharness
+CFLAGS   := -std=c17 $(OPT) -g $(WARNINGS)
+LDFLAGS  :=
+LDLIBS   :=
+
+ifneq ($(SANITIZE),)
+  CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+ifneq ($(COVERAGE),)
+  CFLAGS  += --coverage
+  LDFLAGS += --coverage
+endif
+
+# ---- what there is --------------------------------------------------------------------
+
+STAGE_NAMES   := $(filter-out libc,$(basename $(notdir $(wildcard stages/*.c))))
+TEST_STAGES   := $(basename $(notdir $(wildcard tests/allocators/*.c)))
+GENERATORS    := $(filter-out common,$(basename $(notdir $(wildcard traces/gen/*.c))))
+UNIT_TESTS    := $(basename $(notdir $(wildcard tests/unit/*.c)))
+
+# The harness library: everything in harness/ but the two programs' main files.
+HARNESS_MAINS := harness/replay.c harness/runner.c harness/libc_as_stage.c
+HARNESS_SRC   := $(filter-out $(HARNESS_MAINS),$(wildcard harness/*.c))
+HARNESS_OBJ   := $(HARNESS_SRC:%.c=$(BUILD)/obj/%.o)
+HARNESS_LIB   := $(BUILD)/libharness.a
+RUNNER_OBJ    := $(BUILD)/obj/harness/runner.o
+
+STAGE_RUNNERS := $(STAGE_NAMES:%=$(BUILD)/stages/%) $(BUILD)/stages/libc
+TEST_RUNNERS  := $(TEST_STAGES:%=$(BUILD)/tests/stages/%)
+GEN_PROGRAMS  := $(GENERATORS:%=$(BUILD)/gen/%)
+UNIT_PROGRAMS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
+
+.PHONY: all compare test bench traces coverage fuzz clean check-tools
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(BUILD)/replay $(STAGE_RUNNERS)
+
+# ---- compiling -------------------------------------------------------------------------
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(HARNESS_LIB): $(HARNESS_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/replay: $(BUILD)/obj/harness/replay.o $(HARNESS_LIB)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# A stage runner: one stage linked with the harness, so every call is a direct call.
+$(BUILD)/stages/%: $(BUILD)/obj/stages/%.o $(RUNNER_OBJ) $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/stages/libc: $(BUILD)/obj/harness/libc_as_stage.o $(RUNNER_OBJ) $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/stages/%: $(BUILD)/obj/tests/allocators/%.o $(RUNNER_OBJ) $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/gen/%: $(BUILD)/obj/traces/gen/%.o $(BUILD)/obj/traces/gen/common.o
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- the main job ----------------------------------------------------------------------
+
+compare: all
+	$(BUILD)/replay -s all
+
+# ---- tests -----------------------------------------------------------------------------
+
+test: all $(TEST_RUNNERS) $(UNIT_PROGRAMS) $(GEN_PROGRAMS)
+	@BUILD=$(BUILD) bash tests/run.sh
+
+# ---- traces ----------------------------------------------------------------------------
+
+traces: $(GEN_PROGRAMS)
+	@for g in $(GEN_PROGRAMS); do $$g traces || exit 1; done
+	@echo "traces/: regenerated from traces/gen/"
+
+# ---- benchmarks ------------------------------------------------------------------------
+
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+bench: all $(GEN_PROGRAMS) $(BUILD)/bench/bare_libc $(BUILD)/tests/stages/correct
+	@BUILD=$(BUILD) bash tests/bench/run.sh
+
+# ---- coverage and fuzzing (instructor tools) -----------------------------------------
+
+coverage:
+	@command -v gcovr >/dev/null || { echo "make coverage needs gcovr: apt-get install gcovr"; exit 1; }
+	rm -rf $(BUILD)/coverage-build
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/coverage-build COVERAGE=1 OPT=-O0 test
+	@mkdir -p $(BUILD)/coverage
+	gcovr --root . --filter 'harness/' --object-directory $(BUILD)/coverage-build/obj \
+	      --html-details $(BUILD)/coverage/index.html --json $(BUILD)/coverage/coverage.json \
+	      --print-summary
+	@echo "coverage report: $(BUILD)/coverage/index.html (JSON: $(BUILD)/coverage/coverage.json)"
+
+$(BUILD)/fuzz/fuzz_trace: tests/fuzz/fuzz_trace.c harness/trace.c harness/hostmem.c
+	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install clang"; exit 1; }
+	@mkdir -p $(@D)
+	clang -std=c17 -g -O1 -D_GNU_SOURCE -Iharness -fsanitize=fuzzer,address,undefined $^ -o $@
+
+fuzz: $(BUILD)/fuzz/fuzz_trace
+	@mkdir -p $(BUILD)/fuzz/corpus
+	cp -n traces/*.rep tests/traces/bad/*.rep $(BUILD)/fuzz/corpus/ 2>/dev/null || true
+	$(BUILD)/fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(BUILD)/fuzz/corpus
+
+clean:
+	rm -rf $(BUILD)

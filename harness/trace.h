@@ -1,0 +1,77 @@
+/*
+ * trace.h: reading allocation traces (.rep files).
+ *
+ * The format is the classic malloc lab's, read unchanged, with two extensions:
+ *
+ *     20000          line 1: suggested heap size (classic) or weight (newer): kept, unused
+ *     6              line 2: number of block ids; every id is below it
+ *     12             line 3: number of operations that follow
+ *     1              line 4: weight (classic) or peak live payload (newer): kept, unused
+ *     a 0 2040       malloc(2040) for id 0
+ *     r 0 4096       realloc id 0 to 4096 bytes (the id keeps its name)
+ *     c 1 10 24      calloc(10, 24) for id 1          (extension)
+ *     f 0            free id 0
+ *     # text         a comment, anywhere, also before the header (extension)
+ *
+ * Blank lines are ignored. An id may be allocated again after it is freed.
+ * The reader proves the file well formed before anything replays it: every problem is
+ * reported as "FILE:LINE: message" and the trace is rejected whole.
+ */
+#ifndef TRACE_H
+#define TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum trace_op_kind {
+    OP_MALLOC = 'a',
+    OP_FREE = 'f',
+    OP_REALLOC = 'r',
+    OP_CALLOC = 'c',
+};
+
+/* One operation. 24 bytes, so that the timed loop walks a dense array. */
+struct trace_op {
+    uint32_t id;   /* block id, below trace.id_count */
+    uint8_t kind;  /* enum trace_op_kind */
+    uint64_t size; /* bytes for a and r; bytes per element for c; 0 for f */
+    uint64_t nmemb; /* elements for c; 0 otherwise */
+};
+
+/* Limits that keep a hostile file from costing unbounded memory or time. */
+enum {
+    TRACE_MAX_LINE = 1024,            /* characters in one line, newline excluded */
+    TRACE_MAX_IDS = 100 * 1000 * 1000, /* declared block ids */
+    TRACE_MAX_OPS = 200 * 1000 * 1000, /* declared operations */
+};
+
+struct trace {
+    char path[4096];       /* as given to trace_load */
+    char name[256];        /* file name without directory and ".rep" */
+    uint64_t header[4];    /* the four header numbers as written */
+    uint32_t id_count;     /* header line 2 */
+    uint32_t op_count;     /* header line 3, equal to the operations read */
+    struct trace_op *ops;  /* op_count operations, from host_alloc */
+    uint32_t *op_lines;    /* the line number (from 1) of each operation, for messages */
+    uint64_t payload_bytes_total; /* sum of the sizes requested by a, r and c (no overflow: saturates) */
+};
+
+/*
+ * trace_load: read and validate the trace at `path`.
+ * Returns 0 and fills *trace, or -1 and writes one line "FILE:LINE: message" (or
+ * "FILE: message" when no line applies, such as a missing file) into error[error_size],
+ * leaving *trace empty. Never reads out of bounds, whatever the file holds.
+ */
+int trace_load(const char *path, struct trace *trace, char *error, size_t error_size);
+
+/* trace_parse: the same, from `length` bytes of text in memory; `path` names it in messages. */
+int trace_parse(const char *path, const char *text, size_t length, struct trace *trace,
+                char *error, size_t error_size);
+
+/* trace_release: give back what trace_load took; the trace is empty afterwards. */
+void trace_release(struct trace *trace);
+
+/* trace_format_op: the operation as it is written in a trace, such as "a 17 48". */
+void trace_format_op(const struct trace_op *op, char *out, size_t out_size);
+
+#endif /* TRACE_H */

@@ -1,0 +1,108 @@
+/*
+ * heapmgr.h: the one header every stage implements, and the system calls it may use.
+ *
+ * A stage is one C file in stages/ that defines the five hm_ functions of part 1 with the
+ * C library's contracts. It gets memory only through the four simulated system calls of
+ * part 2, which the harness provides, counts and limits. Nothing else that allocates is
+ * allowed: no malloc, no real brk, sbrk or mmap. A stage may use memcpy, memset, memmove,
+ * and fprintf(stderr, ...) for debugging output.
+ *
+ * A stage has no init function: like a real malloc it sets itself up on its first call.
+ * Every replay runs in a fresh process, so a stage's static variables start at zero each time.
+ *
+ * Units: every size here is in bytes.
+ */
+#ifndef HEAPMGR_H
+#define HEAPMGR_H
+
+#include <stddef.h>    /* size_t */
+#include <stdint.h>    /* intptr_t */
+#include <sys/mman.h>  /* PROT_*, MAP_*, MAP_FAILED for hm_mmap */
+#include <sys/types.h> /* off_t */
+
+/* Every pointer a stage returns is a multiple of this. */
+enum { HM_ALIGNMENT = 16 };
+
+/* ---- Part 1: what a stage implements ------------------------------------------------ */
+
+/*
+ * hm_malloc: a block of at least `size` bytes, HM_ALIGNMENT-aligned, inside the heap or a
+ * live mapping, overlapping no other live block. The block is the caller's until hm_free.
+ * malloc(0) may return NULL or a unique pointer that can be passed to hm_free.
+ * Returns NULL only when the memory cannot be had: a system call failed with ENOMEM, or
+ * the request is larger than what is left under the memory limit.
+ * Example: char *s = hm_malloc(6); memcpy(s, "hello", 6);
+ */
+void *hm_malloc(size_t size);
+
+/*
+ * hm_free: give back a block that hm_malloc, hm_calloc or hm_realloc returned and that has
+ * not been freed since. The caller must not touch it afterwards. free(NULL) does nothing.
+ */
+void hm_free(void *ptr);
+
+/*
+ * hm_realloc: resize a block, keeping its first min(old size, new size) bytes.
+ * May return the same pointer (resized in place) or a new one (the old block is then freed).
+ *   realloc(NULL, n) is malloc(n).
+ *   realloc(p, 0) frees p and returns NULL.
+ * When the memory cannot be had it returns NULL and leaves the old block untouched and live.
+ */
+void *hm_realloc(void *ptr, size_t size);
+
+/*
+ * hm_calloc: a block for `nmemb` elements of `size` bytes each, every byte zero.
+ * Returns NULL when nmemb * size overflows size_t, and where hm_malloc would.
+ */
+void *hm_calloc(size_t nmemb, size_t size);
+
+/*
+ * hm_check: the heap consistency checker. Walks the stage's data structures and checks
+ * every invariant the stage relies on. Returns 0 when all hold; otherwise prints what broke
+ * to stderr and returns non-zero. It must not change the heap.
+ * `build/replay -c` calls it after every operation: write it first, it finds your bugs early.
+ */
+int hm_check(void);
+
+/* ---- Part 2: what the harness provides ---------------------------------------------- */
+
+/*
+ * The system calls of the lectures, simulated: same arguments, same results, same errors.
+ * The heap is one contiguous range that starts at the first sbrk(0); bytes past the break
+ * are not accessible (touching the next page faults; touching the rest of the break's own
+ * page is reported by `-c` as "wrote N bytes past the break"). Memory the break uncovers
+ * and every new mapping read as zero. Every call counts toward "system calls per operation",
+ * except sbrk(0), which only reads the break.
+ *
+ * A memory limit (build/replay --limit, default 4G) caps the footprint: heap bytes plus
+ * page-rounded mapped bytes. A call that would pass it fails with errno = ENOMEM.
+ */
+
+/* hm_brk: set the break to `addr`. 0 on success; -1 with errno = ENOMEM when addr is below
+ * the heap start or the heap would pass the limit. */
+int hm_brk(void *addr);
+
+/* hm_sbrk: move the break by `increment` bytes (may be negative, or 0 to read it).
+ * Returns the old break; (void *)-1 with errno = ENOMEM on failure. */
+void *hm_sbrk(intptr_t increment);
+
+/* hm_mmap: a new anonymous mapping of `length` bytes rounded up to whole pages, zeroed,
+ * page-aligned, apart from the heap. Only anonymous private read-write mappings exist:
+ * prot = PROT_READ | PROT_WRITE, flags = MAP_PRIVATE | MAP_ANONYMOUS, fd = -1, offset = 0;
+ * `addr` is a hint and ignored. Returns MAP_FAILED with errno = ENOMEM past the limit, or
+ * EINVAL for a zero length or other arguments. */
+void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
+
+/* hm_munmap: unmap the pages of [addr, addr + length), which must lie in live mappings and
+ * start on a page boundary; a part of a mapping may be unmapped. 0 on success. Unmapping
+ * memory that was never mapped returns -1 with errno = EINVAL, and the replay reports it. */
+int hm_munmap(void *addr, size_t length);
+
+/*
+ * hm_todo: for skeleton code that is not written yet. Stops the replay and reports
+ * "not implemented yet: WHAT" instead of a crash. Never returns.
+ * Example: void hm_free(void *ptr) { (void)ptr; hm_todo("hm_free"); }
+ */
+_Noreturn void hm_todo(const char *what);
+
+#endif /* HEAPMGR_H */

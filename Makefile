@@ -40,11 +40,11 @@ GENERATORS    := $(filter-out common,$(basename $(notdir $(wildcard traces/gen/*
 UNIT_TESTS    := $(basename $(notdir $(wildcard tests/unit/*.c)))
 
 # The harness library: everything in harness/ but the two programs' main files.
-HARNESS_MAINS := harness/replay.c harness/runner.c harness/libc_as_stage.c
+HARNESS_MAINS := harness/replay.c harness/main_stage.c harness/libc_as_stage.c
 HARNESS_SRC   := $(filter-out $(HARNESS_MAINS),$(wildcard harness/*.c))
 HARNESS_OBJ   := $(HARNESS_SRC:%.c=$(BUILD)/obj/%.o)
 HARNESS_LIB   := $(BUILD)/libharness.a
-RUNNER_OBJ    := $(BUILD)/obj/harness/runner.o
+RUNNER_OBJ    := $(BUILD)/obj/harness/main_stage.o
 
 STAGE_RUNNERS := $(STAGE_NAMES:%=$(BUILD)/stages/%) $(BUILD)/stages/libc
 TEST_RUNNERS  := $(TEST_STAGES:%=$(BUILD)/tests/stages/%)
@@ -76,7 +76,7 @@ $(BUILD)/stages/%: $(BUILD)/obj/stages/%.o $(RUNNER_OBJ) $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/stages/libc: $(BUILD)/obj/harness/libc_as_stage.o $(RUNNER_OBJ) $(HARNESS_LIB)
+$(BUILD)/stages/libc: $(BUILD)/obj/harness/libc_as_stage.o $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

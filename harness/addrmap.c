@@ -1,0 +1,169 @@
+/* addrmap.c: a treap of disjoint address ranges (see addrmap.h). */
+#include "addrmap.h"
+
+#include "hostmem.h"
+
+enum { ADDRMAP_FIRST_CAPACITY = 1024 };
+
+int addrmap_init(struct addrmap *map)
+{
+    *map = (struct addrmap){ .random_state = 0x9e3779b9u };
+    map->nodes = host_alloc(ADDRMAP_FIRST_CAPACITY * sizeof *map->nodes);
+    if (map->nodes == NULL)
+        return -1;
+    map->capacity = ADDRMAP_FIRST_CAPACITY;
+    for (uint32_t i = ADDRMAP_FIRST_CAPACITY - 1; i >= 1; i--) {
+        map->nodes[i].next_free = map->free_list;
+        map->free_list = i;
+    }
+    return 0;
+}
+
+void addrmap_release(struct addrmap *map)
+{
+    host_free(map->nodes, (size_t)map->capacity * sizeof *map->nodes);
+    *map = (struct addrmap){ 0 };
+}
+
+/* Double the node array; the new nodes go on the free list. */
+static int grow(struct addrmap *map)
+{
+    uint32_t old_capacity = map->capacity;
+    if (old_capacity > UINT32_MAX / 2)
+        return -1;
+    uint32_t new_capacity = old_capacity * 2;
+    struct addrmap_node *nodes = host_resize(map->nodes, (size_t)old_capacity * sizeof *nodes,
+                                             (size_t)new_capacity * sizeof *nodes);
+    if (nodes == NULL)
+        return -1;
+    map->nodes = nodes;
+    map->capacity = new_capacity;
+    for (uint32_t i = new_capacity - 1; i >= old_capacity; i--) {
+        nodes[i].next_free = map->free_list;
+        map->free_list = i;
+    }
+    return 0;
+}
+
+/* xorshift32: priorities only need to look random, and must be the same on every run. */
+static uint32_t next_priority(struct addrmap *map)
+{
+    uint32_t x = map->random_state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    map->random_state = x;
+    return x;
+}
+
+/* Split the subtree at `tree` into the ranges starting below `key` and the rest. */
+static void split(struct addrmap_node *nodes, addrmap_ref tree, uintptr_t key, addrmap_ref *below,
+                  addrmap_ref *rest)
+{
+    if (tree == 0) {
+        *below = *rest = 0;
+    } else if (nodes[tree].start < key) {
+        split(nodes, nodes[tree].right, key, &nodes[tree].right, rest);
+        *below = tree;
+    } else {
+        split(nodes, nodes[tree].left, key, below, &nodes[tree].left);
+        *rest = tree;
+    }
+}
+
+/* Join two subtrees where every start in `low` is below every start in `high`. */
+static addrmap_ref merge(struct addrmap_node *nodes, addrmap_ref low, addrmap_ref high)
+{
+    if (low == 0)
+        return high;
+    if (high == 0)
+        return low;
+    if (nodes[low].priority >= nodes[high].priority) {
+        nodes[low].right = merge(nodes, nodes[low].right, high);
+        return low;
+    }
+    nodes[high].left = merge(nodes, low, nodes[high].left);
+    return high;
+}
+
+addrmap_ref addrmap_insert(struct addrmap *map, uintptr_t start, uintptr_t end, uint64_t value)
+{
+    if (map->free_list == 0 && grow(map) != 0)
+        return 0;
+    addrmap_ref fresh = map->free_list;
+    struct addrmap_node *nodes = map->nodes;
+    map->free_list = nodes[fresh].next_free;
+    nodes[fresh] = (struct addrmap_node){
+        .start = start, .end = end, .value = value, .priority = next_priority(map)
+    };
+
+    /* Walk down while the path's priorities beat the new node's, then split there. */
+    addrmap_ref *link = &map->root;
+    while (*link != 0 && nodes[*link].priority >= nodes[fresh].priority)
+        link = start < nodes[*link].start ? &nodes[*link].left : &nodes[*link].right;
+    split(nodes, *link, start, &nodes[fresh].left, &nodes[fresh].right);
+    *link = fresh;
+    map->count++;
+    return fresh;
+}
+
+int addrmap_remove(struct addrmap *map, uintptr_t start)
+{
+    struct addrmap_node *nodes = map->nodes;
+    addrmap_ref *link = &map->root;
+    while (*link != 0 && nodes[*link].start != start)
+        link = start < nodes[*link].start ? &nodes[*link].left : &nodes[*link].right;
+    addrmap_ref gone = *link;
+    if (gone == 0)
+        return 0;
+    *link = merge(nodes, nodes[gone].left, nodes[gone].right);
+    nodes[gone].next_free = map->free_list;
+    map->free_list = gone;
+    map->count--;
+    return 1;
+}
+
+addrmap_ref addrmap_last_below(const struct addrmap *map, uintptr_t address)
+{
+    addrmap_ref best = 0;
+    for (addrmap_ref at = map->root; at != 0;) {
+        if (map->nodes[at].start < address) {
+            best = at;
+            at = map->nodes[at].right;
+        } else {
+            at = map->nodes[at].left;
+        }
+    }
+    return best;
+}
+
+addrmap_ref addrmap_first_from(const struct addrmap *map, uintptr_t address)
+{
+    addrmap_ref best = 0;
+    for (addrmap_ref at = map->root; at != 0;) {
+        if (map->nodes[at].start >= address) {
+            best = at;
+            at = map->nodes[at].left;
+        } else {
+            at = map->nodes[at].right;
+        }
+    }
+    return best;
+}
+
+addrmap_ref addrmap_containing(const struct addrmap *map, uintptr_t address)
+{
+    if (address == UINTPTR_MAX)
+        return 0;
+    addrmap_ref candidate = addrmap_last_below(map, address + 1);
+    return candidate != 0 && map->nodes[candidate].end > address ? candidate : 0;
+}
+
+addrmap_ref addrmap_first_overlap(const struct addrmap *map, uintptr_t start, uintptr_t end)
+{
+    addrmap_ref before = addrmap_last_below(map, start + 1);
+    if (before != 0 && map->nodes[before].end > start)
+        return before;
+    addrmap_ref after = addrmap_first_from(map, start + 1);
+    return after != 0 && map->nodes[after].start < end ? after : 0;
+}

@@ -1,0 +1,62 @@
+/*
+ * addrmap.h: an ordered map of disjoint address ranges [start, end), O(log n) per operation.
+ *
+ * The checker keeps every live block in one, so "does this new block overlap a live one?"
+ * is one descent, whatever the number of blocks; simulated memory keeps its mappings in
+ * another. It is a treap (a binary search tree kept balanced by random priorities) whose
+ * nodes live in one array from host_alloc, so it never calls malloc and never fragments.
+ */
+#ifndef ADDRMAP_H
+#define ADDRMAP_H
+
+#include <stdint.h>
+
+typedef uint32_t addrmap_ref; /* a node; 0 means none */
+
+struct addrmap_node {
+    uintptr_t start, end;      /* the range, end exclusive */
+    uint64_t value;            /* the owner's: a block id, a mapping's flags */
+    addrmap_ref left, right;   /* children, 0 when none */
+    uint32_t priority;         /* heap order: a parent's priority is not below its children's */
+    addrmap_ref next_free;     /* while the node is unused */
+};
+
+struct addrmap {
+    struct addrmap_node *nodes; /* nodes[0] is unused so that 0 can mean "none" */
+    uint32_t capacity;          /* nodes allocated, including nodes[0] */
+    uint32_t count;             /* ranges in the map */
+    addrmap_ref root;
+    addrmap_ref free_list;
+    uint32_t random_state;
+};
+
+/* An empty map. Returns 0, or -1 when no memory is left for the first nodes. */
+int addrmap_init(struct addrmap *map);
+void addrmap_release(struct addrmap *map);
+
+/* Insert [start, end), end > start, which the caller knows overlaps nothing in the map.
+ * Returns the new node, or 0 when no memory is left. */
+addrmap_ref addrmap_insert(struct addrmap *map, uintptr_t start, uintptr_t end, uint64_t value);
+
+/* Remove the range that starts at `start`. Returns 1 when there was one, 0 otherwise. */
+int addrmap_remove(struct addrmap *map, uintptr_t start);
+
+/* The range with the largest start below `address`, or 0. Because the ranges are disjoint,
+ * [a, b) overlaps something in the map exactly when addrmap_last_below(b) ends after a. */
+addrmap_ref addrmap_last_below(const struct addrmap *map, uintptr_t address);
+
+/* The range with the smallest start at or above `address`, or 0. */
+addrmap_ref addrmap_first_from(const struct addrmap *map, uintptr_t address);
+
+/* The range that holds `address`, or 0. */
+addrmap_ref addrmap_containing(const struct addrmap *map, uintptr_t address);
+
+/* The first range in the map that overlaps [start, end), or 0. */
+addrmap_ref addrmap_first_overlap(const struct addrmap *map, uintptr_t start, uintptr_t end);
+
+static inline const struct addrmap_node *addrmap_node(const struct addrmap *map, addrmap_ref ref)
+{
+    return &map->nodes[ref];
+}
+
+#endif /* ADDRMAP_H */

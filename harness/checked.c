@@ -1,0 +1,563 @@
+/*
+ * checked.c: the checked replay (see checked.h for the list of checks).
+ *
+ * The replay stops at the first failed check: after one wrong answer the stage's heap is
+ * suspect, and the first message is the one worth reading. A message reads
+ *
+ *     traces/x.rep:123: a 17 48 (malloc(48) for id 17): the block overlaps a live block
+ *         expected: 48 bytes that overlap no live block
+ *         seen:     heap+0x1040..heap+0x1070, overlapping id 9 (heap+0x1000..heap+0x1050, from line 88)
+ *
+ * and the runner adds the command that reproduces it. Addresses are offsets from the heap
+ * start (or from the mapping area's start), so they read the same on every run.
+ */
+#include "checked.h"
+
+#include "addrmap.h"
+#include "heapmgr.h"
+#include "hostmem.h"
+#include "isolate.h"
+#include "libc_stage.h"
+#include "simmem.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* What the checker knows of one id. */
+struct block {
+    uintptr_t address; /* 0 when the id holds no memory (not live, or a NULL result) */
+    uint64_t bytes;    /* as requested */
+    uint64_t seed;     /* of its payload pattern; kept by realloc */
+    uint32_t line;     /* the line whose call returned this address */
+    uint8_t live;      /* the trace considers the id allocated */
+};
+
+static struct {
+    const struct checked_setup *setup;
+    const struct trace *trace;
+    struct child_report *report;
+    struct block *blocks; /* by id */
+    size_t block_table_bytes;
+    struct addrmap live;  /* every live block that has memory, by address; value: its id */
+    uint64_t live_payload_bytes, peak_payload_bytes;
+    uint64_t libc_peak_footprint_bytes;
+    uint64_t enomem_before; /* simulated calls that had failed before this operation */
+    const struct trace_op *op; /* the operation being checked; NULL during a probe */
+    const char *probe;         /* the probe being checked, such as "free(NULL)" */
+} replay;
+
+/* ---- messages ------------------------------------------------------------------------ */
+
+static void describe_call(const struct trace_op *op, char *out, size_t out_size)
+{
+    unsigned long long size = op->size, nmemb = op->nmemb;
+    switch (op->kind) {
+    case OP_MALLOC: snprintf(out, out_size, "malloc(%llu) for id %u", size, op->id); return;
+    case OP_FREE: snprintf(out, out_size, "free of id %u's block", op->id); return;
+    case OP_REALLOC: snprintf(out, out_size, "realloc of id %u's block to %llu bytes", op->id, size); return;
+    case OP_CALLOC: snprintf(out, out_size, "calloc(%llu, %llu) for id %u", nmemb, size, op->id); return;
+    default: snprintf(out, out_size, "operation '%c'", op->kind); return;
+    }
+}
+
+static void where_failed(char *out, size_t out_size)
+{
+    const struct trace *trace = replay.trace;
+    if (replay.op == NULL) {
+        snprintf(out, out_size, "%s: %s", trace->path, replay.probe);
+        return;
+    }
+    char text[96], call[160];
+    trace_format_op(replay.op, text, sizeof text);
+    describe_call(replay.op, call, sizeof call);
+    snprintf(out, out_size, "%s:%u: %s (%s)", trace->path,
+             trace->op_lines[replay.op - trace->ops], text, call);
+}
+
+/* Record the failure, in the three-line form above; the first one wins. Returns -1. */
+__attribute__((format(printf, 3, 4)))
+static int fail(const char *summary, const char *expected, const char *seen_format, ...)
+{
+    struct child_report *report = replay.report;
+    if (report->failed)
+        return -1;
+    char where[sizeof replay.trace->path + 700], seen[1024];
+    where_failed(where, sizeof where);
+    va_list arguments;
+    va_start(arguments, seen_format);
+    vsnprintf(seen, sizeof seen, seen_format, arguments);
+    va_end(arguments);
+    snprintf(report->error, sizeof report->error, "%s: %s\n    expected: %s\n    seen:     %s", where,
+             summary, expected, seen);
+    report->failed = 1;
+    return -1;
+}
+
+static void describe_address(uintptr_t address, char *out, size_t out_size)
+{
+    if (replay.setup->stage_is_libc)
+        snprintf(out, out_size, "%#llx", (unsigned long long)address);
+    else
+        simmem_describe(address, out, out_size);
+}
+
+/* "id 9 (heap+0x1000..heap+0x1050, 80 bytes, from line 88)" */
+static void describe_block(uint32_t id, char *out, size_t out_size)
+{
+    const struct block *b = &replay.blocks[id];
+    char start[80], end[80];
+    describe_address(b->address, start, sizeof start);
+    describe_address(b->address + b->bytes, end, sizeof end);
+    snprintf(out, out_size, "id %u (%s..%s, %llu bytes, from line %u)", id, start, end,
+             (unsigned long long)b->bytes, b->line);
+}
+
+/* ---- payload patterns ----------------------------------------------------------------- */
+
+/* Each 8-byte word of a block holds a value made of the block's seed and the word's index,
+ * so a word copied from elsewhere, or written by the stage, does not match. */
+static inline uint64_t pattern_word(uint64_t seed, uint64_t word_index)
+{
+    return seed ^ (word_index * 0x9e3779b97f4a7c15ull);
+}
+
+static inline unsigned char pattern_byte(uint64_t seed, uint64_t offset)
+{
+    return (unsigned char)(pattern_word(seed, offset / 8) >> (8 * (offset % 8)));
+}
+
+static uint64_t seed_for(uint32_t id, uint32_t line)
+{
+    uint64_t x = ((uint64_t)line << 32 | id) + 0x9e3779b97f4a7c15ull; /* splitmix64 */
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* Write the pattern over bytes [from, to) of the block at `address` (16-byte aligned). */
+static void fill_pattern(uintptr_t address, uint64_t seed, uint64_t from, uint64_t to)
+{
+    unsigned char *bytes = (unsigned char *)address;
+    uint64_t at = from;
+    for (; at < to && at % 8 != 0; at++)
+        bytes[at] = pattern_byte(seed, at);
+    uint64_t *words = (uint64_t *)address;
+    for (; at + 8 <= to; at += 8)
+        words[at / 8] = pattern_word(seed, at / 8);
+    for (; at < to; at++)
+        bytes[at] = pattern_byte(seed, at);
+}
+
+/* The first byte of [0, bytes) that does not hold the pattern, or UINT64_MAX. */
+static uint64_t first_pattern_mismatch(uintptr_t address, uint64_t seed, uint64_t bytes)
+{
+    const uint64_t *words = (const uint64_t *)address;
+    uint64_t at = 0;
+    for (; at + 8 <= bytes; at += 8)
+        if (words[at / 8] != pattern_word(seed, at / 8))
+            break;
+    const unsigned char *octets = (const unsigned char *)address;
+    for (; at < bytes; at++)
+        if (octets[at] != pattern_byte(seed, at))
+            return at;
+    return UINT64_MAX;
+}
+
+static uint64_t first_nonzero(uintptr_t address, uint64_t bytes)
+{
+    const unsigned char *octets = (const unsigned char *)address;
+    for (uint64_t at = 0; at < bytes; at++)
+        if (octets[at] != 0)
+            return at;
+    return UINT64_MAX;
+}
+
+/* Is id's payload as written? `when` says what was about to happen, for the message. */
+static int check_payload(uint32_t id, const char *when)
+{
+    const struct block *b = &replay.blocks[id];
+    uint64_t bad = first_pattern_mismatch(b->address, b->seed, b->bytes);
+    if (bad == UINT64_MAX)
+        return 0;
+    char block[256], at[80];
+    describe_block(id, block, sizeof block);
+    describe_address(b->address + bad, at, sizeof at);
+    return fail("a live block's payload was changed",
+                "a live block's bytes stay as the program wrote them (keep metadata outside payloads)",
+                "%s: byte %llu (at %s) is 0x%02x, was written as 0x%02x; found %s",
+                block, (unsigned long long)bad, at, ((const unsigned char *)b->address)[bad],
+                pattern_byte(b->seed, bad), when);
+}
+
+/* ---- the checks every returned block passes ------------------------------------------- */
+
+static int null_is_allowed(uint64_t request_bytes)
+{
+    uint64_t limit = replay.setup->limit_bytes, footprint;
+    if (replay.setup->stage_is_libc) {
+        footprint = libc_footprint_after(0);
+    } else {
+        if (simmem_counts().enomem > replay.enomem_before)
+            return 1; /* a system call was refused memory during this call */
+        footprint = simmem_usage().footprint_bytes;
+    }
+    return request_bytes > (footprint < limit ? limit - footprint : 0);
+}
+
+static int check_null_allowed(uint64_t request_bytes)
+{
+    if (null_is_allowed(request_bytes))
+        return 0;
+    return fail("returned NULL though the memory was there",
+                "a block: NULL is right only when the memory cannot be had",
+                "NULL, but no system call failed during the call and %llu bytes fit under the "
+                "memory limit of %llu bytes", (unsigned long long)request_bytes,
+                (unsigned long long)replay.setup->limit_bytes);
+}
+
+/* Alignment, inside the heap or a live mapping, no overlap; then the block is live. */
+static int admit_block(uint32_t id, uintptr_t address, uint64_t bytes)
+{
+    char at[80];
+    describe_address(address, at, sizeof at);
+    if (address % HM_ALIGNMENT != 0)
+        return fail("the block is not 16-byte aligned", "an address that is a multiple of 16",
+                    "%s, which is %llu bytes past a multiple of 16", at,
+                    (unsigned long long)(address % HM_ALIGNMENT));
+    if (!replay.setup->stage_is_libc && !simmem_range_in_heap(address, bytes) &&
+        !simmem_range_in_mapping(address, bytes)) {
+        char heap_end[80];
+        describe_address(simmem_break(), heap_end, sizeof heap_end);
+        return fail("the block is not inside the heap or a live mapping",
+                    "all of the block's bytes below the break, or inside one live mapping",
+                    "%llu bytes at %s; the heap ends at the break, %s", (unsigned long long)bytes,
+                    at, heap_end);
+    }
+    uint64_t span = bytes != 0 ? bytes : 1; /* malloc(0)'s pointer must be unique too */
+    addrmap_ref other = addrmap_last_below(&replay.live, address + span);
+    if (other != 0 && addrmap_node(&replay.live, other)->end > address) {
+        char end[80], block[256];
+        describe_address(address + span, end, sizeof end);
+        describe_block((uint32_t)addrmap_node(&replay.live, other)->value, block, sizeof block);
+        return fail(bytes != 0 ? "the block overlaps a live block" : "malloc(0)'s pointer is not unique",
+                    "memory that overlaps no live block", "%s..%s, overlapping %s", at, end, block);
+    }
+    if (addrmap_insert(&replay.live, address, address + span, id) == 0)
+        return fail("the checker ran out of memory", "room for the checker's table", "none left");
+    struct block *b = &replay.blocks[id];
+    b->address = address;
+    b->bytes = bytes;
+    b->line = replay.trace->op_lines[replay.op - replay.trace->ops];
+    return 0;
+}
+
+/* The block leaves the checker's view before the stage sees it go, so that the stage may
+ * reuse or unmap its memory at once. */
+static void retire_block(struct block *b)
+{
+    if (b->address != 0)
+        addrmap_remove(&replay.live, b->address);
+    replay.live_payload_bytes -= b->bytes;
+    *b = (struct block){ 0 };
+}
+
+/* Misuse found inside a system call, and writes past the break. */
+static int check_system_use(void)
+{
+    if (replay.setup->stage_is_libc)
+        return 0;
+    char violation[1024];
+    if (simmem_take_violation(violation, sizeof violation))
+        return fail("a simulated system call was misused", "calls as heapmgr.h describes them", "%s",
+                    violation);
+    uint64_t written = simmem_bytes_written_past_break();
+    if (written != 0) {
+        char at[80];
+        simmem_describe(simmem_break(), at, sizeof at);
+        return fail("wrote past the break", "no write at or past the break",
+                    "wrote %llu bytes past the break (break at %s)", (unsigned long long)written, at);
+    }
+    return 0;
+}
+
+/* A live block under memory that the stage gives back: a violation, found as it happens. */
+static void on_release(uintptr_t start, uintptr_t end, const char *how)
+{
+    addrmap_ref victim = addrmap_first_overlap(&replay.live, start, end);
+    if (victim == 0)
+        return;
+    char block[256];
+    describe_block((uint32_t)addrmap_node(&replay.live, victim)->value, block, sizeof block);
+    simmem_violation("the stage %s, but %s is live and lies there", how, block);
+}
+
+/* ---- the operations ------------------------------------------------------------------- */
+
+static void note_new_payload(uint64_t bytes)
+{
+    replay.live_payload_bytes += bytes;
+    if (replay.live_payload_bytes > replay.peak_payload_bytes)
+        replay.peak_payload_bytes = replay.live_payload_bytes;
+}
+
+static int take_block(uint32_t id, void *result, uint64_t request_bytes, int must_be_zero)
+{
+    struct block *b = &replay.blocks[id];
+    b->live = 1;
+    if (result == NULL)
+        return request_bytes == 0 ? 0 : check_null_allowed(request_bytes);
+    if (admit_block(id, (uintptr_t)result, request_bytes) != 0)
+        return -1;
+    if (must_be_zero) {
+        uint64_t dirty = first_nonzero(b->address, request_bytes);
+        if (dirty != UINT64_MAX)
+            return fail("calloc's memory is not zero", "every byte zero",
+                        "byte %llu of %llu is 0x%02x", (unsigned long long)dirty,
+                        (unsigned long long)request_bytes, ((unsigned char *)result)[dirty]);
+    }
+    b->seed = seed_for(id, b->line);
+    fill_pattern(b->address, b->seed, 0, request_bytes);
+    note_new_payload(request_bytes);
+    return 0;
+}
+
+static int replay_malloc(const struct trace_op *op)
+{
+    void *result = hm_malloc(op->size);
+    if (check_system_use() != 0)
+        return -1;
+    return take_block(op->id, result, op->size, 0);
+}
+
+static int replay_calloc(const struct trace_op *op)
+{
+    void *result = hm_calloc(op->nmemb, op->size);
+    if (check_system_use() != 0)
+        return -1;
+    if (op->nmemb != 0 && op->size > SIZE_MAX / op->nmemb) {
+        replay.blocks[op->id].live = 1;
+        if (result == NULL)
+            return 0;
+        char at[80];
+        describe_address((uintptr_t)result, at, sizeof at);
+        return fail("calloc's size overflows, yet it returned a block",
+                    "NULL: nmemb * size overflows size_t", "%s", at);
+    }
+    return take_block(op->id, result, op->nmemb * op->size, 1);
+}
+
+static int replay_free(const struct trace_op *op)
+{
+    struct block *b = &replay.blocks[op->id];
+    void *address = (void *)b->address;
+    if (address != NULL && check_payload(op->id, "before it was freed") != 0)
+        return -1;
+    retire_block(b);
+    hm_free(address); /* NULL when the block was a NULL result: free(NULL) */
+    return check_system_use();
+}
+
+/* realloc's result when it returns a block: checked, the kept bytes verified, the rest filled. */
+static int take_reallocated(uint32_t id, const struct block *old, uintptr_t result, uint64_t bytes)
+{
+    if (admit_block(id, result, bytes) != 0)
+        return -1;
+    struct block *b = &replay.blocks[id];
+    b->live = 1;
+    b->seed = old->address != 0 ? old->seed : seed_for(id, b->line);
+    uint64_t kept = old->address == 0 ? 0 : old->bytes < bytes ? old->bytes : bytes;
+    uint64_t bad = first_pattern_mismatch(result, b->seed, kept);
+    if (bad != UINT64_MAX) {
+        char from[80], to[80];
+        describe_address(old->address, from, sizeof from);
+        describe_address(result, to, sizeof to);
+        return fail("realloc did not keep the block's contents",
+                    "the first min(old, new) bytes unchanged",
+                    "%llu bytes moved from %s to %s; byte %llu is 0x%02x, was 0x%02x",
+                    (unsigned long long)kept, from, to, (unsigned long long)bad,
+                    ((unsigned char *)result)[bad], pattern_byte(b->seed, bad));
+    }
+    fill_pattern(result, b->seed, kept, bytes);
+    note_new_payload(bytes);
+    return 0;
+}
+
+static int replay_realloc(const struct trace_op *op)
+{
+    struct block *b = &replay.blocks[op->id];
+    const struct block old = *b;
+    if (old.address != 0 && check_payload(op->id, "before realloc") != 0)
+        return -1;
+    retire_block(b);
+    void *result = hm_realloc((void *)old.address, op->size);
+    if (check_system_use() != 0)
+        return -1;
+
+    if (op->size == 0) { /* realloc(p, 0) frees p; realloc(NULL, 0) is malloc(0) */
+        if (result == NULL || old.address == 0)
+            return 0;
+        char at[80];
+        describe_address((uintptr_t)result, at, sizeof at);
+        return fail("realloc(p, 0) did not return NULL", "NULL, with p freed", "%s", at);
+    }
+    if (result != NULL)
+        return take_reallocated(op->id, &old, (uintptr_t)result, op->size);
+    if (check_null_allowed(op->size) != 0)
+        return -1;
+    /* A failed realloc leaves the old block live and untouched. */
+    *b = old;
+    if (old.address != 0) {
+        addrmap_insert(&replay.live, old.address, old.address + (old.bytes ? old.bytes : 1), op->id);
+        note_new_payload(old.bytes);
+        return check_payload(op->id, "after realloc returned NULL, which must leave it untouched");
+    }
+    return 0;
+}
+
+static int replay_one(const struct trace_op *op)
+{
+    replay.op = op;
+    if (!replay.setup->stage_is_libc)
+        replay.enomem_before = simmem_counts().enomem;
+    int result;
+    switch (op->kind) {
+    case OP_MALLOC: result = replay_malloc(op); break;
+    case OP_FREE: result = replay_free(op); break;
+    case OP_REALLOC: result = replay_realloc(op); break;
+    default: result = replay_calloc(op); break;
+    }
+    if (result != 0)
+        return -1;
+    if (replay.setup->stage_is_libc) {
+        uint64_t request = op->kind == OP_CALLOC ? op->nmemb * op->size : op->size;
+        uint64_t footprint = libc_footprint_after(request);
+        if (footprint > replay.libc_peak_footprint_bytes)
+            replay.libc_peak_footprint_bytes = footprint;
+    }
+    if (replay.setup->run_heap_checker) {
+        int verdict = hm_check();
+        if (verdict != 0)
+            return fail("hm_check() found a broken invariant", "hm_check() returns 0",
+                        "%d (hm_check's own message above says which invariant)", verdict);
+    }
+    return 0;
+}
+
+/* ---- probes of the contract that traces cannot express -------------------------------- */
+
+static int probe_result_is_block(void *result, uint64_t bytes)
+{
+    if (result == NULL)
+        return fail("returned NULL", "a block", "NULL");
+    char at[80];
+    describe_address((uintptr_t)result, at, sizeof at);
+    if ((uintptr_t)result % HM_ALIGNMENT != 0)
+        return fail("the block is not 16-byte aligned", "an address that is a multiple of 16", "%s", at);
+    uint64_t span = bytes ? bytes : 1;
+    addrmap_ref other = addrmap_first_overlap(&replay.live, (uintptr_t)result, (uintptr_t)result + span);
+    if (other != 0) {
+        char block[256];
+        describe_block((uint32_t)addrmap_node(&replay.live, other)->value, block, sizeof block);
+        return fail("the block overlaps a live block", "memory that overlaps no live block",
+                    "%s, overlapping %s", at, block);
+    }
+    return 0;
+}
+
+static int run_end_probes(void)
+{
+    replay.op = NULL;
+    replay.probe = "after the last operation, probe realloc(NULL, 24), which must act as malloc(24)";
+    void *block = hm_realloc(NULL, 24);
+    if (check_system_use() != 0 || probe_result_is_block(block, 24) != 0)
+        return -1;
+    memset(block, 0x5a, 24);
+    replay.probe = "after the last operation, probe realloc(p, 0) on the block of realloc(NULL, 24), "
+                   "which must free it and return NULL";
+    void *gone = hm_realloc(block, 0);
+    if (check_system_use() != 0)
+        return -1;
+    if (gone != NULL)
+        return fail("realloc(p, 0) did not return NULL", "NULL, with p freed", "a pointer");
+    return 0;
+}
+
+/* ---- the replay ----------------------------------------------------------------------- */
+
+static uint32_t ids_used(const struct trace *trace)
+{
+    uint32_t highest = 0;
+    for (uint32_t i = 0; i < trace->op_count; i++)
+        if (trace->ops[i].id > highest)
+            highest = trace->ops[i].id;
+    return trace->op_count == 0 ? 0 : highest + 1;
+}
+
+static int prepare(const struct checked_setup *setup)
+{
+    replay.setup = setup;
+    replay.trace = setup->trace;
+    replay.report = isolate_report();
+    replay.block_table_bytes = (size_t)ids_used(setup->trace) * sizeof *replay.blocks;
+    replay.blocks = host_alloc(replay.block_table_bytes);
+    if (replay.blocks == NULL || addrmap_init(&replay.live) != 0)
+        return fail("the checker ran out of memory", "room for the checker's tables", "none left");
+    if (setup->stage_is_libc) {
+        libc_footprint_start();
+        return 0;
+    }
+    char error[256];
+    if (simmem_init(setup->limit_bytes, 1, error, sizeof error) != 0)
+        return fail("simulated memory could not be set up", "room for it", "%s", error);
+    simmem_on_release(on_release);
+    return 0;
+}
+
+static void write_results(uint64_t ops_done)
+{
+    struct child_report *report = replay.report;
+    report->ops_done = ops_done;
+    report->peak_payload_bytes = replay.peak_payload_bytes;
+    if (replay.setup->stage_is_libc) {
+        report->peak_footprint_bytes = replay.libc_peak_footprint_bytes;
+    } else {
+        report->peak_footprint_bytes = simmem_usage().peak_footprint_bytes;
+        report->counts = simmem_counts();
+    }
+}
+
+void checked_replay(void *argument)
+{
+    const struct checked_setup *setup = argument;
+    const struct trace *trace = setup->trace;
+    if (prepare(setup) != 0) {
+        replay.report->finished = 1;
+        return;
+    }
+    replay.probe = "before the first operation, probe free(NULL), which must do nothing";
+    hm_free(NULL);
+    if (check_system_use() != 0) {
+        replay.report->finished = 1;
+        return;
+    }
+
+    uint32_t done = 0;
+    for (; done < trace->op_count; done++) {
+        replay.report->op_position = done + 1;
+        if (replay_one(&trace->ops[done]) != 0)
+            break;
+    }
+    replay.report->op_position = done + 1;
+    write_results(done);
+    if (done == trace->op_count) {
+        replay.op = NULL;
+        replay.probe = "after the last operation, checking every live block's payload";
+        for (uint32_t id = 0; id < replay.block_table_bytes / sizeof *replay.blocks; id++)
+            if (replay.blocks[id].address != 0 && check_payload(id, "at the end of the trace") != 0)
+                break;
+        if (!replay.report->failed)
+            run_end_probes();
+    }
+    replay.report->finished = 1;
+}

@@ -1,0 +1,33 @@
+/*
+ * checked.h: the checked replay. Every operation's result is proved correct, none skipped:
+ *
+ *   NULL only when the memory cannot be had    inside the heap or a live mapping
+ *   16-byte alignment                          no overlap with any live block (O(log n))
+ *   payload kept: every block is filled with a pattern of its id and offset, verified on
+ *     free, on realloc and at the end, so a stage that writes into a live block is caught
+ *   realloc keeps min(old, new) bytes          calloc memory is zero
+ *   free(NULL), malloc(0), realloc(NULL, n), realloc(p, 0) as heapmgr.h says
+ *   no write past the break, no memory released under a live block, no bad munmap
+ *   with run_heap_checker, hm_check() returns 0 after every operation
+ *
+ * It also measures: peak live payload, peak footprint, and the system calls by kind.
+ */
+#ifndef CHECKED_H
+#define CHECKED_H
+
+#include <stdint.h>
+
+#include "trace.h"
+
+struct checked_setup {
+    const struct trace *trace;
+    uint64_t limit_bytes;
+    int run_heap_checker; /* -c */
+    int stage_is_libc;    /* real memory: no simulated calls, footprint from the C library */
+};
+
+/* The body of a checked replay child (see isolate_run): the argument is a checked_setup;
+ * the results go to isolate_report(). */
+void checked_replay(void *setup);
+
+#endif /* CHECKED_H */

@@ -1,0 +1,266 @@
+/* isolate.c: one replay, one fresh child process (see isolate.h). */
+#include "isolate.h"
+
+#include "heapmgr.h"
+#include "hostmem.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct child_report *report;
+
+/* The child's stack, to tell a stack overflow from any other fault. */
+static uintptr_t stack_top, stack_limit_bytes;
+
+struct child_report *isolate_report(void)
+{
+    if (report == NULL)
+        report = host_alloc(sizeof *report); /* replaced by a shared one below */
+    return report;
+}
+
+static struct child_report *shared_report(void)
+{
+    static struct child_report *shared;
+    if (shared == NULL) {
+        void *page = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                          -1, 0);
+        if (page == MAP_FAILED) {
+            perror("replay: cannot share a report page with the replay process");
+            exit(2);
+        }
+        shared = page;
+    }
+    report = shared;
+    return shared;
+}
+
+_Noreturn void hm_todo(const char *what)
+{
+    struct child_report *r = isolate_report();
+    snprintf(r->todo_what, sizeof r->todo_what, "%s", what != NULL ? what : "(unnamed)");
+    r->todo_called = 1;
+    _exit(0);
+}
+
+/* Record what faulted and where, then die of the same signal so the parent sees it. */
+static void on_fault(int signal_number, siginfo_t *info, void *context)
+{
+    (void)context;
+    struct child_report *r = report;
+    if (r != NULL && r->fault_signal == 0) {
+        uintptr_t address = (uintptr_t)info->si_addr;
+        r->fault_signal = signal_number;
+        r->fault_code = info->si_code;
+        r->fault_address = address;
+        r->fault_area = simmem_area_of(address);
+        r->fault_offset = simmem_offset_of(address);
+        r->break_offset = simmem_break() - simmem_heap_start();
+        r->fault_on_stack = signal_number == SIGSEGV && address < stack_top &&
+                            address + stack_limit_bytes + (1u << 20) > stack_top;
+    }
+    signal(signal_number, SIG_DFL);
+    raise(signal_number);
+}
+
+static void install_fault_handler(void)
+{
+    static const int deadly[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS };
+    enum { ALTERNATE_STACK_BYTES = 1 << 16 };
+    stack_t alternate = { .ss_sp = host_alloc(ALTERNATE_STACK_BYTES), .ss_size = ALTERNATE_STACK_BYTES };
+    if (alternate.ss_sp != NULL)
+        sigaltstack(&alternate, NULL);
+    struct sigaction action = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_ONSTACK };
+    sigemptyset(&action.sa_mask);
+    for (size_t i = 0; i < sizeof deadly / sizeof deadly[0]; i++)
+        sigaction(deadly[i], &action, NULL);
+
+    struct rlimit stack_limit;
+    if (getrlimit(RLIMIT_STACK, &stack_limit) == 0 && stack_limit.rlim_cur != RLIM_INFINITY)
+        stack_limit_bytes = stack_limit.rlim_cur;
+    else
+        stack_limit_bytes = 8u << 20;
+}
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void run_child(void (*body)(void *), void *argument, int close_in_child)
+{
+    volatile char stack_marker = 0;
+    stack_top = (uintptr_t)&stack_marker;
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    struct rlimit no_core = { 0, 0 };
+    setrlimit(RLIMIT_CORE, &no_core);
+    if (close_in_child >= 0)
+        close(close_in_child);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    install_fault_handler();
+    body(argument);
+    _exit(0);
+}
+
+/* Wait for the child, at most `limit` seconds; 1 when it ended (status filled), 0 if not. */
+static int wait_at_most(pid_t child, double limit, const struct timespec *start, int *status)
+{
+    sigset_t child_signals;
+    sigemptyset(&child_signals);
+    sigaddset(&child_signals, SIGCHLD);
+    for (;;) {
+        pid_t ended = waitpid(child, status, WNOHANG);
+        if (ended == child)
+            return 1;
+        if (ended < 0 && errno != EINTR)
+            return 1;
+        double left = limit - seconds_since(start);
+        if (left <= 0)
+            return 0;
+        /* Wake on SIGCHLD, or at least every 50 ms: a signal may have come before we waited. */
+        if (left > 0.05)
+            left = 0.05;
+        struct timespec wait_for = { (time_t)left, (long)((left - (double)(time_t)left) * 1e9) };
+        sigtimedwait(&child_signals, NULL, &wait_for);
+    }
+}
+
+struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
+                                 double time_limit_seconds, int close_in_child)
+{
+    struct child_report *r = shared_report();
+    memset(r, 0, sizeof *r);
+    struct child_outcome outcome = { .end = CHILD_NOT_STARTED };
+
+    sigset_t child_signals, previous;
+    sigemptyset(&child_signals);
+    sigaddset(&child_signals, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &child_signals, &previous);
+    fflush(NULL); /* a child that calls exit must not write the parent's buffers twice */
+
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    pid_t child = fork();
+    if (child < 0) {
+        sigprocmask(SIG_SETMASK, &previous, NULL);
+        return outcome;
+    }
+    if (child == 0)
+        run_child(body, argument, close_in_child);
+    setpgid(child, child); /* also here, so the group exists before we might kill it */
+
+    int status = 0;
+    if (!wait_at_most(child, time_limit_seconds, &start, &status)) {
+        kill(-child, SIGKILL);
+        kill(child, SIGKILL);
+        waitpid(child, &status, 0);
+        outcome.end = CHILD_TIMED_OUT;
+    } else if (r->todo_called) {
+        outcome.end = CHILD_TODO;
+    } else if (WIFSIGNALED(status)) {
+        outcome.end = CHILD_SIGNALED;
+        outcome.signal = WTERMSIG(status);
+    } else if (r->finished) {
+        outcome.end = CHILD_FINISHED;
+    } else {
+        outcome.end = CHILD_EXITED;
+        outcome.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    kill(-child, SIGKILL); /* anything the child left behind in its group */
+    outcome.seconds = seconds_since(&start);
+    sigprocmask(SIG_SETMASK, &previous, NULL);
+    return outcome;
+}
+
+static const char *signal_name(int signal_number)
+{
+    switch (signal_number) {
+    case SIGSEGV: return "SIGSEGV (segmentation fault)";
+    case SIGBUS: return "SIGBUS (bus error)";
+    case SIGILL: return "SIGILL (illegal instruction)";
+    case SIGFPE: return "SIGFPE (arithmetic error, such as a division by zero)";
+    case SIGABRT: return "SIGABRT (abort: a failed assert?)";
+    case SIGTRAP: return "SIGTRAP (trap: a breakpoint or __builtin_trap)";
+    case SIGSYS: return "SIGSYS (a forbidden system call)";
+    case SIGKILL: return "SIGKILL (killed)";
+    case SIGXCPU: return "SIGXCPU (CPU time limit)";
+    case SIGXFSZ: return "SIGXFSZ (file size limit)";
+    default: return strsignal(signal_number);
+    }
+}
+
+static void describe_fault(const struct child_report *r, char *out, size_t out_size)
+{
+    unsigned long long offset = r->fault_offset, brk = r->break_offset;
+    switch ((enum simmem_area)r->fault_area) {
+    case AREA_PAST_BREAK:
+        snprintf(out, out_size, " at heap+%#llx, past the break (break at heap+%#llx): memory past the "
+                 "break is not the stage's until it moves the break", offset, brk);
+        return;
+    case AREA_UNMAPPED:
+        snprintf(out, out_size, " at mmap+%#llx, which is in no live mapping (never mapped, unmapped "
+                 "already, or past the end of a mapping)", offset);
+        return;
+    case AREA_HEAP:
+        snprintf(out, out_size, " at heap+%#llx, inside the heap", offset);
+        return;
+    case AREA_MAPPING:
+        snprintf(out, out_size, " at mmap+%#llx, inside a live mapping", offset);
+        return;
+    case AREA_OUTSIDE:
+        break;
+    }
+    if (r->fault_on_stack)
+        snprintf(out, out_size, ": stack overflow (the stack ran out at %#llx: unbounded recursion, "
+                 "or a huge local array?)", (unsigned long long)r->fault_address);
+    else if (r->fault_address < 4096)
+        snprintf(out, out_size, " at address %#llx: a NULL pointer was used",
+                 (unsigned long long)r->fault_address);
+    else
+        snprintf(out, out_size, " at address %#llx, outside the heap and every mapping",
+                 (unsigned long long)r->fault_address);
+}
+
+void isolate_describe_end(const struct child_outcome *outcome, const struct child_report *r,
+                          double time_limit_seconds, char *out, size_t out_size)
+{
+    char where[512] = "";
+    switch (outcome->end) {
+    case CHILD_FINISHED:
+        snprintf(out, out_size, "finished");
+        return;
+    case CHILD_TODO:
+        snprintf(out, out_size, "not implemented yet: %s (the stage called hm_todo)", r->todo_what);
+        return;
+    case CHILD_SIGNALED:
+        if (r->fault_signal == outcome->signal &&
+            (outcome->signal == SIGSEGV || outcome->signal == SIGBUS))
+            describe_fault(r, where, sizeof where);
+        snprintf(out, out_size, "crashed with %s%s", signal_name(outcome->signal), where);
+        return;
+    case CHILD_EXITED:
+        snprintf(out, out_size, "ended the process with exit status %d before the replay ended "
+                 "(the stage called exit, or returned from main)", outcome->exit_status);
+        return;
+    case CHILD_TIMED_OUT:
+        snprintf(out, out_size, "did not finish within %g s (an endless loop? a cycle in a free list?); "
+                 "it was stopped", time_limit_seconds);
+        return;
+    case CHILD_NOT_STARTED:
+        snprintf(out, out_size, "could not be started: %s", strerror(errno));
+        return;
+    }
+}

@@ -1,0 +1,82 @@
+/*
+ * isolate.h: run one replay in a fresh child process and say how it ended.
+ *
+ * The child shares one page-rounded report with its parent (MAP_SHARED): the replay writes
+ * which operation it is on before each call into the stage, and its results at the end.
+ * When the stage crashes, hangs, overflows the stack, calls exit or hm_todo, the parent still
+ * knows where: the report survives the child. A fault handler on its own stack records the
+ * signal and the faulting address before the child dies of it.
+ */
+#ifndef ISOLATE_H
+#define ISOLATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "simmem.h"
+
+enum { REPORT_TEXT_BYTES = 8192 };
+
+/* What the child tells its parent. Written by the child only; read after it has ended. */
+struct child_report {
+    volatile uint32_t op_position; /* 0 before the first operation, i + 1 during operation i,
+                                      op_count + 1 after the last */
+    volatile int finished;       /* the replay reached its end and wrote its results */
+    volatile int todo_called;    /* the stage called hm_todo */
+    char todo_what[256];
+
+    /* Set by the fault handler. */
+    volatile int fault_signal;
+    volatile int fault_code;
+    volatile uintptr_t fault_address;
+    volatile int fault_area;         /* enum simmem_area */
+    volatile int fault_on_stack;     /* the address lies just below the stack: an overflow */
+    volatile uint64_t fault_offset;  /* from the heap start or the mapping area start */
+    volatile uint64_t break_offset;  /* the break, from the heap start, at the fault */
+
+    /* Results of a checked replay. */
+    int failed;                        /* a check failed: error holds the message */
+    char error[REPORT_TEXT_BYTES];
+    uint64_t ops_done;
+    uint64_t peak_payload_bytes;
+    uint64_t peak_footprint_bytes;
+    struct simmem_counts counts;
+
+    /* Result of a timed replay. */
+    uint64_t elapsed_ns;
+};
+
+enum child_end {
+    CHILD_FINISHED,  /* reached the end: read the report */
+    CHILD_TODO,      /* hm_todo */
+    CHILD_SIGNALED,  /* killed by a signal: fault_* tell more when it was a fault */
+    CHILD_EXITED,    /* ended the process before the end of the replay */
+    CHILD_TIMED_OUT, /* killed after the time limit */
+    CHILD_NOT_STARTED,
+};
+
+struct child_outcome {
+    enum child_end end;
+    int signal;       /* CHILD_SIGNALED */
+    int exit_status;  /* CHILD_EXITED */
+    double seconds;   /* wall-clock time of the whole child */
+};
+
+/* The report shared with the child, made once per process; reset before every child. */
+struct child_report *isolate_report(void);
+
+/*
+ * Run body(argument) in a fresh child process, in its own process group, with the fault
+ * handler installed; kill the group after time_limit_seconds. The child's other file
+ * descriptors stay open except close_in_child (-1: none). body's return is ignored: it must
+ * set report->finished when it reached its end.
+ */
+struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
+                                 double time_limit_seconds, int close_in_child);
+
+/* The parent's account of a child that did not finish: "crashed with SIGSEGV at heap+0x1010,
+ * past the break (break at heap+0x1000)", "did not finish within 10 s", and so on. */
+void isolate_describe_end(const struct child_outcome *outcome, const struct child_report *report,
+                          double time_limit_seconds, char *out, size_t out_size);
+
+#endif /* ISOLATE_H */

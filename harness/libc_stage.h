@@ -1,0 +1,30 @@
+/*
+ * libc_stage.h: the C library's allocator behind the stage interface: the baseline that every
+ * table compares with, measured in the same invocation.
+ *
+ * Its footprint comes from the C library's own statistics: mallinfo2()'s `arena` (bytes the
+ * main arena took with brk) plus `hblkhd` (bytes in blocks it mapped with mmap), less what
+ * they were before the replay (after malloc_trim(0) gave back the arena's free top, so the
+ * baseline hides no free space). Like a stage's heap, this counts what the C library took
+ * from the system, its top pad included. Limits: glibc only; mallinfo2 walks every free chunk, so it is
+ * read only when the footprint may have grown (the break moved, or a request was large enough
+ * to be mapped); memory in other arenas (threads) is not seen; the memory limit does not apply.
+ */
+#ifndef LIBC_STAGE_H
+#define LIBC_STAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void *libc_malloc(size_t size);
+void libc_free(void *ptr);
+void *libc_realloc(void *ptr, size_t size);
+void *libc_calloc(size_t nmemb, size_t size);
+
+/* Take the C library's current footprint as zero. */
+void libc_footprint_start(void);
+
+/* The footprint after an operation that asked for request_bytes, in bytes. */
+uint64_t libc_footprint_after(uint64_t request_bytes);
+
+#endif /* LIBC_STAGE_H */

@@ -1,0 +1,407 @@
+/*
+ * replay.c: build/replay, the command students and instructors run.
+ *
+ *   build/replay [-s STAGE[,STAGE...]|all|libc] [-c] [-v] [-n RUNS] [-t SECONDS]
+ *                [--limit SIZE] [--no-time] [--json] [TRACE...]
+ *
+ * It reads every trace first (a malformed one stops everything with FILE:LINE: message),
+ * then starts one runner per stage (build/stages/NAME: the stage linked with the harness)
+ * and prints what they found: a table per stage, or the stages side by side.
+ */
+#include "options.h"
+#include "report.h"
+#include "result.h"
+#include "runner.h"
+#include "trace.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The lecture order; other stages follow alphabetically, the C library last. */
+static const char *const COURSE_ORDER[] = { "minimal", "pad", "list", "dlist", "bins", "mmap" };
+enum { COURSE_STAGES = sizeof COURSE_ORDER / sizeof COURSE_ORDER[0] };
+
+struct options {
+    const char *stages;      /* as given to -s */
+    int checked, verbose, json, measure_time;
+    const char *runs, *time_limit, *limit; /* passed on to the runners as given */
+    uint64_t limit_bytes;
+    char **traces;
+    size_t trace_count;
+};
+
+static const char *program = "replay";
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: %s [-s STAGE[,STAGE...]|all|libc] [-c] [-v] [-n RUNS] [-t SECONDS]\n"
+            "              [--limit SIZE] [--no-time] [--json] [TRACE...]\n"
+            "\n"
+            "Replays allocation traces against stages, checks every result, measures utilization\n"
+            "and throughput against the C library.\n"
+            "\n"
+            "  -s STAGE      a stage of stages/ (minimal, list, ...), several with commas, 'all'\n"
+            "                (every stage and the C library, side by side: the default), 'libc', or\n"
+            "                the path of a runner program (build/tests/stages/NAME)\n"
+            "  -c            also call the stage's hm_check() after every operation\n"
+            "  -v            a table per stage with a row per trace\n"
+            "  -n RUNS       timed runs per trace, each in a fresh process (default 5)\n"
+            "  -t SECONDS    time limit of one replay (default 10)\n"
+            "  --limit SIZE  memory limit of the simulated system calls, such as 64M (default 4G)\n"
+            "  --no-time     check only: no timed runs\n"
+            "  --json        print JSON instead of tables\n"
+            "  TRACE...      .rep files (default: every trace in traces/)\n",
+            program);
+}
+
+static int bad_usage(const char *format, const char *what)
+{
+    fprintf(stderr, "%s: ", program);
+    fprintf(stderr, format, what);
+    fprintf(stderr, " (see %s --help)\n", program);
+    return -1;
+}
+
+static int read_options(int argc, char **argv, struct options *o)
+{
+    *o = (struct options){ .stages = "all", .measure_time = 1, .limit_bytes = RUNNER_DEFAULT_LIMIT_BYTES };
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+        uint32_t count;
+        double seconds;
+        if (strcmp(flag, "--") == 0) {
+            i++;
+            break;
+        }
+        if (flag[0] != '-' || flag[1] == '\0')
+            break;
+        if (strcmp(flag, "-h") == 0 || strcmp(flag, "--help") == 0) {
+            usage(stdout);
+            exit(0);
+        } else if (strcmp(flag, "-c") == 0) {
+            o->checked = 1;
+        } else if (strcmp(flag, "-v") == 0) {
+            o->verbose = 1;
+        } else if (strcmp(flag, "--json") == 0) {
+            o->json = 1;
+        } else if (strcmp(flag, "--no-time") == 0) {
+            o->measure_time = 0;
+        } else if (strcmp(flag, "-s") == 0 || strcmp(flag, "-n") == 0 || strcmp(flag, "-t") == 0 ||
+                   strcmp(flag, "--limit") == 0) {
+            if (value == NULL)
+                return bad_usage("option %s needs a value", flag);
+            i++;
+            if (flag[1] == 's') {
+                o->stages = value;
+            } else if (flag[1] == 'n') {
+                if (parse_count(value, 1, 101, &count) != 0)
+                    return bad_usage("-n %s: the number of runs must be a whole number from 1 to 101", value);
+                o->runs = value;
+            } else if (flag[1] == 't') {
+                if (parse_seconds(value, &seconds) != 0)
+                    return bad_usage("-t %s: the time limit must be a positive number of seconds", value);
+                o->time_limit = value;
+            } else {
+                if (parse_size(value, &o->limit_bytes) != 0 || o->limit_bytes < RUNNER_LEAST_LIMIT_BYTES ||
+                    o->limit_bytes > RUNNER_MOST_LIMIT_BYTES)
+                    return bad_usage("--limit %s: give a size from 4K to 256G, such as 64M or 1G", value);
+                o->limit = value;
+            }
+        } else {
+            return bad_usage("unknown option '%s'", flag);
+        }
+    }
+    o->traces = argv + i;
+    o->trace_count = (size_t)(argc - i);
+    return 0;
+}
+
+/* ---- where things are ------------------------------------------------------------------ */
+
+static char build_dir[PATH_MAX]; /* the directory of this program: build/ */
+static char kit_root[PATH_MAX];  /* the directory holding stages/heapmgr.h */
+
+static int find_kit(void)
+{
+    char self[PATH_MAX];
+    ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (length <= 0)
+        return -1;
+    self[length] = '\0';
+    *strrchr(self, '/') = '\0';
+    snprintf(build_dir, sizeof build_dir, "%s", self);
+    for (char *cut = self; cut != NULL; cut = strrchr(self, '/')) {
+        char header[PATH_MAX + 32];
+        snprintf(header, sizeof header, "%s/stages/heapmgr.h", self);
+        if (access(header, R_OK) == 0) {
+            snprintf(kit_root, sizeof kit_root, "%s", self);
+            return 0;
+        }
+        if ((cut = strrchr(self, '/')) == NULL || cut == self)
+            break;
+        *cut = '\0';
+    }
+    return -1;
+}
+
+/* The bundled traces, every traces/NAME.rep, relative to the kit when we are in it. */
+static int default_traces(struct options *o)
+{
+    char pattern[PATH_MAX + 32], cwd[PATH_MAX];
+    int inside = getcwd(cwd, sizeof cwd) != NULL && strcmp(cwd, kit_root) == 0;
+    snprintf(pattern, sizeof pattern, "%s%straces/*.rep", inside ? "" : kit_root, inside ? "" : "/");
+    static glob_t found;
+    if (glob(pattern, 0, NULL, &found) != 0 || found.gl_pathc == 0) {
+        fprintf(stderr, "%s: no traces given, and none found in %s/traces\n", program, kit_root);
+        return -1;
+    }
+    o->traces = found.gl_pathv;
+    o->trace_count = found.gl_pathc;
+    return 0;
+}
+
+static int course_rank(const char *name)
+{
+    for (int i = 0; i < COURSE_STAGES; i++)
+        if (strcmp(name, COURSE_ORDER[i]) == 0)
+            return i;
+    return strcmp(name, "libc") == 0 ? COURSE_STAGES + 1 : COURSE_STAGES;
+}
+
+static int compare_stage_names(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    int rank = course_rank(x) - course_rank(y);
+    return rank != 0 ? rank : strcmp(x, y);
+}
+
+/* Every runner in build/stages/, in the course's order, the C library last. */
+static size_t all_stages(char ***names)
+{
+    char directory[PATH_MAX + 16];
+    snprintf(directory, sizeof directory, "%s/stages", build_dir);
+    DIR *listing = opendir(directory);
+    size_t count = 0;
+    *names = NULL;
+    if (listing == NULL)
+        return 0;
+    for (struct dirent *entry; (entry = readdir(listing)) != NULL;) {
+        char path[PATH_MAX + 300];
+        snprintf(path, sizeof path, "%s/%s", directory, entry->d_name);
+        struct stat status;
+        if (entry->d_name[0] == '.' || strchr(entry->d_name, '.') != NULL || stat(path, &status) != 0 ||
+            !S_ISREG(status.st_mode) || access(path, X_OK) != 0)
+            continue;
+        *names = realloc(*names, (count + 1) * sizeof **names);
+        (*names)[count++] = strdup(entry->d_name);
+    }
+    closedir(listing);
+    qsort(*names, count, sizeof **names, compare_stage_names);
+    return count;
+}
+
+static size_t chosen_stages(const char *choice, char ***names)
+{
+    if (strcmp(choice, "all") == 0)
+        return all_stages(names);
+    size_t count = 0;
+    *names = NULL;
+    char *copy = strdup(choice);
+    for (char *name = strtok(copy, ","); name != NULL; name = strtok(NULL, ",")) {
+        *names = realloc(*names, (count + 1) * sizeof **names);
+        (*names)[count++] = strdup(name);
+    }
+    free(copy);
+    return count;
+}
+
+/* The runner of a stage: build/stages/NAME, or the path given. */
+static int runner_path(const char *stage, char *out, size_t out_size)
+{
+    if (strchr(stage, '/') != NULL)
+        snprintf(out, out_size, "%s", stage);
+    else
+        snprintf(out, out_size, "%s/stages/%s", build_dir, stage);
+    if (access(out, X_OK) == 0)
+        return 0;
+    char **present;
+    size_t count = all_stages(&present);
+    fprintf(stderr, "%s: no stage '%s': %s is not built", program, stage, out);
+    if (strchr(stage, '/') == NULL)
+        fprintf(stderr, " (is there a stages/%s.c? run make)", stage);
+    fprintf(stderr, "\n  stages present:");
+    for (size_t i = 0; i < count; i++)
+        fprintf(stderr, " %s", present[i]);
+    fprintf(stderr, "%s\n", count ? "" : " none (run make)");
+    return -1;
+}
+
+/* ---- running the stages ---------------------------------------------------------------- */
+
+static const char *stage_display_name(const char *stage)
+{
+    const char *slash = strrchr(stage, '/');
+    return slash != NULL ? slash + 1 : stage;
+}
+
+/* Start the runner, read its result lines. Returns 0, or -1 when it could not run. */
+static int run_stage(const struct options *o, const char *stage, struct stage_run *run)
+{
+    char runner[PATH_MAX + 300];
+    if (runner_path(stage, runner, sizeof runner) != 0)
+        return -1;
+    int channel[2];
+    if (pipe(channel) != 0)
+        return -1;
+    char results_fd[16], reproduce[PATH_MAX + 64];
+    snprintf(results_fd, sizeof results_fd, "%d", channel[1]);
+    snprintf(reproduce, sizeof reproduce, "%s -s %s", program, stage);
+
+    char **arguments = calloc(o->trace_count + 20, sizeof *arguments);
+    size_t n = 0;
+    arguments[n++] = runner;
+    arguments[n++] = "--results-fd";
+    arguments[n++] = results_fd;
+    arguments[n++] = "--as";
+    arguments[n++] = reproduce;
+    if (o->checked)
+        arguments[n++] = "-c";
+    if (!o->measure_time)
+        arguments[n++] = "--no-time";
+    if (o->runs)
+        arguments[n++] = "-n", arguments[n++] = (char *)o->runs;
+    if (o->time_limit)
+        arguments[n++] = "-t", arguments[n++] = (char *)o->time_limit;
+    if (o->limit)
+        arguments[n++] = "--limit", arguments[n++] = (char *)o->limit;
+    for (size_t i = 0; i < o->trace_count; i++)
+        arguments[n++] = o->traces[i];
+
+    fflush(NULL);
+    pid_t child = fork();
+    if (child == 0) {
+        close(channel[0]);
+        execv(runner, arguments);
+        fprintf(stderr, "%s: cannot run %s: %s\n", program, runner, strerror(errno));
+        _exit(127);
+    }
+    free(arguments);
+    close(channel[1]);
+    if (child < 0) {
+        close(channel[0]);
+        return -1;
+    }
+
+    snprintf(run->name, sizeof run->name, "%s", stage_display_name(stage));
+    run->is_libc = strcmp(run->name, "libc") == 0;
+    run->results = calloc(o->trace_count ? o->trace_count : 1, sizeof *run->results);
+    FILE *incoming = fdopen(channel[0], "r");
+    char *line = NULL;
+    size_t line_size = 0;
+    while (getline(&line, &line_size, incoming) > 0 && run->count < o->trace_count)
+        if (result_read(line, &run->results[run->count]) == 0)
+            run->count++;
+    free(line);
+    fclose(incoming);
+    int status;
+    waitpid(child, &status, 0);
+
+    /* A runner that died early still accounts for every trace. */
+    for (size_t i = run->count; i < o->trace_count; i++) {
+        struct trace_result *r = &run->results[run->count++];
+        snprintf(r->trace_path, sizeof r->trace_path, "%s", o->traces[i]);
+        snprintf(r->trace_name, sizeof r->trace_name, "%s", o->traces[i]);
+        snprintf(r->error, sizeof r->error, "%s: the runner %s ended before replaying it (status %d)",
+                 o->traces[i], runner, status);
+    }
+    return 0;
+}
+
+/* Read every trace before running anything: a malformed one is reported, and nothing runs. */
+static int check_traces(const struct options *o)
+{
+    int all_good = 1;
+    static struct trace trace;
+    for (size_t i = 0; i < o->trace_count; i++) {
+        char error[4400];
+        if (trace_load(o->traces[i], &trace, error, sizeof error) != 0) {
+            fprintf(stderr, "%s\n", error);
+            all_good = 0;
+            continue;
+        }
+        trace_release(&trace);
+    }
+    return all_good ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    program = argv[0];
+    struct options o;
+    if (read_options(argc, argv, &o) != 0)
+        return 2;
+    if (find_kit() != 0) {
+        fprintf(stderr, "%s: cannot find the kit (stages/heapmgr.h) above %s\n", program, build_dir);
+        return 2;
+    }
+    if (o.trace_count == 0 && default_traces(&o) != 0)
+        return 2;
+    if (check_traces(&o) != 0)
+        return 2;
+
+    char **stages;
+    size_t stage_count = chosen_stages(o.stages, &stages);
+    if (stage_count == 0) {
+        fprintf(stderr, "%s: no stages are built in %s/stages: run make\n", program, build_dir);
+        return 2;
+    }
+    for (size_t s = 0; s < stage_count; s++) {
+        char path[PATH_MAX + 300];
+        if (runner_path(stages[s], path, sizeof path) != 0)
+            return 2;
+    }
+
+    int color = !o.json && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+    int side_by_side = stage_count > 1 && !o.json;
+    struct stage_run *runs = calloc(stage_count, sizeof *runs);
+    int all_correct = 1;
+    if (side_by_side && !o.verbose)
+        report_side_by_side_header(stdout);
+    for (size_t s = 0; s < stage_count; s++) {
+        if (run_stage(&o, stages[s], &runs[s]) != 0)
+            return 2;
+        struct stage_summary summary = report_summarize(&runs[s]);
+        all_correct &= summary.correct == summary.traces;
+        if (o.json)
+            continue;
+        if (o.verbose || !side_by_side)
+            report_trace_table(stdout, &runs[s], color);
+        else
+            report_side_by_side_row(stdout, &runs[s], color);
+    }
+    if (o.json) {
+        report_json(stdout, runs, stage_count, (unsigned long long)o.limit_bytes);
+    } else {
+        if (side_by_side && o.verbose) {
+            report_side_by_side_header(stdout);
+            for (size_t s = 0; s < stage_count; s++)
+                report_side_by_side_row(stdout, &runs[s], color);
+        }
+        if (side_by_side)
+            report_side_by_side_footer(stdout);
+        int errors_color = isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL;
+        for (size_t s = 0; s < stage_count; s++)
+            report_errors(stderr, &runs[s], errors_color);
+    }
+    return all_correct ? 0 : 1;
+}

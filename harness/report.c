@@ -1,0 +1,192 @@
+/* report.c: tables for people, JSON for programs (see report.h). */
+#include "report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static const char *paint(int color, const char *code)
+{
+    return color ? code : "";
+}
+static const char GREEN[] = "\033[32m", RED[] = "\033[31m", BOLD[] = "\033[1m", PLAIN[] = "\033[0m";
+
+struct stage_summary report_summarize(const struct stage_run *run)
+{
+    struct stage_summary s = { .traces = run->count };
+    double utilization_sum = 0, stage_seconds = 0, libc_seconds = 0;
+    uint64_t timed_ops = 0;
+    for (size_t i = 0; i < run->count; i++) {
+        const struct trace_result *r = &run->results[i];
+        s.ops += r->ops;
+        if (!r->correct)
+            continue;
+        s.correct++;
+        s.correct_ops += r->ops;
+        s.system_calls += result_system_calls(r);
+        utilization_sum += result_utilization(r);
+        if (r->timed) {
+            s.timed++;
+            timed_ops += r->ops;
+            stage_seconds += r->stage_seconds;
+            libc_seconds += r->libc_seconds;
+        }
+    }
+    s.mean_utilization = s.correct ? utilization_sum / (double)s.correct : 0;
+    s.kops_per_second = stage_seconds > 0 ? (double)timed_ops / stage_seconds / 1000 : 0;
+    s.speed_vs_libc = stage_seconds > 0 ? libc_seconds / stage_seconds : 0;
+    s.syscalls_per_op = s.correct_ops ? (double)s.system_calls / (double)s.correct_ops : 0;
+    return s;
+}
+
+/* "12.3K", "4.0M": bytes in four or five characters. */
+static void human_bytes(uint64_t bytes, char *out, size_t out_size)
+{
+    const char *units = "BKMGT";
+    double value = (double)bytes;
+    int unit = 0;
+    while (value >= 1024 && unit < 4) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit == 0)
+        snprintf(out, out_size, "%" PRIu64 "B", bytes);
+    else
+        snprintf(out, out_size, "%.*f%c", value < 10 ? 1 : 0, value, units[unit]);
+}
+
+static void format_or_dash(char *out, size_t out_size, int present, const char *format, double value)
+{
+    if (present)
+        snprintf(out, out_size, format, value);
+    else
+        snprintf(out, out_size, "-");
+}
+
+void report_trace_table(FILE *out, const struct stage_run *run, int color)
+{
+    fprintf(out, "%s%s%s\n", paint(color, BOLD), run->name, paint(color, PLAIN));
+    fprintf(out, "  %-22s %9s %-7s %5s %8s %8s %9s %8s %11s\n", "trace", "ops", "result", "util",
+            "payload", "heap", "Kops/s", "vs libc", "syscalls/op");
+    for (size_t i = 0; i < run->count; i++) {
+        const struct trace_result *r = &run->results[i];
+        char util[16], payload[16], footprint[16], kops[24], ratio[24], calls[24];
+        format_or_dash(util, sizeof util, r->correct, "%.2f", result_utilization(r));
+        human_bytes(r->peak_payload_bytes, payload, sizeof payload);
+        human_bytes(r->peak_footprint_bytes, footprint, sizeof footprint);
+        format_or_dash(kops, sizeof kops, r->timed && r->stage_seconds > 0, "%.0f",
+                       r->stage_seconds > 0 ? (double)r->ops / r->stage_seconds / 1000 : 0);
+        format_or_dash(ratio, sizeof ratio, r->timed, "%.2fx", r->speed_ratio);
+        format_or_dash(calls, sizeof calls, r->correct && !run->is_libc, "%.4f",
+                       r->ops ? (double)result_system_calls(r) / (double)r->ops : 0);
+        const char *verdict = !r->loaded ? "BAD" : r->correct ? "ok" : "FAIL";
+        fprintf(out, "  %-22.22s %9" PRIu64 " %s%-7s%s %5s %8s %8s %9s %8s %11s\n", r->trace_name, r->ops,
+                paint(color, r->correct ? GREEN : RED), verdict, paint(color, PLAIN), util,
+                r->correct ? payload : "-", r->correct ? footprint : "-", kops, ratio, calls);
+    }
+    struct stage_summary s = report_summarize(run);
+    char util[16], kops[24], ratio[24], calls[24], correct[32];
+    snprintf(correct, sizeof correct, "%zu/%zu", s.correct, s.traces);
+    format_or_dash(util, sizeof util, s.correct, "%.2f", s.mean_utilization);
+    format_or_dash(kops, sizeof kops, s.timed, "%.0f", s.kops_per_second);
+    format_or_dash(ratio, sizeof ratio, s.timed, "%.2fx", s.speed_vs_libc);
+    format_or_dash(calls, sizeof calls, s.correct && !run->is_libc, "%.4f", s.syscalls_per_op);
+    fprintf(out, "  %-22s %9" PRIu64 " %-7s %5s %8s %8s %9s %8s %11s\n\n", "all traces", s.ops, correct,
+            util, "", "", kops, ratio, calls);
+}
+
+void report_side_by_side_header(FILE *out)
+{
+    fprintf(out, "%-12s %9s %11s %9s %8s %11s\n", "stage", "correct", "utilization", "Kops/s", "vs libc",
+            "syscalls/op");
+}
+
+void report_side_by_side_row(FILE *out, const struct stage_run *run, int color)
+{
+    struct stage_summary s = report_summarize(run);
+    char correct[32], util[16], kops[24], ratio[24], calls[24];
+    snprintf(correct, sizeof correct, "%zu/%zu", s.correct, s.traces);
+    format_or_dash(util, sizeof util, s.correct, "%.2f", s.mean_utilization);
+    format_or_dash(kops, sizeof kops, s.timed, "%.0f", s.kops_per_second);
+    format_or_dash(ratio, sizeof ratio, s.timed, "%.2fx", s.speed_vs_libc);
+    format_or_dash(calls, sizeof calls, s.correct && !run->is_libc, "%.4f", s.syscalls_per_op);
+    int all_correct = s.correct == s.traces;
+    fprintf(out, "%-12.12s %s%9s%s %11s %9s %8s %11s\n", run->name, paint(color, all_correct ? GREEN : RED),
+            correct, paint(color, PLAIN), util, kops, ratio, calls);
+    fflush(out);
+}
+
+void report_side_by_side_footer(FILE *out)
+{
+    fprintf(out, "\nutilization: mean over the correct traces of peak live payload / peak footprint\n"
+                 "Kops/s, vs libc: whole suite, median of the timed runs; vs libc > 1 is faster than\n"
+                 "the C library measured in the same run\n");
+}
+
+void report_errors(FILE *out, const struct stage_run *run, int color)
+{
+    for (size_t i = 0; i < run->count; i++) {
+        const struct trace_result *r = &run->results[i];
+        if (!r->correct && r->error[0] != '\0')
+            fprintf(out, "%s%s:%s %s\n", paint(color, RED), run->name, paint(color, PLAIN), r->error);
+    }
+}
+
+static void json_string(FILE *out, const char *text)
+{
+    fputc('"', out);
+    for (const unsigned char *c = (const unsigned char *)text; *c != '\0'; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(out, "\\%c", *c);
+        else if (*c == '\n')
+            fputs("\\n", out);
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(out, "\\u%04x", *c);
+        else
+            fputc(*c, out);
+    }
+    fputc('"', out);
+}
+
+static void json_trace(FILE *out, const struct trace_result *r)
+{
+    fputs("        {\"trace\": ", out);
+    json_string(out, r->trace_path);
+    fputs(", \"name\": ", out);
+    json_string(out, r->trace_name);
+    fprintf(out, ", \"ops\": %" PRIu64 ", \"correct\": %s, \"utilization\": %.6f, \"peak_payload_bytes\": %"
+            PRIu64 ", \"peak_footprint_bytes\": %" PRIu64 ",\n", r->ops, r->correct ? "true" : "false",
+            result_utilization(r), r->peak_payload_bytes, r->peak_footprint_bytes);
+    fprintf(out, "         \"system_calls\": {\"brk\": %" PRIu64 ", \"sbrk\": %" PRIu64 ", \"sbrk0\": %" PRIu64
+            ", \"mmap\": %" PRIu64 ", \"munmap\": %" PRIu64 ", \"enomem\": %" PRIu64 "},\n", r->counts.brk,
+            r->counts.sbrk, r->counts.sbrk_queries, r->counts.mmap, r->counts.munmap, r->counts.enomem);
+    fprintf(out, "         \"timed\": %s, \"runs\": %u, \"stage_seconds\": %.9f, \"libc_seconds\": %.9f, "
+            "\"speed_vs_libc\": %.6f, \"checked_seconds\": %.6f, \"error\": ", r->timed ? "true" : "false",
+            r->runs, r->stage_seconds, r->libc_seconds, r->speed_ratio, r->checked_seconds);
+    if (r->correct)
+        fputs("null", out);
+    else
+        json_string(out, r->error);
+    fputs("}", out);
+}
+
+void report_json(FILE *out, const struct stage_run *runs, size_t count, unsigned long long limit_bytes)
+{
+    fprintf(out, "{\n  \"limit_bytes\": %llu,\n  \"stages\": [\n", limit_bytes);
+    for (size_t s = 0; s < count; s++) {
+        const struct stage_run *run = &runs[s];
+        struct stage_summary sum = report_summarize(run);
+        fputs("    {\"stage\": ", out);
+        json_string(out, run->name);
+        fprintf(out, ", \"is_libc\": %s,\n     \"summary\": {\"traces\": %zu, \"correct\": %zu, \"ops\": %" PRIu64
+                ", \"mean_utilization\": %.6f, \"kops_per_second\": %.3f, \"speed_vs_libc\": %.6f, "
+                "\"syscalls_per_op\": %.6f},\n     \"traces\": [\n", run->is_libc ? "true" : "false",
+                sum.traces, sum.correct, sum.ops, sum.mean_utilization, sum.kops_per_second, sum.speed_vs_libc,
+                sum.syscalls_per_op);
+        for (size_t i = 0; i < run->count; i++) {
+            json_trace(out, &run->results[i]);
+            fputs(i + 1 < run->count ? ",\n" : "\n", out);
+        }
+        fprintf(out, "     ]}%s\n", s + 1 < count ? "," : "");
+    }
+    fputs("  ]\n}\n", out);
+}

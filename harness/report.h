@@ -1,0 +1,46 @@
+/*
+ * report.h: the tables build/replay prints, and its JSON.
+ *
+ * Per trace: ops, correct, utilization (peak live payload / peak footprint), Kops/s (from the
+ * median timed run), speed relative to the C library, system calls per operation.
+ * Per stage (a row of the side-by-side table): traces correct, mean utilization over the
+ * correct traces, Kops/s and speed relative to the C library over the whole suite (total
+ * operations / total median time, so long traces weigh what they cost), system calls per op.
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "result.h"
+
+struct stage_run {
+    char name[256];
+    struct trace_result *results;
+    size_t count;
+    int is_libc;
+};
+
+struct stage_summary {
+    size_t traces, correct, timed;
+    uint64_t ops, correct_ops, system_calls;
+    double mean_utilization;
+    double kops_per_second;   /* 0 when nothing was timed */
+    double speed_vs_libc;     /* 0 when nothing was timed */
+    double syscalls_per_op;
+};
+
+struct stage_summary report_summarize(const struct stage_run *run);
+
+void report_trace_table(FILE *out, const struct stage_run *run, int color);
+void report_side_by_side_header(FILE *out);
+void report_side_by_side_row(FILE *out, const struct stage_run *run, int color);
+void report_side_by_side_footer(FILE *out);
+
+/* The first error of each trace that failed, as the checks wrote them. */
+void report_errors(FILE *out, const struct stage_run *run, int color);
+
+void report_json(FILE *out, const struct stage_run *runs, size_t count, unsigned long long limit_bytes);
+
+#endif /* REPORT_H */

@@ -1,0 +1,115 @@
+/* result.c: results as lines between the stage runner and build/replay (see result.h). */
+#include "result.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char RESULT_TAG[] = "heapkit-result";
+
+/* Tabs, newlines and backslashes become \t, \n, \\ so the text stays one field. */
+static void write_text(FILE *out, const char *key, const char *text)
+{
+    fprintf(out, "\t%s=", key);
+    for (const char *c = text; *c != '\0'; c++) {
+        switch (*c) {
+        case '\t': fputs("\\t", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\\': fputs("\\\\", out); break;
+        default: fputc(*c, out); break;
+        }
+    }
+}
+
+static void read_text(const char *from, const char *end, char *out, size_t out_size)
+{
+    size_t n = 0;
+    for (const char *c = from; c < end && n + 1 < out_size; c++) {
+        if (*c == '\\' && c + 1 < end) {
+            c++;
+            out[n++] = *c == 't' ? '\t' : *c == 'n' ? '\n' : *c;
+        } else {
+            out[n++] = *c;
+        }
+    }
+    out[n] = '\0';
+}
+
+void result_write(FILE *out, const struct trace_result *r)
+{
+    fputs(RESULT_TAG, out);
+    write_text(out, "stage", r->stage);
+    write_text(out, "trace", r->trace_path);
+    write_text(out, "name", r->trace_name);
+    fprintf(out, "\tops=%" PRIu64 "\tloaded=%d\tcorrect=%d\ttimed=%d", r->ops, r->loaded, r->correct,
+            r->timed);
+    fprintf(out, "\tpayload=%" PRIu64 "\tfootprint=%" PRIu64, r->peak_payload_bytes,
+            r->peak_footprint_bytes);
+    fprintf(out, "\tbrk=%" PRIu64 "\tsbrk=%" PRIu64 "\tsbrk0=%" PRIu64 "\tmmap=%" PRIu64
+            "\tmunmap=%" PRIu64 "\tenomem=%" PRIu64, r->counts.brk, r->counts.sbrk,
+            r->counts.sbrk_queries, r->counts.mmap, r->counts.munmap, r->counts.enomem);
+    fprintf(out, "\truns=%u\tstage_s=%.9g\tlibc_s=%.9g\tratio=%.6g\tchecked_s=%.6g", r->runs,
+            r->stage_seconds, r->libc_seconds, r->speed_ratio, r->checked_seconds);
+    write_text(out, "error", r->error);
+    fputc('\n', out);
+    fflush(out);
+}
+
+static int key_is(const char *key, size_t key_length, const char *name)
+{
+    return strlen(name) == key_length && memcmp(key, name, key_length) == 0;
+}
+
+static void read_field(struct trace_result *r, const char *key, size_t key_length, const char *value,
+                       const char *end)
+{
+    struct { const char *name; uint64_t *number; } counters[] = {
+        { "ops", &r->ops }, { "payload", &r->peak_payload_bytes },
+        { "footprint", &r->peak_footprint_bytes }, { "brk", &r->counts.brk },
+        { "sbrk", &r->counts.sbrk }, { "sbrk0", &r->counts.sbrk_queries },
+        { "mmap", &r->counts.mmap }, { "munmap", &r->counts.munmap }, { "enomem", &r->counts.enomem },
+    };
+    struct { const char *name; double *number; } reals[] = {
+        { "stage_s", &r->stage_seconds }, { "libc_s", &r->libc_seconds },
+        { "ratio", &r->speed_ratio }, { "checked_s", &r->checked_seconds },
+    };
+    struct { const char *name; int *flag; } flags[] = {
+        { "loaded", &r->loaded }, { "correct", &r->correct }, { "timed", &r->timed },
+    };
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
+        if (key_is(key, key_length, counters[i].name))
+            *counters[i].number = strtoull(value, NULL, 10);
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
+        if (key_is(key, key_length, reals[i].name))
+            *reals[i].number = strtod(value, NULL);
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        if (key_is(key, key_length, flags[i].name))
+            *flags[i].flag = atoi(value);
+    if (key_is(key, key_length, "runs"))
+        r->runs = (uint32_t)strtoul(value, NULL, 10);
+    else if (key_is(key, key_length, "stage"))
+        read_text(value, end, r->stage, sizeof r->stage);
+    else if (key_is(key, key_length, "trace"))
+        read_text(value, end, r->trace_path, sizeof r->trace_path);
+    else if (key_is(key, key_length, "name"))
+        read_text(value, end, r->trace_name, sizeof r->trace_name);
+    else if (key_is(key, key_length, "error"))
+        read_text(value, end, r->error, sizeof r->error);
+}
+
+int result_read(const char *line, struct trace_result *r)
+{
+    size_t tag_length = strlen(RESULT_TAG);
+    if (strncmp(line, RESULT_TAG, tag_length) != 0 || line[tag_length] != '\t')
+        return -1;
+    memset(r, 0, sizeof *r);
+    const char *field = line + tag_length + 1;
+    while (*field != '\0' && *field != '\n') {
+        const char *end = field + strcspn(field, "\t\n");
+        const char *equals = memchr(field, '=', (size_t)(end - field));
+        if (equals != NULL)
+            read_field(r, field, (size_t)(equals - field), equals + 1, end);
+        field = *end == '\t' ? end + 1 : end;
+    }
+    return 0;
+}

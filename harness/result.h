@@ -1,0 +1,49 @@
+/*
+ * result.h: what one stage did on one trace, and how it travels from a stage runner
+ * (build/stages/NAME) to build/replay: one line of tab-separated key=value fields, text
+ * escaped, so that a stage's own output on stdout or stderr can never be mistaken for it.
+ */
+#ifndef RESULT_H
+#define RESULT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "isolate.h"
+
+struct trace_result {
+    char stage[256];
+    char trace_path[4096];
+    char trace_name[256];
+    uint64_t ops;
+    int loaded;           /* the trace was read */
+    int correct;          /* every check passed */
+    int timed;            /* throughput was measured */
+    uint64_t peak_payload_bytes;
+    uint64_t peak_footprint_bytes;
+    struct simmem_counts counts;
+    uint32_t runs;        /* timed runs of the stage, and as many of the C library */
+    double stage_seconds; /* median of the stage's timed runs */
+    double libc_seconds;  /* median of the C library's, interleaved with them */
+    double speed_ratio;   /* median over neighbouring pairs of libc time / stage time */
+    double checked_seconds; /* wall-clock time of the checked replay */
+    char error[REPORT_TEXT_BYTES + 4096]; /* the first failed check, with how to reproduce it */
+};
+
+static inline double result_utilization(const struct trace_result *r)
+{
+    return r->peak_footprint_bytes ? (double)r->peak_payload_bytes / (double)r->peak_footprint_bytes : 0.0;
+}
+
+static inline uint64_t result_system_calls(const struct trace_result *r)
+{
+    return r->counts.brk + r->counts.sbrk + r->counts.mmap + r->counts.munmap;
+}
+
+/* Write the result as one line to `out`. */
+void result_write(FILE *out, const struct trace_result *result);
+
+/* Read a line that result_write wrote. Returns 0, or -1 when the line is not a result. */
+int result_read(const char *line, struct trace_result *result);
+
+#endif /* RESULT_H */

@@ -1,0 +1,245 @@
+/*
+ * runner.c: the program each stage is linked into (build/stages/NAME). build/replay starts one
+ * runner per stage and reads its results; a person may run one directly too.
+ *
+ * For each trace: one checked replay in a fresh child process; then, when it passed, timed
+ * replays of the stage and of the C library, interleaved (stage, libc, libc, stage, ...) so
+ * that a slow moment of the machine lands on both, each in a fresh child.
+ *
+ * Throughput statistic: the median of the runs. Noise on a shared machine only ever adds
+ * time and comes in bursts; the median ignores a burst that hits one run without being as
+ * optimistic as the minimum. The speed ratio is the median over the pairs of neighbouring
+ * runs of libc time / stage time, so slow drifts (clock scaling, other load) cancel too.
+ */
+#include "runner.h"
+
+#include "checked.h"
+#include "isolate.h"
+#include "options.h"
+#include "result.h"
+#include "timed.h"
+#include "trace.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { MAX_RUNS = 101 };
+
+struct runner_options {
+    const char *stage_name;
+    int run_heap_checker;
+    int measure_time;
+    uint32_t runs;
+    double time_limit_seconds;
+    uint64_t limit_bytes;
+    const char *limit_text;  /* as given, for the command that reproduces an error */
+    const char *reproduce_as; /* the command that runs this stage, such as "build/replay -s list" */
+    FILE *results;
+};
+
+static void usage(const char *program)
+{
+    fprintf(stderr,
+            "usage: %s [-c] [-n RUNS] [-t SECONDS] [--limit SIZE] [--no-time] [--as COMMAND]\n"
+            "          [--results-fd FD] TRACE...\n"
+            "Replays each trace against this stage (checked, then timed against the C library) and\n"
+            "writes one result line per trace. build/replay runs this for you and prints tables.\n",
+            program);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}
+
+static int read_options(int argc, char **argv, struct runner_options *o, int *first_trace)
+{
+    *o = (struct runner_options){
+        .stage_name = base_name(argv[0]), .measure_time = 1, .runs = 5,
+        .time_limit_seconds = 10, .limit_bytes = RUNNER_DEFAULT_LIMIT_BYTES, .results = stdout,
+    };
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(flag, "-c") == 0) {
+            o->run_heap_checker = 1;
+        } else if (strcmp(flag, "--no-time") == 0) {
+            o->measure_time = 0;
+        } else if (strcmp(flag, "-n") == 0 && parse_count(value, 1, MAX_RUNS, &o->runs) == 0) {
+            i++;
+        } else if (strcmp(flag, "-t") == 0 && parse_seconds(value, &o->time_limit_seconds) == 0) {
+            i++;
+        } else if (strcmp(flag, "--limit") == 0 && parse_size(value, &o->limit_bytes) == 0 &&
+                   o->limit_bytes >= RUNNER_LEAST_LIMIT_BYTES && o->limit_bytes <= RUNNER_MOST_LIMIT_BYTES) {
+            o->limit_text = value;
+            i++;
+        } else if (strcmp(flag, "--as") == 0 && value != NULL) {
+            o->reproduce_as = value;
+            i++;
+        } else if (strcmp(flag, "--results-fd") == 0 && value != NULL) {
+            o->results = fdopen(atoi(value), "w");
+            if (o->results == NULL) {
+                fprintf(stderr, "%s: --results-fd %s: %s\n", argv[0], value, strerror(errno));
+                return -1;
+            }
+            i++;
+        } else {
+            fprintf(stderr, "%s: bad option '%s'%s%s\n", argv[0], flag, value ? " " : "", value ? value : "");
+            usage(argv[0]);
+            return -1;
+        }
+    }
+    if (i == argc) {
+        usage(argv[0]);
+        return -1;
+    }
+    *first_trace = i;
+    return 0;
+}
+
+/* "    reproduce: build/replay -s list -c --limit 64M traces/x.rep" */
+static void append_reproduce(const struct runner_options *o, struct trace_result *r)
+{
+    char command[1024];
+    if (o->reproduce_as != NULL)
+        snprintf(command, sizeof command, "%s", o->reproduce_as);
+    else
+        snprintf(command, sizeof command, "build/replay -s %s", o->stage_name);
+    size_t used = strlen(r->error);
+    snprintf(r->error + used, sizeof r->error - used, "\n    reproduce: %s%s%s%s %s", command,
+             o->run_heap_checker ? " -c" : "", o->limit_text ? " --limit " : "",
+             o->limit_text ? o->limit_text : "", r->trace_path);
+}
+
+/* Where the child was when it ended: "traces/x.rep:12: a 5 100" or the phase. */
+static void where_child_was(const struct trace *trace, uint32_t position, char *out, size_t out_size)
+{
+    if (position == 0) {
+        snprintf(out, out_size, "%s: before the first operation", trace->path);
+    } else if (position > trace->op_count) {
+        snprintf(out, out_size, "%s: after the last operation", trace->path);
+    } else {
+        char text[96];
+        trace_format_op(&trace->ops[position - 1], text, sizeof text);
+        snprintf(out, out_size, "%s:%u: %s", trace->path, trace->op_lines[position - 1], text);
+    }
+}
+
+static int run_checked(const struct runner_options *o, const struct trace *trace, int is_libc,
+                       struct trace_result *r)
+{
+    struct checked_setup setup = {
+        .trace = trace, .limit_bytes = o->limit_bytes,
+        .run_heap_checker = o->run_heap_checker, .stage_is_libc = is_libc,
+    };
+    int results_fd = fileno(o->results) == STDOUT_FILENO ? -1 : fileno(o->results);
+    struct child_outcome outcome = isolate_run(checked_replay, &setup, o->time_limit_seconds, results_fd);
+    const struct child_report *report = isolate_report();
+    r->checked_seconds = outcome.seconds;
+    r->peak_payload_bytes = report->peak_payload_bytes;
+    r->peak_footprint_bytes = report->peak_footprint_bytes;
+    r->counts = report->counts;
+    if (outcome.end == CHILD_FINISHED && !report->failed) {
+        r->correct = 1;
+        return 0;
+    }
+    if (outcome.end == CHILD_FINISHED) {
+        snprintf(r->error, sizeof r->error, "%s", report->error);
+    } else {
+        char where[4400], how[1024];
+        where_child_was(trace, report->op_position, where, sizeof where);
+        isolate_describe_end(&outcome, report, o->time_limit_seconds, how, sizeof how);
+        snprintf(r->error, sizeof r->error, "%s: the replay %s", where, how);
+    }
+    append_reproduce(o, r);
+    return -1;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *values, uint32_t count)
+{
+    qsort(values, count, sizeof *values, compare_doubles);
+    return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
+}
+
+/* One timed replay in a fresh child; its seconds, or -1 when it did not finish (r->error says). */
+static double time_once(const struct runner_options *o, const struct trace *trace, int use_libc,
+                        struct trace_result *r)
+{
+    struct timed_setup setup = { .trace = trace, .limit_bytes = o->limit_bytes, .use_libc = use_libc };
+    int results_fd = fileno(o->results) == STDOUT_FILENO ? -1 : fileno(o->results);
+    struct child_outcome outcome = isolate_run(timed_replay, &setup, o->time_limit_seconds, results_fd);
+    const struct child_report *report = isolate_report();
+    if (outcome.end == CHILD_FINISHED)
+        return (double)report->elapsed_ns / 1e9;
+    char how[1024];
+    isolate_describe_end(&outcome, report, o->time_limit_seconds, how, sizeof how);
+    snprintf(r->error, sizeof r->error,
+             "%s: the timed replay of %s (which runs no checks) %s, though the checked replay passed",
+             trace->path, use_libc ? "the C library" : "the stage", how);
+    append_reproduce(o, r);
+    return -1;
+}
+
+static int run_timed(const struct runner_options *o, const struct trace *trace, struct trace_result *r)
+{
+    double stage[MAX_RUNS], libc[MAX_RUNS], ratio[MAX_RUNS];
+    for (uint32_t run = 0; run < o->runs; run++) {
+        int libc_first = run % 2 == 1;
+        double first = time_once(o, trace, libc_first, r);
+        double second = first < 0 ? -1 : time_once(o, trace, !libc_first, r);
+        if (first < 0 || second < 0) {
+            r->correct = 0;
+            return -1;
+        }
+        stage[run] = libc_first ? second : first;
+        libc[run] = libc_first ? first : second;
+        ratio[run] = stage[run] > 0 ? libc[run] / stage[run] : 0;
+    }
+    r->timed = 1;
+    r->runs = o->runs;
+    r->stage_seconds = median(stage, o->runs);
+    r->libc_seconds = median(libc, o->runs);
+    r->speed_ratio = median(ratio, o->runs);
+    return 0;
+}
+
+int runner_main(int argc, char **argv, int is_libc)
+{
+    struct runner_options o;
+    int first_trace;
+    if (read_options(argc, argv, &o, &first_trace) != 0)
+        return 2;
+    int all_correct = 1;
+    static struct trace trace;
+    static struct trace_result result;
+    for (int i = first_trace; i < argc; i++) {
+        memset(&result, 0, sizeof result);
+        snprintf(result.stage, sizeof result.stage, "%s", o.stage_name);
+        snprintf(result.trace_path, sizeof result.trace_path, "%s", argv[i]);
+        if (trace_load(argv[i], &trace, result.error, sizeof result.error) != 0) {
+            snprintf(result.trace_name, sizeof result.trace_name, "%s", base_name(argv[i]));
+            result_write(o.results, &result);
+            all_correct = 0;
+            continue;
+        }
+        result.loaded = 1;
+        result.ops = trace.op_count;
+        snprintf(result.trace_name, sizeof result.trace_name, "%s", trace.name);
+        if (run_checked(&o, &trace, is_libc, &result) == 0 && o.measure_time)
+            run_timed(&o, &trace, &result);
+        all_correct &= result.correct;
+        result_write(o.results, &result);
+        trace_release(&trace);
+    }
+    return all_correct ? 0 : 1;
+}

@@ -1,0 +1,440 @@
+/*
+ * simmem.c: the simulated brk, sbrk, mmap and munmap (see simmem.h).
+ *
+ *   heap reservation                            mapping reservation
+ *   +----------------------+- - - - - - - - -+  +-----+   +--------+   +- - - - - -
+ *   | heap (read-write)    | past the break  |  | map |   | map    |   |  unused
+ *   +----------------------+- - - - - - - - -+  +-----+   +--------+   +- - - - - -
+ *   ^heap_start    break ^  ^ canary to the end of the break's page, then PROT_NONE
+ *
+ * A page between mappings stays unmapped, so running off the end of one mapping faults
+ * instead of landing in the next.
+ */
+#include "simmem.h"
+
+#include "addrmap.h"
+#include "heapmgr.h"
+#include "hostmem.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+enum { CANARY_BYTE = 0xa5 };
+
+/* Where the reservations are asked for: a fixed hint keeps addresses alike from run to run;
+ * when the kernel places them elsewhere, messages still read the same (they use offsets). */
+static const uintptr_t HEAP_HINT = (uintptr_t)0x200000000000ull;
+
+static struct {
+    uintptr_t page_bytes;
+    uint64_t limit_bytes;
+    int checked;
+
+    uintptr_t heap_start, heap_reserved_end;
+    uintptr_t brk;            /* the break */
+    uintptr_t accessible_end; /* the break rounded up to a page: read-write below it */
+
+    uintptr_t map_start, map_end; /* the mapping reservation */
+    uintptr_t map_cursor;         /* where the next mapping is tried first */
+    struct addrmap mappings;
+
+    uint64_t mapped_bytes, peak_footprint_bytes;
+    struct simmem_counts counts;
+
+    unsigned char *canary_reference; /* a page of CANARY_BYTE, to compare with */
+
+    simmem_release_hook release_hook;
+    int violation_pending;
+    char violation[1024];
+} sim;
+
+static uintptr_t round_up_to_page(uintptr_t bytes)
+{
+    return (bytes + sim.page_bytes - 1) & ~(sim.page_bytes - 1);
+}
+
+static uintptr_t round_down_to_page(uintptr_t address)
+{
+    return address & ~(sim.page_bytes - 1);
+}
+
+static uint64_t footprint(void)
+{
+    return (sim.brk - sim.heap_start) + sim.mapped_bytes;
+}
+
+static void note_footprint(void)
+{
+    uint64_t now = footprint();
+    if (now > sim.peak_footprint_bytes)
+        sim.peak_footprint_bytes = now;
+}
+
+void simmem_violation(const char *format, ...)
+{
+    if (sim.violation_pending)
+        return;
+    va_list arguments;
+    va_start(arguments, format);
+    vsnprintf(sim.violation, sizeof sim.violation, format, arguments);
+    va_end(arguments);
+    sim.violation_pending = 1;
+}
+
+int simmem_take_violation(char *out, size_t out_size)
+{
+    if (!sim.violation_pending)
+        return 0;
+    snprintf(out, out_size, "%s", sim.violation);
+    sim.violation_pending = 0;
+    return 1;
+}
+
+void simmem_on_release(simmem_release_hook hook)
+{
+    sim.release_hook = hook;
+}
+
+/* Make pages accessible or not. Given-back pages are dropped, so they read as zero when
+ * they come back, as fresh pages from the kernel do. */
+static void set_pages(uintptr_t start, uintptr_t end, int accessible)
+{
+    if (end <= start)
+        return;
+    if (!accessible)
+        madvise((void *)start, end - start, MADV_DONTNEED);
+    mprotect((void *)start, end - start, accessible ? PROT_READ | PROT_WRITE : PROT_NONE);
+}
+
+/* A call that changes no page still costs a trip into the kernel, as the real one does. */
+static void enter_kernel(void)
+{
+    if (sim.brk > sim.heap_start)
+        mprotect((void *)round_down_to_page(sim.brk - 1), sim.page_bytes, PROT_READ | PROT_WRITE);
+    else
+        mprotect((void *)sim.heap_start, sim.page_bytes, PROT_NONE);
+}
+
+static void lay_canary(void)
+{
+    if (sim.checked && sim.accessible_end > sim.brk)
+        memset((void *)sim.brk, CANARY_BYTE, sim.accessible_end - sim.brk);
+}
+
+uint64_t simmem_bytes_written_past_break(void)
+{
+    if (!sim.checked)
+        return 0;
+    const unsigned char *canary = (const unsigned char *)sim.brk;
+    uint64_t span = sim.accessible_end - sim.brk;
+    if (memcmp(canary, sim.canary_reference, span) == 0)
+        return 0; /* the fast path: one memcmp per operation */
+    uint64_t written = 0;
+    for (uint64_t i = 0; i < span; i++)
+        written += canary[i] != CANARY_BYTE;
+    lay_canary();
+    return written;
+}
+
+/* Move the break; the caller has checked the limit. */
+static void set_break(uintptr_t new_brk)
+{
+    uint64_t written = simmem_bytes_written_past_break();
+    if (written != 0) {
+        char where[64];
+        simmem_describe(sim.brk, where, sizeof where);
+        simmem_violation("wrote %llu bytes past the break (break at %s), before moving the break",
+                         (unsigned long long)written, where);
+    }
+    uintptr_t old_brk = sim.brk, new_accessible_end = round_up_to_page(new_brk);
+    if (new_brk > old_brk) {
+        /* What the break uncovers in its old page held the canary or old data: zero it. */
+        uintptr_t zero_end = new_brk < sim.accessible_end ? new_brk : sim.accessible_end;
+        if (zero_end > old_brk)
+            memset((void *)old_brk, 0, zero_end - old_brk);
+    } else if (new_brk < old_brk && sim.release_hook != NULL) {
+        sim.release_hook(new_brk, old_brk, "moved the break down over it");
+    }
+    if (new_accessible_end > sim.accessible_end)
+        set_pages(sim.accessible_end, new_accessible_end, 1);
+    else if (new_accessible_end < sim.accessible_end)
+        set_pages(new_accessible_end, sim.accessible_end, 0);
+    else
+        enter_kernel();
+    sim.brk = new_brk;
+    sim.accessible_end = new_accessible_end;
+    lay_canary();
+    note_footprint();
+}
+
+/* Can the heap end at new_brk without passing the limit or the reservation? */
+static int heap_may_end_at(uintptr_t new_brk)
+{
+    if (new_brk < sim.heap_start || new_brk > sim.heap_reserved_end)
+        return 0;
+    return (uint64_t)(new_brk - sim.heap_start) + sim.mapped_bytes <= sim.limit_bytes;
+}
+
+int hm_brk(void *addr)
+{
+    sim.counts.brk++;
+    uintptr_t new_brk = (uintptr_t)addr;
+    if (!heap_may_end_at(new_brk)) {
+        enter_kernel();
+        sim.counts.enomem++;
+        errno = ENOMEM;
+        return -1;
+    }
+    set_break(new_brk);
+    return 0;
+}
+
+void *hm_sbrk(intptr_t increment)
+{
+    if (increment == 0) {
+        sim.counts.sbrk_queries++;
+        return (void *)sim.brk;
+    }
+    sim.counts.sbrk++;
+    uintptr_t old_brk = sim.brk;
+    uintptr_t new_brk = old_brk + (uintptr_t)increment;
+    int wrapped = increment > 0 ? new_brk < old_brk : new_brk > old_brk;
+    if (wrapped || !heap_may_end_at(new_brk)) {
+        enter_kernel();
+        sim.counts.enomem++;
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    set_break(new_brk);
+    return (void *)old_brk;
+}
+
+/* The first free stretch of `bytes` at or after `from` in the mapping reservation, leaving
+ * a guard page after every mapping; 0 when none is left before the end. */
+static uintptr_t find_room(uintptr_t from, uintptr_t bytes)
+{
+    uintptr_t candidate = from;
+    while (candidate <= sim.map_end && sim.map_end - candidate >= bytes + sim.page_bytes) {
+        addrmap_ref in_the_way =
+            addrmap_first_overlap(&sim.mappings, candidate, candidate + bytes + sim.page_bytes);
+        if (in_the_way == 0)
+            return candidate;
+        candidate = addrmap_node(&sim.mappings, in_the_way)->end + sim.page_bytes;
+    }
+    return 0;
+}
+
+void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+{
+    (void)addr; /* a hint, as the real call may ignore it */
+    sim.counts.mmap++;
+    if (length == 0 || prot != (PROT_READ | PROT_WRITE) || (flags & MAP_FIXED) ||
+        (flags & (MAP_ANONYMOUS | MAP_PRIVATE)) != (MAP_ANONYMOUS | MAP_PRIVATE) || offset != 0) {
+        simmem_violation("hm_mmap(length %zu, prot %#x, flags %#x, fd %d, offset %lld): only anonymous "
+                         "private read-write mappings of a non-zero length are simulated",
+                         length, (unsigned)prot, (unsigned)flags, fd, (long long)offset);
+        enter_kernel();
+        errno = EINVAL;
+        return MAP_FAILED;
+    }
+    uintptr_t bytes = round_up_to_page(length);
+    uintptr_t start = 0;
+    if (bytes >= length && footprint() + bytes <= sim.limit_bytes) {
+        start = find_room(sim.map_cursor, bytes);
+        if (start == 0)
+            start = find_room(sim.map_start, bytes);
+    }
+    if (start == 0 || addrmap_insert(&sim.mappings, start, start + bytes, 0) == 0) {
+        enter_kernel();
+        sim.counts.enomem++;
+        errno = ENOMEM;
+        return MAP_FAILED;
+    }
+    set_pages(start, start + bytes, 1);
+    sim.map_cursor = start + bytes + sim.page_bytes;
+    sim.mapped_bytes += bytes;
+    note_footprint();
+    return (void *)start;
+}
+
+/* Does the union of live mappings cover [start, end) without a gap? */
+static int mappings_cover(uintptr_t start, uintptr_t end)
+{
+    uintptr_t covered_to = start;
+    while (covered_to < end) {
+        addrmap_ref holder = addrmap_containing(&sim.mappings, covered_to);
+        if (holder == 0)
+            return 0;
+        covered_to = addrmap_node(&sim.mappings, holder)->end;
+    }
+    return 1;
+}
+
+/* Take [start, end) out of the mapping table, keeping the parts of mappings around it. */
+static void cut_mappings(uintptr_t start, uintptr_t end)
+{
+    addrmap_ref piece;
+    while ((piece = addrmap_first_overlap(&sim.mappings, start, end)) != 0) {
+        struct addrmap_node old = *addrmap_node(&sim.mappings, piece);
+        addrmap_remove(&sim.mappings, old.start);
+        if (old.start < start)
+            addrmap_insert(&sim.mappings, old.start, start, old.value);
+        if (old.end > end)
+            addrmap_insert(&sim.mappings, end, old.end, old.value);
+    }
+}
+
+int hm_munmap(void *addr, size_t length)
+{
+    sim.counts.munmap++;
+    uintptr_t start = (uintptr_t)addr;
+    uintptr_t end = start + round_up_to_page(length);
+    char where[64];
+    simmem_describe(start, where, sizeof where);
+    if (length == 0 || start % sim.page_bytes != 0 || end < start) {
+        simmem_violation("hm_munmap(%s, %zu): the address must start a page and the length must "
+                         "not be zero", where, length);
+        enter_kernel();
+        errno = EINVAL;
+        return -1;
+    }
+    if (!mappings_cover(start, end)) {
+        simmem_violation("hm_munmap(%s, %zu): that memory was never mapped, or was unmapped already",
+                         where, length);
+        enter_kernel();
+        errno = EINVAL;
+        return -1;
+    }
+    if (sim.release_hook != NULL)
+        sim.release_hook(start, end, "unmapped it");
+    cut_mappings(start, end);
+    set_pages(start, end, 0);
+    sim.mapped_bytes -= end - start;
+    return 0;
+}
+
+int simmem_init(uint64_t limit_bytes, int checked, char *error, size_t error_size)
+{
+    memset(&sim, 0, sizeof sim);
+    sim.page_bytes = (uintptr_t)sysconf(_SC_PAGESIZE);
+    sim.limit_bytes = limit_bytes;
+    sim.checked = checked;
+
+    /* The heap may take the whole limit, and so may the mappings; the mapping range is
+     * larger so that freed holes rarely force a search. */
+    uintptr_t heap_bytes = round_up_to_page(limit_bytes) + sim.page_bytes;
+    uintptr_t map_bytes = 4 * round_up_to_page(limit_bytes) + 16 * sim.page_bytes;
+    void *reserved = mmap((void *)HEAP_HINT, heap_bytes + map_bytes, PROT_NONE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (reserved == MAP_FAILED || addrmap_init(&sim.mappings) != 0) {
+        snprintf(error, error_size, "cannot reserve %llu MiB of address space for simulated memory: %s",
+                 (unsigned long long)((heap_bytes + map_bytes) >> 20), strerror(errno));
+        if (reserved != MAP_FAILED)
+            munmap(reserved, heap_bytes + map_bytes);
+        return -1;
+    }
+    sim.heap_start = sim.brk = sim.accessible_end = (uintptr_t)reserved;
+    sim.heap_reserved_end = sim.heap_start + heap_bytes - sim.page_bytes;
+    sim.map_start = sim.map_cursor = sim.heap_start + heap_bytes;
+    sim.map_end = sim.map_start + map_bytes;
+    if (checked) {
+        sim.canary_reference = host_alloc(sim.page_bytes);
+        if (sim.canary_reference == NULL) {
+            snprintf(error, error_size, "no memory for the canary page");
+            return -1;
+        }
+        memset(sim.canary_reference, CANARY_BYTE, sim.page_bytes);
+    }
+    return 0;
+}
+
+void simmem_release(void)
+{
+    if (sim.heap_start != 0)
+        munmap((void *)sim.heap_start, sim.map_end - sim.heap_start);
+    addrmap_release(&sim.mappings);
+    host_free(sim.canary_reference, sim.page_bytes);
+    memset(&sim, 0, sizeof sim);
+}
+
+struct simmem_counts simmem_counts(void)
+{
+    return sim.counts;
+}
+
+uint64_t simmem_system_calls(void)
+{
+    return sim.counts.brk + sim.counts.sbrk + sim.counts.mmap + sim.counts.munmap;
+}
+
+struct simmem_usage simmem_usage(void)
+{
+    return (struct simmem_usage){
+        .heap_bytes = sim.brk - sim.heap_start,
+        .mapped_bytes = sim.mapped_bytes,
+        .footprint_bytes = footprint(),
+        .peak_footprint_bytes = sim.peak_footprint_bytes,
+        .mapping_count = sim.mappings.count,
+    };
+}
+
+uint64_t simmem_limit(void)
+{
+    return sim.limit_bytes;
+}
+
+uintptr_t simmem_heap_start(void)
+{
+    return sim.heap_start;
+}
+
+uintptr_t simmem_break(void)
+{
+    return sim.brk;
+}
+
+enum simmem_area simmem_area_of(uintptr_t address)
+{
+    if (address >= sim.heap_start && address < sim.brk)
+        return AREA_HEAP;
+    if (address >= sim.brk && address < sim.map_start && sim.heap_start != 0)
+        return AREA_PAST_BREAK;
+    if (address >= sim.map_start && address < sim.map_end)
+        return addrmap_containing(&sim.mappings, address) ? AREA_MAPPING : AREA_UNMAPPED;
+    return AREA_OUTSIDE;
+}
+
+uint64_t simmem_offset_of(uintptr_t address)
+{
+    if (sim.heap_start == 0)
+        return address;
+    return address >= sim.map_start ? address - sim.map_start : address - sim.heap_start;
+}
+
+int simmem_range_in_heap(uintptr_t start, uint64_t bytes)
+{
+    return start >= sim.heap_start && start <= sim.brk && bytes <= sim.brk - start;
+}
+
+int simmem_range_in_mapping(uintptr_t start, uint64_t bytes)
+{
+    if (start < sim.map_start || start >= sim.map_end || bytes > sim.map_end - start)
+        return 0;
+    return mappings_cover(start, start + (bytes ? bytes : 1));
+}
+
+void simmem_describe(uintptr_t address, char *out, size_t out_size)
+{
+    if (sim.heap_start != 0 && address >= sim.heap_start && address < sim.map_start)
+        snprintf(out, out_size, "heap+%#llx", (unsigned long long)(address - sim.heap_start));
+    else if (sim.heap_start != 0 && address >= sim.map_start && address < sim.map_end)
+        snprintf(out, out_size, "mmap+%#llx", (unsigned long long)(address - sim.map_start));
+    else if (address == 0)
+        snprintf(out, out_size, "NULL");
+    else
+        snprintf(out, out_size, "%#llx (outside the heap and mappings)", (unsigned long long)address);
+}

@@ -1,0 +1,84 @@
+/*
+ * simmem.h: the simulated system calls behind hm_brk, hm_sbrk, hm_mmap and hm_munmap.
+ *
+ * The heap is a range reserved with the real mmap (inaccessible until the break passes it);
+ * mappings come from a second reserved range, so every address is known to be heap, mapping
+ * or neither. Pages past the break, and outside live mappings, stay inaccessible: touching
+ * them faults, as with the real calls. A memory limit caps the footprint, the calls are
+ * counted, and in checked mode a canary fills the rest of the break's page so that a write
+ * just past the break, which no page protection can catch, is caught after the operation.
+ *
+ * Every simulated call that the real kernel would serve enters the kernel once (at least one
+ * real mprotect), so a stage that calls brk for every malloc pays what it would pay for real.
+ */
+#ifndef SIMMEM_H
+#define SIMMEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct simmem_counts {
+    uint64_t brk;          /* hm_brk calls */
+    uint64_t sbrk;         /* hm_sbrk calls that move the break (or try to) */
+    uint64_t sbrk_queries; /* hm_sbrk(0): reads the break, not a system call */
+    uint64_t mmap;
+    uint64_t munmap;
+    uint64_t enomem;       /* calls that failed for want of memory */
+};
+
+struct simmem_usage {
+    uint64_t heap_bytes;      /* break minus heap start */
+    uint64_t mapped_bytes;    /* live mappings, page-rounded */
+    uint64_t footprint_bytes; /* the two together */
+    uint64_t peak_footprint_bytes;
+    uint64_t mapping_count;
+};
+
+enum simmem_area { AREA_OUTSIDE, AREA_HEAP, AREA_PAST_BREAK, AREA_MAPPING, AREA_UNMAPPED };
+
+/* Set up empty simulated memory with a limit in bytes, checked (canary) or not.
+ * Returns 0, or -1 with a message in error when the address space cannot be reserved. */
+int simmem_init(uint64_t limit_bytes, int checked, char *error, size_t error_size);
+
+/* Give everything back; simmem_init may be called again (the tests reset between cases). */
+void simmem_release(void);
+
+struct simmem_counts simmem_counts(void);
+struct simmem_usage simmem_usage(void);
+uint64_t simmem_system_calls(void); /* brk + sbrk + mmap + munmap */
+uint64_t simmem_limit(void);
+uintptr_t simmem_heap_start(void);
+uintptr_t simmem_break(void);
+
+/* Where an address lies, and its offset from the start of that area (the heap start for
+ * the heap and past the break, the mapping area's start for mappings). Both are safe to call
+ * from a signal handler. */
+enum simmem_area simmem_area_of(uintptr_t address);
+uint64_t simmem_offset_of(uintptr_t address);
+
+/* Is [start, start + bytes) inside the heap below the break, or inside live mappings? */
+int simmem_range_in_heap(uintptr_t start, uint64_t bytes);
+int simmem_range_in_mapping(uintptr_t start, uint64_t bytes);
+
+/* "heap+0x40", "mmap+0x2000" or "0x7ffc1234 (outside the heap and mappings)": offsets, so
+ * messages read the same on every run. Safe to call from a signal handler. */
+void simmem_describe(uintptr_t address, char *out, size_t out_size);
+
+/* Checked mode: the bytes past the break that were written since the last call (0 when the
+ * canary is intact); the canary is laid again. */
+uint64_t simmem_bytes_written_past_break(void);
+
+/* A misuse found inside a simulated call (munmap of memory never mapped, a write past the
+ * break found when the break moved, memory released under a live block...): the first one's
+ * text, taken once. Returns 1 and fills out when there is one. */
+int simmem_take_violation(char *out, size_t out_size);
+
+/* Checked mode: called with each range the stage gives back (brk down, munmap), so that the
+ * checker can tell when live blocks are released under the caller's feet. */
+typedef void (*simmem_release_hook)(uintptr_t start, uintptr_t end, const char *how);
+void simmem_on_release(simmem_release_hook hook);
+
+/* Record a misuse for simmem_take_violation (the first one wins). */
+void simmem_violation(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* SIMMEM_H */

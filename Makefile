@@ -112,7 +112,8 @@ traces: $(GEN_PROGRAMS)
 
 # ---- benchmarks ------------------------------------------------------------------------
 
-$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(HARNESS_LIB)
+# The bench programs time the C library; the correct test allocator only fills the stage slot.
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/obj/tests/allocators/correct.o $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

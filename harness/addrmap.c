@@ -13,7 +13,7 @@ int addrmap_init(struct addrmap *map)
         return -1;
     map->capacity = ADDRMAP_FIRST_CAPACITY;
     for (uint32_t i = ADDRMAP_FIRST_CAPACITY - 1; i >= 1; i--) {
-        map->nodes[i].next_free = map->free_list;
+        map->nodes[i].left = map->free_list;
         map->free_list = i;
     }
     return 0;
@@ -39,7 +39,7 @@ static int grow(struct addrmap *map)
     map->nodes = nodes;
     map->capacity = new_capacity;
     for (uint32_t i = new_capacity - 1; i >= old_capacity; i--) {
-        nodes[i].next_free = map->free_list;
+        nodes[i].left = map->free_list;
         map->free_list = i;
     }
     return 0;
@@ -56,43 +56,53 @@ static uint32_t next_priority(struct addrmap *map)
     return x;
 }
 
-/* Split the subtree at `tree` into the ranges starting below `key` and the rest. */
+/* Split the subtree at `tree` into the ranges starting below `key` and the rest. Iterative:
+ * each step hangs the node on the tail of one result and goes on down the other side. */
 static void split(struct addrmap_node *nodes, addrmap_ref tree, uintptr_t key, addrmap_ref *below,
                   addrmap_ref *rest)
 {
-    if (tree == 0) {
-        *below = *rest = 0;
-    } else if (nodes[tree].start < key) {
-        split(nodes, nodes[tree].right, key, &nodes[tree].right, rest);
-        *below = tree;
-    } else {
-        split(nodes, nodes[tree].left, key, below, &nodes[tree].left);
-        *rest = tree;
+    addrmap_ref *below_tail = below, *rest_tail = rest;
+    while (tree != 0) {
+        if (nodes[tree].start < key) {
+            *below_tail = tree;
+            below_tail = &nodes[tree].right;
+            tree = nodes[tree].right;
+        } else {
+            *rest_tail = tree;
+            rest_tail = &nodes[tree].left;
+            tree = nodes[tree].left;
+        }
     }
+    *below_tail = 0;
+    *rest_tail = 0;
 }
 
 /* Join two subtrees where every start in `low` is below every start in `high`. */
 static addrmap_ref merge(struct addrmap_node *nodes, addrmap_ref low, addrmap_ref high)
 {
-    if (low == 0)
-        return high;
-    if (high == 0)
-        return low;
-    if (nodes[low].priority >= nodes[high].priority) {
-        nodes[low].right = merge(nodes, nodes[low].right, high);
-        return low;
+    addrmap_ref joined = 0, *link = &joined;
+    while (low != 0 && high != 0) {
+        if (nodes[low].priority >= nodes[high].priority) {
+            *link = low;
+            link = &nodes[low].right;
+            low = nodes[low].right;
+        } else {
+            *link = high;
+            link = &nodes[high].left;
+            high = nodes[high].left;
+        }
     }
-    nodes[high].left = merge(nodes, low, nodes[high].left);
-    return high;
+    *link = low != 0 ? low : high;
+    return joined;
 }
 
-addrmap_ref addrmap_insert(struct addrmap *map, uintptr_t start, uintptr_t end, uint64_t value)
+addrmap_ref addrmap_insert(struct addrmap *map, uintptr_t start, uintptr_t end, uint32_t value)
 {
     if (map->free_list == 0 && grow(map) != 0)
         return 0;
     addrmap_ref fresh = map->free_list;
     struct addrmap_node *nodes = map->nodes;
-    map->free_list = nodes[fresh].next_free;
+    map->free_list = nodes[fresh].left;
     nodes[fresh] = (struct addrmap_node){
         .start = start, .end = end, .value = value, .priority = next_priority(map)
     };
@@ -117,7 +127,7 @@ int addrmap_remove(struct addrmap *map, uintptr_t start)
     if (gone == 0)
         return 0;
     *link = merge(nodes, nodes[gone].left, nodes[gone].right);
-    nodes[gone].next_free = map->free_list;
+    nodes[gone].left = map->free_list;
     map->free_list = gone;
     map->count--;
     return 1;

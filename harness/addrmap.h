@@ -13,12 +13,12 @@
 
 typedef uint32_t addrmap_ref; /* a node; 0 means none */
 
+/* 32 bytes: two nodes to a cache line, since the checker walks this tree on every operation. */
 struct addrmap_node {
-    uintptr_t start, end;      /* the range, end exclusive */
-    uint64_t value;            /* the owner's: a block id, a mapping's flags */
-    addrmap_ref left, right;   /* children, 0 when none */
-    uint32_t priority;         /* heap order: a parent's priority is not below its children's */
-    addrmap_ref next_free;     /* while the node is unused */
+    uintptr_t start, end;    /* the range, end exclusive */
+    addrmap_ref left, right; /* children, 0 when none; `left` links the free nodes */
+    uint32_t priority;       /* heap order: a parent's priority is not below its children's */
+    uint32_t value;          /* the owner's: the checker keeps a block id here */
 };
 
 struct addrmap {
@@ -36,7 +36,7 @@ void addrmap_release(struct addrmap *map);
 
 /* Insert [start, end), end > start, which the caller knows overlaps nothing in the map.
  * Returns the new node, or 0 when no memory is left. */
-addrmap_ref addrmap_insert(struct addrmap *map, uintptr_t start, uintptr_t end, uint64_t value);
+addrmap_ref addrmap_insert(struct addrmap *map, uintptr_t start, uintptr_t end, uint32_t value);
 
 /* Remove the range that starts at `start`. Returns 1 when there was one, 0 otherwise. */
 int addrmap_remove(struct addrmap *map, uintptr_t start);

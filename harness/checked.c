@@ -116,10 +116,13 @@ static void describe_block(uint32_t id, char *out, size_t out_size)
 /* ---- payload patterns ----------------------------------------------------------------- */
 
 /* Each 8-byte word of a block holds a value made of the block's seed and the word's index,
- * so a word copied from elsewhere, or written by the stage, does not match. */
+ * so a word copied from elsewhere, or written by the stage, does not match. The values step
+ * by an odd constant, so the loops below need only additions. */
+static const uint64_t PATTERN_STEP = 0x9e3779b97f4a7c15ull;
+
 static inline uint64_t pattern_word(uint64_t seed, uint64_t word_index)
 {
-    return seed ^ (word_index * 0x9e3779b97f4a7c15ull);
+    return seed + word_index * PATTERN_STEP;
 }
 
 static inline unsigned char pattern_byte(uint64_t seed, uint64_t offset)
@@ -142,10 +145,17 @@ static void fill_pattern(uintptr_t address, uint64_t seed, uint64_t from, uint64
     uint64_t at = from;
     for (; at < to && at % 8 != 0; at++)
         bytes[at] = pattern_byte(seed, at);
-    uint64_t *words = (uint64_t *)address;
-    for (; at + 8 <= to; at += 8)
-        words[at / 8] = pattern_word(seed, at / 8);
-    for (; at < to; at++)
+    uint64_t *words = (uint64_t *)address, word = at / 8, end_word = to / 8;
+    uint64_t value = pattern_word(seed, word);
+    for (; word + 4 <= end_word; word += 4, value += 4 * PATTERN_STEP) {
+        words[word] = value;
+        words[word + 1] = value + PATTERN_STEP;
+        words[word + 2] = value + 2 * PATTERN_STEP;
+        words[word + 3] = value + 3 * PATTERN_STEP;
+    }
+    for (; word < end_word; word++, value += PATTERN_STEP)
+        words[word] = value;
+    for (at = word * 8 > at ? word * 8 : at; at < to; at++)
         bytes[at] = pattern_byte(seed, at);
 }
 
@@ -153,12 +163,16 @@ static void fill_pattern(uintptr_t address, uint64_t seed, uint64_t from, uint64
 static uint64_t first_pattern_mismatch(uintptr_t address, uint64_t seed, uint64_t bytes)
 {
     const uint64_t *words = (const uint64_t *)address;
-    uint64_t at = 0;
-    for (; at + 8 <= bytes; at += 8)
-        if (words[at / 8] != pattern_word(seed, at / 8))
-            break;
+    uint64_t word = 0, end_word = bytes / 8, value = seed;
+    for (; word + 4 <= end_word; word += 4, value += 4 * PATTERN_STEP) {
+        uint64_t differences = (words[word] ^ value) | (words[word + 1] ^ (value + PATTERN_STEP)) |
+                               (words[word + 2] ^ (value + 2 * PATTERN_STEP)) |
+                               (words[word + 3] ^ (value + 3 * PATTERN_STEP));
+        if (differences != 0)
+            break; /* the byte loop below finds which */
+    }
     const unsigned char *octets = (const unsigned char *)address;
-    for (; at < bytes; at++)
+    for (uint64_t at = word * 8; at < bytes; at++)
         if (octets[at] != pattern_byte(seed, at))
             return at;
     return UINT64_MAX;
@@ -219,8 +233,9 @@ static int check_null_allowed(uint64_t request_bytes)
 /* Alignment, inside the heap or a live mapping, no overlap; then the block is live. */
 static int admit_block(uint32_t id, uintptr_t address, uint64_t bytes)
 {
-    char at[80];
-    describe_address(address, at, sizeof at);
+    char at[80] = "";
+    if (address % HM_ALIGNMENT != 0 || replay.setup->stage_is_libc || !simmem_range_in_heap(address, bytes))
+        describe_address(address, at, sizeof at); /* only where a message may need it */
     if (address % HM_ALIGNMENT != 0)
         return fail("the block is not 16-byte aligned", "an address that is a multiple of 16",
                     "%s, which is %llu bytes past a multiple of 16", at,
@@ -238,6 +253,7 @@ static int admit_block(uint32_t id, uintptr_t address, uint64_t bytes)
     addrmap_ref other = addrmap_last_below(&replay.live, address + span);
     if (other != 0 && addrmap_node(&replay.live, other)->end > address) {
         char end[80], block[256];
+        describe_address(address, at, sizeof at);
         describe_address(address + span, end, sizeof end);
         describe_block((uint32_t)addrmap_node(&replay.live, other)->value, block, sizeof block);
         return fail(bytes != 0 ? "the block overlaps a live block" : "malloc(0)'s pointer is not unique",

@@ -294,8 +294,8 @@ int hm_munmap(void *addr, size_t length)
     uintptr_t start = (uintptr_t)addr;
     uintptr_t end = start + round_up_to_page(length);
     char where[64];
-    simmem_describe(start, where, sizeof where);
     if (length == 0 || start % sim.page_bytes != 0 || end < start) {
+        simmem_describe(start, where, sizeof where);
         simmem_violation("hm_munmap(%s, %zu): the address must start a page and the length must "
                          "not be zero", where, length);
         enter_kernel();
@@ -303,6 +303,7 @@ int hm_munmap(void *addr, size_t length)
         return -1;
     }
     if (!mappings_cover(start, end)) {
+        simmem_describe(start, where, sizeof where);
         simmem_violation("hm_munmap(%s, %zu): that memory was never mapped, or was unmapped already",
                          where, length);
         enter_kernel();

@@ -131,27 +131,39 @@ static int read_options(int argc, char **argv, struct options *o)
 static char build_dir[PATH_MAX]; /* the directory of this program: build/ */
 static char kit_root[PATH_MAX];  /* the directory holding stages/heapmgr.h */
 
+/* The nearest directory at or above `start` that holds stages/heapmgr.h, into kit_root. */
+static int find_kit_above(const char *start)
+{
+    char directory[PATH_MAX];
+    snprintf(directory, sizeof directory, "%s", start);
+    for (;;) {
+        char header[PATH_MAX + 32];
+        snprintf(header, sizeof header, "%s/stages/heapmgr.h", directory);
+        if (access(header, R_OK) == 0) {
+            snprintf(kit_root, sizeof kit_root, "%s", directory);
+            return 0;
+        }
+        char *cut = strrchr(directory, '/');
+        if (cut == NULL || cut == directory)
+            return -1;
+        *cut = '\0';
+    }
+}
+
+/* build/ is where this program is; the kit is above it, or (for a build directory elsewhere,
+ * such as make BUILD=/tmp/b) above the working directory. */
 static int find_kit(void)
 {
-    char self[PATH_MAX];
+    char self[PATH_MAX], cwd[PATH_MAX];
     ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
     if (length <= 0)
         return -1;
     self[length] = '\0';
     *strrchr(self, '/') = '\0';
     snprintf(build_dir, sizeof build_dir, "%s", self);
-    for (char *cut = self; cut != NULL; cut = strrchr(self, '/')) {
-        char header[PATH_MAX + 32];
-        snprintf(header, sizeof header, "%s/stages/heapmgr.h", self);
-        if (access(header, R_OK) == 0) {
-            snprintf(kit_root, sizeof kit_root, "%s", self);
-            return 0;
-        }
-        if ((cut = strrchr(self, '/')) == NULL || cut == self)
-            break;
-        *cut = '\0';
-    }
-    return -1;
+    if (find_kit_above(build_dir) == 0)
+        return 0;
+    return getcwd(cwd, sizeof cwd) != NULL ? find_kit_above(cwd) : -1;
 }
 
 /* The bundled traces, every traces/NAME.rep, relative to the kit when we are in it. */
@@ -206,7 +218,8 @@ static size_t all_stages(char ***names)
         (*names)[count++] = strdup(entry->d_name);
     }
     closedir(listing);
-    qsort(*names, count, sizeof **names, compare_stage_names);
+    if (count > 1)
+        qsort(*names, count, sizeof **names, compare_stage_names);
     return count;
 }
 
@@ -378,8 +391,10 @@ int main(int argc, char **argv)
     if (side_by_side && !o.verbose)
         report_side_by_side_header(stdout);
     for (size_t s = 0; s < stage_count; s++) {
-        if (run_stage(&o, stages[s], &runs[s]) != 0)
+        if (run_stage(&o, stages[s], &runs[s]) != 0) {
+            free(runs);
             return 2;
+        }
         struct stage_summary summary = report_summarize(&runs[s]);
         all_correct &= summary.correct == summary.traces;
         if (o.json)

@@ -192,7 +192,7 @@ static double time_once(const struct runner_options *o, const struct trace *trac
 
 static int run_timed(const struct runner_options *o, const struct trace *trace, struct trace_result *r)
 {
-    double stage[MAX_RUNS], libc[MAX_RUNS], ratio[MAX_RUNS];
+    double stage[MAX_RUNS] = { 0 }, libc[MAX_RUNS] = { 0 }, ratio[MAX_RUNS] = { 0 };
     for (uint32_t run = 0; run < o->runs; run++) {
         int libc_first = run % 2 == 1;
         double first = time_once(o, trace, libc_first, r);

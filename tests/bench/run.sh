@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make bench: the speed figures, measured here and now (never part of make test).
+#  1. checked replay speed on a 1,000,000-operation trace (target: 2 million checked ops/s)
+#  2. the timed replay's overhead: libc through the harness against a bare malloc loop (target: 5%)
+#  3. the bundled suite, every stage side by side, and how long that takes
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+big="$BUILD/bench/random-1m.rep"
+mkdir -p "$BUILD/bench"
+[ -f "$big" ] || "$BUILD/gen/random" --ops 1000000 --seed 1 --out "$big" >/dev/null
+
+echo "== 1. checked replay of a 1,000,000-operation trace ($big)"
+for stage in "$BUILD/tests/stages/correct" libc; do
+    best=""
+    for run in 1 2 3; do
+        seconds=$("$BUILD/replay" -s "$stage" --no-time --json "$big" |
+                  sed -nE 's/.*"checked_seconds": ([0-9.]+).*/\1/p')
+        best=$(awk -v a="$seconds" -v b="${best:-$seconds}" 'BEGIN { print (a < b ? a : b) }')
+    done
+    awk -v s="$best" -v name="$(basename "$stage")" 'BEGIN {
+        printf "  %-8s %.3f s (best of 3, fork to exit), %.2f million checked ops/s\n", name, s, 1 / s }'
+done
+
+echo
+echo "== 2. the harness's timed replay of libc against a bare loop"
+"$BUILD/bench/bare_libc" -n 21 "$big"
+
+echo
+echo "== 3. the bundled suite, every stage side by side"
+start=$(date +%s.%N)
+"$BUILD/replay" -s all
+end=$(date +%s.%N)
+awk -v s="$start" -v e="$end" 'BEGIN { printf "(the whole comparison took %.1f s)\n", e - s }'

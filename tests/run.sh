@@ -1,0 +1,526 @@
+#!/usr/bin/env bash
+# tests/run.sh: the kit's own tests. `make test` builds everything, then runs this.
+#
+#   BUILD=build bash tests/run.sh        (BUILD: the build directory; JOBS=N: tests at once)
+#
+# Each test prints one line, "PASS name", "FAIL name: why" with the output that shows it
+# indented below, or "SKIP name: why"; the last line is "N passed, N failed[, N skipped]".
+# The exit status is 1 when any test failed. The tests, in the order they print:
+#
+#   unit/PROGRAM/TEST       each "ok TEST" / "not ok TEST" of every $BUILD/tests/unit program
+#   bad/NAME                tests/traces/bad/NAME.rep is refused: exit 2, stderr = NAME.expect
+#   allocator/NAME[/TRACE]  tests/allocators/NAME.c breaks one rule and gets its message: the
+#                           replay exits 1 and its output holds every "// test-expect:" line
+#   replay/STAGE/TRACE      correct and libc pass every bundled, classic and tests/traces/good
+#                           trace with -c; correct passes some under a memory limit too
+#   traces-regenerate       the generators write the committed traces/*.rep byte for byte
+#   cli/...                 build/replay's command-line errors: exit 2 and a clear message
+#   json/...                --json parses and holds every key; no peak footprint below its payload
+#   no-escape-codes         no colour codes when the output is not a terminal (colour-on-terminal:
+#                           and colour when it is, unless NO_COLOR is set)
+#   valgrind, leaks/replay  no memory error under valgrind; build/replay frees what it takes
+#
+# A test allocator's head holds the lines read here, one case per "test-trace":
+#   // test-trace: traces/tiny-basic.rep          the trace to replay
+#   // test-options: -c                           options for build/replay (optional)
+#   // test-expect: the block is not 16-byte aligned      a text the output must hold
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
+
+BUILD=${BUILD:-build}
+REPLAY=$BUILD/replay
+STAGES=$BUILD/tests/stages
+CMU=../shared/cmu-traces
+# A sanitizer build: the variable make passes, or the runtime found in the program (once:
+# the jobs inherit the answer).
+if [ -z "${SANITIZED+set}" ]; then
+    if [ -n "${SANITIZE:-}" ] || grep -qa -e __asan_init -e __ubsan_handle "$REPLAY" 2>/dev/null; then
+        SANITIZED=1
+    else
+        SANITIZED=
+    fi
+fi
+export BUILD SANITIZED
+# Under AddressSanitizer: the C library stage must get NULL for a request too big (as glibc
+# returns it), not an abort; leaks are looked for by one test of their own (leaks/replay),
+# not by every test that runs build/replay. Options given by the caller come last and win.
+export ASAN_OPTIONS="allocator_may_return_null=1:detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+
+# ---- reporting ---------------------------------------------------------------------------
+
+indent() {
+    sed -e 's/^/    /' -e '40{s/.*/    [...]/;q}'
+}
+pass() { printf 'PASS %s\n' "$1"; }
+skip() { printf 'SKIP %s: %s\n' "$1" "$2"; }
+# fail NAME WHY [OUTPUT]
+fail() {
+    printf 'FAIL %s: %s\n' "$1" "$2"
+    if [ -n "${3:-}" ]; then printf '%s\n' "$3" | indent; fi
+}
+
+# limited SECONDS COMMAND...: the command, stopped after SECONDS if `timeout` exists.
+limited() {
+    local seconds=$1
+    shift
+    if command -v timeout >/dev/null; then
+        timeout -k 5 "$seconds" "$@"
+    else
+        "$@"
+    fi
+}
+
+# ---- the tests: each job_KIND prints its PASS/FAIL/SKIP lines -------------------------------
+
+# A unit program: one test per test name it reports; it must end cleanly.
+job_unit() {
+    local program=$1 name=unit/${1##*/} output status
+    output=$(limited 300 "$program" 2>&1)
+    status=$?
+    local context="" failing="" reasons="" line test ok_lines=0 not_ok_lines=0
+    flush() {
+        if [ -n "$failing" ]; then fail "$name/$failing" "${reasons%%$'\n'*}" "$(printf '%s' "$context${reasons#*$'\n'}")"; fi
+        failing="" reasons="" context=""
+    }
+    while IFS= read -r line; do
+        case $line in
+        "ok "*)
+            flush
+            pass "$name/${line#ok }"
+            ok_lines=$((ok_lines + 1))
+            ;;
+        "not ok "*)
+            line=${line#not ok }
+            test=${line%% - *}
+            [ -n "$failing" ] && [ "$test" != "$failing" ] && flush
+            failing=$test
+            reasons+="${line#* - }"$'\n'
+            not_ok_lines=$((not_ok_lines + 1))
+            ;;
+        *) [ -z "$failing" ] && context+="$line"$'\n' || reasons+="$line"$'\n' ;;
+        esac
+    done <<<"$output"
+    flush
+    if [ "$status" -gt 128 ] || [ "$status" -eq 124 ]; then
+        fail "$name" "crashed or timed out (status $status)" "$(printf '%s\n' "$output" | tail -n 20)"
+    elif [ "$status" -ne 0 ] && [ "$not_ok_lines" -eq 0 ]; then
+        fail "$name" "exit status $status, yet no \"not ok\" line" "$(printf '%s\n' "$output" | tail -n 20)"
+    elif [ "$ok_lines" -eq 0 ] && [ "$not_ok_lines" -eq 0 ]; then
+        fail "$name" "ran no tests" "$output"
+    fi
+}
+
+# A malformed trace: refused before anything runs, with exactly the line in its .expect.
+job_bad() {
+    local trace=$1 name=bad/$(basename "$1" .rep) expect=${1%.rep}.expect errors status
+    if [ ! -f "$expect" ]; then
+        fail "$name" "no $expect beside it"
+        return
+    fi
+    errors=$(limited 60 "$REPLAY" -s libc --no-time "$trace" 2>&1 >/dev/null)
+    status=$?
+    if [ "$status" -ne 2 ]; then
+        fail "$name" "exit status $status, expected 2" "$errors"
+    elif [ "$errors" != "$(cat "$expect")" ]; then
+        fail "$name" "the message differs from $expect" "$(printf 'expected: %s\nseen:     %s' "$(cat "$expect")" "$errors")"
+    else
+        pass "$name"
+    fi
+}
+
+# The cases of a test allocator, one a line: trace, options, expected texts, separated by
+# the unit separator (\x1f: a tab would merge an empty options field with the next).
+allocator_cases() {
+    local line cases="" current="" us=$'\x1f'
+    while IFS= read -r line; do
+        case $line in
+        "// test-trace: "*)
+            [ -n "$current" ] && cases+="$current"$'\n'
+            current=${line#// test-trace: }$us
+            ;;
+        "// test-options: "*) current+=${line#// test-options: } ;;
+        "// test-expect: "*) current+=$us${line#// test-expect: } ;;
+        esac
+    done <"$1"
+    [ -n "$current" ] && cases+="$current"$'\n'
+    printf '%s' "$cases"
+}
+
+# One case of a test allocator: the replay fails (exit 1) with every expected text, and the
+# command on its "reproduce:" line names this stage, every option given and the trace, and
+# fails the same way when it is run.
+job_allocator() {
+    local source=$1 index=$2 stage name output status case trace options expect missing=""
+    stage=$(basename "$source" .c)
+    case=$(allocator_cases "$source" | sed -n "${index}p")
+    IFS=$'\x1f' read -r -a fields <<<"$case"
+    trace=${fields[0]}
+    options=${fields[1]}
+    name=allocator/$stage
+    [ "$(allocator_cases "$source" | wc -l)" -gt 1 ] && name+=/$(basename "$trace" .rep)
+    if [ ! -x "$STAGES/$stage" ]; then
+        fail "$name" "$STAGES/$stage is not built (run make test)"
+        return
+    fi
+    # shellcheck disable=SC2086 # the options are words
+    output=$(limited 120 "$REPLAY" -s "$STAGES/$stage" --no-time $options "$trace" 2>&1)
+    status=$?
+    for expect in "${fields[@]:2}"; do
+        [[ $output == *"$expect"* ]] || missing+="    missing: $expect"$'\n'
+    done
+    if [ "$status" -ne 1 ]; then
+        fail "$name" "exit status $status, expected 1" "$missing$output"
+        return
+    elif [ -n "$missing" ]; then
+        fail "$name" "the output lacks an expected text" "$missing$output"
+        return
+    fi
+
+    local reproduce word first_error again
+    reproduce=$(printf '%s\n' "$output" | sed -n 's/^    reproduce: //p' | head -n 1)
+    if [[ $reproduce != "$REPLAY -s $STAGES/$stage "* || $reproduce != *" $trace" ]]; then
+        fail "$name" "the reproduce: line does not run $REPLAY -s $STAGES/$stage ... $trace" "$output"
+        return
+    fi
+    for word in $options; do
+        if [[ " $reproduce " != *" $word "* ]]; then
+            fail "$name" "the reproduce: line lacks the option \"$word\" that the replay was given" "$output"
+            return
+        fi
+    done
+    # Run it (not when a time limit was given: the reproduce line may lack it). Real addresses,
+    # such as the stack's, differ from run to run: compare the line without them.
+    if [[ " $options " != *" -t "* ]]; then
+        local real_address='s/0x[0-9a-f]\{8,\}/0x.../g'
+        first_error=$(printf '%s\n' "$output" | grep -m 1 -F "$stage: $trace" | sed "$real_address")
+        # shellcheck disable=SC2086 # the command is words, as a shell would split it
+        again=$(limited 120 $reproduce 2>&1 | sed "$real_address")
+        if [[ $again != *"$first_error"* ]]; then
+            fail "$name" "the reproduce: command does not fail the same way" "$reproduce"$'\n'"$again"
+            return
+        fi
+    fi
+    pass "$name"
+}
+
+# A correct stage (or the C library) replays a trace with every check and hm_check, and with
+# the options given (a memory limit: its NULL results are right, and must pass).
+job_replay() {
+    local stage=$1 trace=$2 label=$3 options=${4:-} runner output status
+    runner=$stage
+    [ "$stage" = correct ] && runner=$STAGES/correct
+    # shellcheck disable=SC2086 # the options are words
+    output=$(limited 300 "$REPLAY" -s "$runner" --no-time -c -t 120 $options "$trace" 2>&1)
+    status=$?
+    if [ "$status" -eq 0 ]; then
+        pass "replay/$stage/$label"
+    else
+        fail "replay/$stage/$label" "exit status $status, expected 0" "$output"
+    fi
+}
+
+# `make traces` into a scratch directory: the same bytes as the committed traces.
+job_regenerate() {
+    local scratch=$WORK/regenerate generator output
+    mkdir -p "$scratch/new" "$scratch/committed"
+    cp traces/*.rep "$scratch/committed/"
+    for generator in "$BUILD"/gen/*; do
+        if ! output=$("$generator" "$scratch/new" 2>&1); then
+            fail traces-regenerate "$generator failed" "$output"
+            return
+        fi
+    done
+    if output=$(diff -r "$scratch/new" "$scratch/committed" 2>&1); then
+        pass traces-regenerate
+    else
+        fail traces-regenerate "the generators do not write the committed traces (run make traces)" \
+            "$(printf '%s\n' "$output" | head -n 20)"
+    fi
+}
+
+# cli NAME EXPECTED-TEXT ARGUMENTS...: exit 2, the text on stderr, nothing on stdout.
+job_cli() {
+    local name=cli/$1 expected=$2 status
+    shift 2
+    limited 60 "$REPLAY" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+    status=$?
+    local errors
+    errors=$(cat "$WORK/$name.err")
+    if [ "$status" -ne 2 ]; then
+        fail "$name" "exit status $status, expected 2" "$errors"
+    elif [[ $errors != *"$expected"* ]]; then
+        fail "$name" "the message lacks: $expected" "$errors"
+    elif [ -s "$WORK/$name.out" ]; then
+        fail "$name" "printed on stdout as well" "$(cat "$WORK/$name.out")"
+    else
+        pass "$name"
+    fi
+}
+
+JSON_CHECK='
+import json, sys
+mode, want_error = sys.argv[1], sys.argv[2]
+document = json.load(sys.stdin)
+problems = []
+def need(where, thing, keys):
+    for key, kind in keys.items():
+        if key not in thing:
+            problems.append("%s: no key %r" % (where, key))
+        elif not isinstance(thing[key], kind):
+            problems.append("%s: %r is %r" % (where, key, thing[key]))
+number = (int, float)
+need("top", document, {"limit_bytes": int, "stages": list})
+for stage in document.get("stages", []):
+    need("stage", stage, {"stage": str, "is_libc": bool, "summary": dict, "traces": list})
+    need("summary", stage.get("summary", {}), {"traces": int, "correct": int, "ops": int,
+         "mean_utilization": number, "kops_per_second": number, "speed_vs_libc": number,
+         "syscalls_per_op": number})
+    for trace in stage.get("traces", []):
+        need("trace", trace, {"trace": str, "name": str, "ops": int, "correct": bool,
+             "utilization": number, "peak_payload_bytes": int, "peak_footprint_bytes": int,
+             "system_calls": dict, "timed": bool, "runs": int, "stage_seconds": number,
+             "libc_seconds": number, "speed_vs_libc": number, "checked_seconds": number})
+        need("system_calls", trace.get("system_calls", {}), {"brk": int, "sbrk": int,
+             "sbrk0": int, "mmap": int, "munmap": int, "enomem": int})
+        if "error" not in trace:
+            problems.append("trace: no key %r" % "error")
+        elif trace["correct"] and trace["error"] is not None:
+            problems.append("a correct trace has an error")
+        elif not trace["correct"] and want_error not in (trace["error"] or ""):
+            problems.append("the error lacks %r: %r" % (want_error, trace["error"]))
+        if mode == "timed" and not (trace.get("timed") and trace.get("runs") == 1
+                                           and trace.get("stage_seconds", 0) > 0):
+            problems.append("not timed once: %r" % trace)
+        if mode == "footprint" and trace.get("correct") and \
+                trace.get("peak_footprint_bytes", 0) < trace.get("peak_payload_bytes", 0):
+            problems.append("%s on %s: peak footprint %d bytes is below the peak live payload, %d bytes"
+                            % (stage.get("stage"), trace.get("trace"), trace["peak_footprint_bytes"],
+                               trace["peak_payload_bytes"]))
+if len(document.get("stages", [])) == 0:
+    problems.append("no stages")
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+'
+
+# json NAME EXIT-STATUS MODE ERROR-TEXT ARGUMENTS...: the output is JSON with every key; MODE
+# "timed": every trace timed once; "footprint": no peak footprint below its peak payload.
+job_json() {
+    local name=json/$1 want_status=$2 mode=$3 error_text=$4 status output
+    local out=$WORK/json-$1.out err=$WORK/json-$1.err
+    shift 4
+    if ! command -v python3 >/dev/null; then
+        skip "$name" "python3 is not installed"
+        return
+    fi
+    limited 120 "$REPLAY" --json "$@" >"$out" 2>"$err"
+    status=$?
+    if [ "$status" -ne "$want_status" ]; then
+        fail "$name" "exit status $status, expected $want_status" "$(cat "$err" "$out")"
+    elif ! output=$(python3 -c "$JSON_CHECK" "$mode" "$error_text" <"$out" 2>&1); then
+        fail "$name" "not the JSON expected" "$output"
+    else
+        pass "$name"
+    fi
+}
+
+# No colour codes in the tables or the errors when they go to files.
+job_no_escape_codes() {
+    env -u NO_COLOR "$REPLAY" -s "$STAGES/misaligned,libc" --no-time -v traces/tiny-basic.rep \
+        >"$WORK/escape.out" 2>"$WORK/escape.err"
+    env -u NO_COLOR "$REPLAY" -s "$STAGES/correct,libc" --no-time traces/tiny-basic.rep \
+        >>"$WORK/escape.out" 2>>"$WORK/escape.err"
+    if ! grep -q FAIL "$WORK/escape.out" || ! grep -q 'not 16-byte aligned' "$WORK/escape.err"; then
+        fail no-escape-codes "the failing replay did not report a failure" "$(cat "$WORK/escape.out" "$WORK/escape.err")"
+    elif grep -q $'\033' "$WORK/escape.out" "$WORK/escape.err"; then
+        fail no-escape-codes "escape codes in output that is not a terminal" \
+            "$(grep -n $'\033' "$WORK/escape.out" "$WORK/escape.err" | cat -v)"
+    else
+        pass no-escape-codes
+    fi
+}
+
+# The other side: on a terminal the tables are coloured, unless NO_COLOR is set.
+job_colour_on_terminal() {
+    if ! command -v script >/dev/null; then
+        skip colour-on-terminal "script (util-linux) is not installed: no terminal to test with"
+        return
+    fi
+    local command="$REPLAY -s $STAGES/misaligned,libc --no-time traces/tiny-basic.rep"
+    env -u NO_COLOR script -qec "$command" /dev/null >"$WORK/colour.tty" 2>&1
+    NO_COLOR=1 script -qec "$command" /dev/null >"$WORK/colour.no" 2>&1
+    if ! grep -q $'\033\\[3[12]m' "$WORK/colour.tty"; then
+        fail colour-on-terminal "no colour on a terminal" "$(cat -v "$WORK/colour.tty")"
+    elif grep -q $'\033' "$WORK/colour.no"; then
+        fail colour-on-terminal "escape codes on a terminal though NO_COLOR is set" "$(cat -v "$WORK/colour.no")"
+    else
+        pass colour-on-terminal
+    fi
+}
+
+job_valgrind() {
+    local output status
+    if ! command -v valgrind >/dev/null; then
+        skip valgrind "valgrind is not installed"
+        return
+    elif [ -n "$SANITIZED" ]; then
+        skip valgrind "$BUILD is built with sanitizers, which valgrind cannot run"
+        return
+    fi
+    output=$(limited 300 valgrind --error-exitcode=99 --trace-children=yes -q \
+        "$REPLAY" -s "$STAGES/correct" --no-time traces/tiny-basic.rep 2>&1)
+    status=$?
+    if [ "$status" -eq 0 ]; then
+        pass valgrind
+    elif [[ $output == *"debuginfo reader"*"Giving up"* ]]; then
+        skip valgrind "this valgrind cannot read the debug information of $BUILD (clang's DWARF 5?)"
+    else
+        fail valgrind "exit status $status, expected 0" "$output"
+    fi
+}
+
+# build/replay gives back what it took: no leak at exit, found by LeakSanitizer in a sanitizer
+# build, by valgrind otherwise.
+job_leaks() {
+    local output status
+    if [ -n "$SANITIZED" ]; then
+        output=$(ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1 limited 120 \
+            "$REPLAY" -s "$STAGES/correct,libc" --no-time traces/tiny-basic.rep 2>&1)
+        status=$?
+        if [[ $output == *"ASan doesn't fully support"* || $output == *"LeakSanitizer has encountered a fatal error"* ]]; then
+            skip leaks/replay "LeakSanitizer cannot run here"
+            return
+        fi
+    elif command -v valgrind >/dev/null; then
+        output=$(limited 300 valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
+            -q "$REPLAY" -s "$STAGES/correct,libc" --no-time traces/tiny-basic.rep 2>&1 >/dev/null)
+        status=$?
+        if [[ $output == *"debuginfo reader"*"Giving up"* ]]; then
+            skip leaks/replay "this valgrind cannot read the debug information of $BUILD (clang's DWARF 5?)"
+            return
+        fi
+    else
+        skip leaks/replay "neither a sanitizer build nor valgrind"
+        return
+    fi
+    if [ "$status" -eq 0 ] && [[ $output != *"LeakSanitizer"* ]]; then
+        pass leaks/replay
+    else
+        fail leaks/replay "memory still allocated and unreachable when build/replay exits (status $status)" \
+            "$(printf '%s\n' "$output" | grep -v '^ *$' | grep -v -e '__libc_start' -e 'in _start')"
+    fi
+}
+
+# ---- running them -----------------------------------------------------------------------
+
+# One job, as xargs starts it: its line of the job list, fields split at tabs.
+if [ "${1:-}" = --job ]; then
+    IFS=$'\t' read -r -a job <<<"$2"
+    "job_${job[1]}" "${job[@]:2}" >"$WORK/${job[0]}.result" 2>&1
+    exit 0
+fi
+
+if [ ! -x "$REPLAY" ]; then
+    echo "tests/run.sh: $REPLAY is not built: run make test (or make BUILD=$BUILD test)" >&2
+    exit 2
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/heapkit-tests.XXXXXX") || exit 2
+export WORK
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/cli"
+
+# The job list, one job a line: ID, KIND and the arguments, separated by tabs.
+jobs_file=$WORK/jobs
+: >"$jobs_file"
+count=0
+add() {
+    count=$((count + 1))
+    local IFS=$'\t'
+    printf '%04d\t%s\n' "$count" "$*" >>"$jobs_file"
+}
+skipped_lines=""
+
+for program in "$BUILD"/tests/unit/*; do
+    [ -f "$program" ] && [ -x "$program" ] && add unit "$program"
+done
+for trace in tests/traces/bad/*.rep; do
+    [ -f "$trace" ] && add bad "$trace"
+done
+for source in tests/allocators/*.c; do
+    grep -q '^// test-expect: ' "$source" || continue
+    cases=$(allocator_cases "$source" | wc -l)
+    for ((i = 1; i <= cases; i++)); do add allocator "$source" "$i"; done
+done
+good_traces=(traces/*.rep)
+if [ -d "$CMU" ]; then
+    good_traces+=("$CMU"/*.rep)
+else
+    skipped_lines+="SKIP replay/*/cmu: $CMU is missing: the classic traces were not replayed"$'\n'
+fi
+good_traces+=(tests/traces/good/*.rep)
+for stage in correct libc; do
+    for trace in "${good_traces[@]}"; do
+        [ -f "$trace" ] || continue
+        case $trace in
+        "$CMU"/*) label=cmu/$(basename "$trace" .rep) ;;
+        tests/traces/good/*) label=good/$(basename "$trace" .rep) ;;
+        *) label=$(basename "$trace" .rep) ;;
+        esac
+        add replay "$stage" "$trace" "$label"
+    done
+done
+for trace in traces/tiny-basic.rep traces/tiny-edge.rep tests/traces/good/realloc-fail.rep; do
+    add replay correct "$trace" "limit-4K/$(basename "$trace" .rep)" "--limit 4K"
+done
+add replay correct traces/mmap-large.rep limit-1M/mmap-large "--limit 1M"
+add regenerate
+add cli unknown-option "unknown option '--frobnicate'" --frobnicate traces/tiny-basic.rep
+add cli runs-zero "-n 0: the number of runs must be a whole number from 1 to 101" -n 0 traces/tiny-basic.rep
+add cli limit-unit "--limit 12Q: give a size from 4K to 256G, such as 64M or 1G" --limit 12Q traces/tiny-basic.rep
+add cli limit-too-small "--limit 1K: give a size from 4K to 256G" --limit 1K traces/tiny-basic.rep
+add cli time-zero "-t 0: the time limit must be a positive number of seconds" -t 0 traces/tiny-basic.rep
+add cli no-value "option --limit needs a value" --limit
+add cli missing-trace "tests/traces/no-such.rep: cannot read: No such file or directory" -s libc tests/traces/no-such.rep
+add cli unknown-stage "no stage 'nosuch': " -s nosuch traces/tiny-basic.rep
+add cli unknown-stage-hint "(is there a stages/nosuch.c? run make)" -s nosuch traces/tiny-basic.rep
+add cli unknown-stage-path "no stage '$STAGES/nosuch': $STAGES/nosuch is not built" -s "$STAGES/nosuch" traces/tiny-basic.rep
+add json timed 0 timed - -s "$STAGES/correct,libc" -n 1 traces/tiny-basic.rep traces/tiny-edge.rep
+add json failure 1 untimed "not 16-byte aligned" -s "$STAGES/misaligned" --no-time traces/tiny-basic.rep
+small_traces=(traces/tiny-*.rep tests/traces/good/*.rep)
+[ -d "$CMU" ] && small_traces+=("$CMU"/*short*.rep)
+# (AddressSanitizer's malloc reports no arena sizes, so libc's footprint is only measured without it.)
+footprint_stages=$STAGES/correct,libc
+[ -n "$SANITIZED" ] && footprint_stages=$STAGES/correct
+add json footprint-covers-payload 0 footprint - -s "$footprint_stages" --no-time "${small_traces[@]}"
+add no_escape_codes
+add colour_on_terminal
+add valgrind
+add leaks
+
+# The slow jobs first, so that they do not finish last; then everything, JOBS at once.
+parallel=${JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
+slow=$'\t(replay\t.*(firstfit-worst|realloc-bal|binary)|valgrind|leaks|allocator\t.*/hang\.c)|test_simmem'
+{
+    grep -E "$slow" "$jobs_file"
+    grep -v -E "$slow" "$jobs_file"
+} | xargs -d '\n' -n 1 -P "$parallel" bash "${BASH_SOURCE[0]}" --job
+
+# Print in the order of the list, then count.
+results=$WORK/results
+printf '%s' "$skipped_lines" >"$results"
+for ((i = 1; i <= count; i++)); do
+    result=$WORK/$(printf '%04d' "$i").result
+    if [ -f "$result" ]; then
+        cat "$result"
+    else
+        printf 'FAIL job %s: it reported nothing: %s\n' "$i" "$(sed -n "${i}p" "$jobs_file" | tr '\t' ' ')"
+    fi
+done >>"$results"
+cat "$results"
+passed=$(grep -c '^PASS ' "$results")
+failed=$(grep -c '^FAIL ' "$results")
+skipped=$(grep -c '^SKIP ' "$results")
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary+=", $skipped skipped"
+echo "$summary"
+[ "$failed" -eq 0 ]

@@ -40,7 +40,7 @@ struct trace_op {
 
 /* Limits that keep a hostile file from costing unbounded memory or time. */
 enum {
-    TRACE_MAX_LINE = 1024,            /* characters in one line, newline excluded */
+    TRACE_MAX_LINE = 1024,            /* characters in one line, its "\n" or "\r\n" excluded */
     TRACE_MAX_IDS = 100 * 1000 * 1000, /* declared block ids */
     TRACE_MAX_OPS = 200 * 1000 * 1000, /* declared operations */
 };
@@ -58,13 +58,15 @@ struct trace {
 
 /*
  * trace_load: read and validate the trace at `path`.
- * Returns 0 and fills *trace, or -1 and writes one line "FILE:LINE: message" (or
- * "FILE: message" when no line applies, such as a missing file) into error[error_size],
- * leaving *trace empty. Never reads out of bounds, whatever the file holds.
+ * Returns 0 and fills *trace (error becomes ""), or -1 and writes one line
+ * "FILE:LINE: message" (or "FILE: message" when no line applies, such as a missing file) into
+ * error[error_size], leaving *trace all zero. Never reads out of bounds, whatever the file holds.
+ * ops and op_lines hold exactly op_count entries.
  */
 int trace_load(const char *path, struct trace *trace, char *error, size_t error_size);
 
-/* trace_parse: the same, from `length` bytes of text in memory; `path` names it in messages. */
+/* trace_parse: the same, from `length` bytes of text in memory (no NUL needed at the end);
+ * `path` names it in messages. */
 int trace_parse(const char *path, const char *text, size_t length, struct trace *trace,
                 char *error, size_t error_size);
 

@@ -97,7 +97,7 @@ static int fail(const char *summary, const char *expected, const char *seen_form
 static void describe_address(uintptr_t address, char *out, size_t out_size)
 {
     if (replay.setup->stage_is_libc)
-        snprintf(out, out_size, "%#llx", (unsigned long long)address);
+        snprintf(out, out_size, "0x%llx", (unsigned long long)address);
     else
         simmem_describe(address, out, out_size);
 }

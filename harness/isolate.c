@@ -23,7 +23,7 @@ static uintptr_t stack_top, stack_limit_bytes;
 struct child_report *isolate_report(void)
 {
     if (report == NULL)
-        report = host_alloc(sizeof *report); /* replaced by a shared one below */
+        report = host_alloc(sizeof *report); /* outside isolate_run, such as in unit tests */
     return report;
 }
 
@@ -207,30 +207,30 @@ static void describe_fault(const struct child_report *r, char *out, size_t out_s
     unsigned long long offset = r->fault_offset, brk = r->break_offset;
     switch ((enum simmem_area)r->fault_area) {
     case AREA_PAST_BREAK:
-        snprintf(out, out_size, " at heap+%#llx, past the break (break at heap+%#llx): memory past the "
+        snprintf(out, out_size, " at heap+0x%llx, past the break (break at heap+0x%llx): memory past the "
                  "break is not the stage's until it moves the break", offset, brk);
         return;
     case AREA_UNMAPPED:
-        snprintf(out, out_size, " at mmap+%#llx, which is in no live mapping (never mapped, unmapped "
+        snprintf(out, out_size, " at mmap+0x%llx, which is in no live mapping (never mapped, unmapped "
                  "already, or past the end of a mapping)", offset);
         return;
     case AREA_HEAP:
-        snprintf(out, out_size, " at heap+%#llx, inside the heap", offset);
+        snprintf(out, out_size, " at heap+0x%llx, inside the heap", offset);
         return;
     case AREA_MAPPING:
-        snprintf(out, out_size, " at mmap+%#llx, inside a live mapping", offset);
+        snprintf(out, out_size, " at mmap+0x%llx, inside a live mapping", offset);
         return;
     case AREA_OUTSIDE:
         break;
     }
     if (r->fault_on_stack)
-        snprintf(out, out_size, ": stack overflow (the stack ran out at %#llx: unbounded recursion, "
+        snprintf(out, out_size, ": stack overflow (the stack ran out at 0x%llx: unbounded recursion, "
                  "or a huge local array?)", (unsigned long long)r->fault_address);
     else if (r->fault_address < 4096)
-        snprintf(out, out_size, " at address %#llx: a NULL pointer was used",
+        snprintf(out, out_size, " at address 0x%llx: a NULL pointer was used",
                  (unsigned long long)r->fault_address);
     else
-        snprintf(out, out_size, " at address %#llx, outside the heap and every mapping",
+        snprintf(out, out_size, " at address 0x%llx, outside the heap and every mapping",
                  (unsigned long long)r->fault_address);
 }
 
@@ -243,7 +243,7 @@ void isolate_describe_end(const struct child_outcome *outcome, const struct chil
         snprintf(out, out_size, "finished");
         return;
     case CHILD_TODO:
-        snprintf(out, out_size, "not implemented yet: %s (the stage called hm_todo)", r->todo_what);
+        snprintf(out, out_size, "stopped: not implemented yet: %s (the stage called hm_todo)", r->todo_what);
         return;
     case CHILD_SIGNALED:
         if (r->fault_signal == outcome->signal &&

@@ -45,7 +45,8 @@ void libc_footprint_start(void)
 {
     /* The harness's own stdio buffers started the arena; give back its free top so that
      * the replay's blocks do not hide in memory the baseline already counted. */
-    malloc_trim(0);
+    if (mallinfo2().arena != 0)
+        malloc_trim(0);
     libc.baseline_bytes = arena_and_mapped_bytes();
     libc.footprint_bytes = 0;
     libc.last_break = sbrk(0);

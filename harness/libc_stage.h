@@ -4,8 +4,8 @@
  *
  * Its footprint comes from the C library's own statistics: mallinfo2()'s `arena` (bytes the
  * main arena took with brk) plus `hblkhd` (bytes in blocks it mapped with mmap), less what
- * they were before the replay (after malloc_trim(0) gave back the arena's free top, so the
- * baseline hides no free space). Like a stage's heap, this counts what the C library took
+ * they were before the replay. The runner never calls malloc, so the arena starts empty; were
+ * it not, malloc_trim(0) gives back its free top first, so the baseline hides little space. Like a stage's heap, this counts what the C library took
  * from the system, its top pad included. Limits: glibc only; mallinfo2 walks every free chunk, so it is
  * read only when the footprint may have grown (the break moved, or a request was large enough
  * to be mapped); memory in other arenas (threads) is not seen; the memory limit does not apply.

@@ -418,5 +418,11 @@ int main(int argc, char **argv)
         for (size_t s = 0; s < stage_count; s++)
             report_errors(stderr, &runs[s], errors_color);
     }
+    for (size_t s = 0; s < stage_count; s++) {
+        free(runs[s].results);
+        free(stages[s]);
+    }
+    free(runs);
+    free(stages);
     return all_correct ? 0 : 1;
 }

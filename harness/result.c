@@ -2,23 +2,43 @@
 #include "result.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char RESULT_TAG[] = "heapkit-result";
 
-/* Tabs, newlines and backslashes become \t, \n, \\ so the text stays one field. */
-static void write_text(FILE *out, const char *key, const char *text)
+/* The line being written: a result holds at most a few KiB of text, escaped at most double. */
+static struct {
+    char text[2 * sizeof(((struct trace_result *)0)->error) + 16384];
+    size_t used;
+} outgoing;
+
+__attribute__((format(printf, 1, 2)))
+static void put(const char *format, ...)
 {
-    fprintf(out, "\t%s=", key);
-    for (const char *c = text; *c != '\0'; c++) {
+    va_list arguments;
+    va_start(arguments, format);
+    int wrote = vsnprintf(outgoing.text + outgoing.used, sizeof outgoing.text - outgoing.used, format, arguments);
+    va_end(arguments);
+    if (wrote > 0)
+        outgoing.used += (size_t)wrote < sizeof outgoing.text - outgoing.used ? (size_t)wrote : sizeof outgoing.text - outgoing.used - 1;
+}
+
+/* Tabs, newlines and backslashes become \t, \n, \\ so the text stays one field. */
+static void put_text(const char *key, const char *text)
+{
+    put("\t%s=", key);
+    for (const char *c = text; *c != '\0' && outgoing.used + 3 < sizeof outgoing.text; c++) {
         switch (*c) {
-        case '\t': fputs("\\t", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\\': fputs("\\\\", out); break;
-        default: fputc(*c, out); break;
+        case '\t': put("\\t"); break;
+        case '\n': put("\\n"); break;
+        case '\\': put("\\\\"); break;
+        default: outgoing.text[outgoing.used++] = *c; break;
         }
     }
+    outgoing.text[outgoing.used] = '\0';
 }
 
 static void read_text(const char *from, const char *end, char *out, size_t out_size)
@@ -35,24 +55,28 @@ static void read_text(const char *from, const char *end, char *out, size_t out_s
     out[n] = '\0';
 }
 
-void result_write(FILE *out, const struct trace_result *r)
+void result_write(int fd, const struct trace_result *r)
 {
-    fputs(RESULT_TAG, out);
-    write_text(out, "stage", r->stage);
-    write_text(out, "trace", r->trace_path);
-    write_text(out, "name", r->trace_name);
-    fprintf(out, "\tops=%" PRIu64 "\tloaded=%d\tcorrect=%d\ttimed=%d", r->ops, r->loaded, r->correct,
-            r->timed);
-    fprintf(out, "\tpayload=%" PRIu64 "\tfootprint=%" PRIu64, r->peak_payload_bytes,
-            r->peak_footprint_bytes);
-    fprintf(out, "\tbrk=%" PRIu64 "\tsbrk=%" PRIu64 "\tsbrk0=%" PRIu64 "\tmmap=%" PRIu64
-            "\tmunmap=%" PRIu64 "\tenomem=%" PRIu64, r->counts.brk, r->counts.sbrk,
-            r->counts.sbrk_queries, r->counts.mmap, r->counts.munmap, r->counts.enomem);
-    fprintf(out, "\truns=%u\tstage_s=%.9g\tlibc_s=%.9g\tratio=%.6g\tchecked_s=%.6g", r->runs,
-            r->stage_seconds, r->libc_seconds, r->speed_ratio, r->checked_seconds);
-    write_text(out, "error", r->error);
-    fputc('\n', out);
-    fflush(out);
+    outgoing.used = 0;
+    put("%s", RESULT_TAG);
+    put_text("stage", r->stage);
+    put_text("trace", r->trace_path);
+    put_text("name", r->trace_name);
+    put("\tops=%" PRIu64 "\tloaded=%d\tcorrect=%d\ttimed=%d", r->ops, r->loaded, r->correct, r->timed);
+    put("\tpayload=%" PRIu64 "\tfootprint=%" PRIu64, r->peak_payload_bytes, r->peak_footprint_bytes);
+    put("\tbrk=%" PRIu64 "\tsbrk=%" PRIu64 "\tsbrk0=%" PRIu64 "\tmmap=%" PRIu64 "\tmunmap=%" PRIu64
+        "\tenomem=%" PRIu64, r->counts.brk, r->counts.sbrk, r->counts.sbrk_queries, r->counts.mmap,
+        r->counts.munmap, r->counts.enomem);
+    put("\truns=%u\tstage_s=%.9g\tlibc_s=%.9g\tratio=%.6g\tchecked_s=%.6g", r->runs, r->stage_seconds,
+        r->libc_seconds, r->speed_ratio, r->checked_seconds);
+    put_text("error", r->error);
+    put("\n");
+    for (size_t written = 0; written < outgoing.used;) {
+        ssize_t n = write(fd, outgoing.text + written, outgoing.used - written);
+        if (n <= 0)
+            return;
+        written += (size_t)n;
+    }
 }
 
 static int key_is(const char *key, size_t key_length, const char *name)

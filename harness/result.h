@@ -40,8 +40,9 @@ static inline uint64_t result_system_calls(const struct trace_result *r)
     return r->counts.brk + r->counts.sbrk + r->counts.mmap + r->counts.munmap;
 }
 
-/* Write the result as one line to `out`. */
-void result_write(FILE *out, const struct trace_result *result);
+/* Write the result as one line to the file descriptor `fd`. It uses no stdio stream and no
+ * malloc, so that a stage runner leaves the C library's arena untouched for the libc stage. */
+void result_write(int fd, const struct trace_result *result);
 
 /* Read a line that result_write wrote. Returns 0, or -1 when the line is not a result. */
 int result_read(const char *line, struct trace_result *result);

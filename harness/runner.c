@@ -6,6 +6,9 @@
  * replays of the stage and of the C library, interleaved (stage, libc, libc, stage, ...) so
  * that a slow moment of the machine lands on both, each in a fresh child.
  *
+ * The runner itself never calls malloc (no stdio streams, results written with write(2)), so
+ * the C library's arena is untouched when a libc replay starts in its child.
+ *
  * Throughput statistic: the median of the runs. Noise on a shared machine only ever adds
  * time and comes in bursts; the median ignores a burst that hits one run without being as
  * optimistic as the minimum. The speed ratio is the median over the pairs of neighbouring
@@ -36,8 +39,9 @@ struct runner_options {
     double time_limit_seconds;
     uint64_t limit_bytes;
     const char *limit_text;  /* as given, for the command that reproduces an error */
+    const char *time_limit_text;
     const char *reproduce_as; /* the command that runs this stage, such as "build/replay -s list" */
-    FILE *results;
+    int results_fd;
 };
 
 static void usage(const char *program)
@@ -60,9 +64,10 @@ static int read_options(int argc, char **argv, struct runner_options *o, int *fi
 {
     *o = (struct runner_options){
         .stage_name = base_name(argv[0]), .measure_time = 1, .runs = 5,
-        .time_limit_seconds = 10, .limit_bytes = RUNNER_DEFAULT_LIMIT_BYTES, .results = stdout,
+        .time_limit_seconds = 10, .limit_bytes = RUNNER_DEFAULT_LIMIT_BYTES, .results_fd = STDOUT_FILENO,
     };
     int i = 1;
+    uint32_t fd;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(flag, "-c") == 0) {
@@ -72,6 +77,7 @@ static int read_options(int argc, char **argv, struct runner_options *o, int *fi
         } else if (strcmp(flag, "-n") == 0 && parse_count(value, 1, MAX_RUNS, &o->runs) == 0) {
             i++;
         } else if (strcmp(flag, "-t") == 0 && parse_seconds(value, &o->time_limit_seconds) == 0) {
+            o->time_limit_text = value;
             i++;
         } else if (strcmp(flag, "--limit") == 0 && parse_size(value, &o->limit_bytes) == 0 &&
                    o->limit_bytes >= RUNNER_LEAST_LIMIT_BYTES && o->limit_bytes <= RUNNER_MOST_LIMIT_BYTES) {
@@ -80,12 +86,8 @@ static int read_options(int argc, char **argv, struct runner_options *o, int *fi
         } else if (strcmp(flag, "--as") == 0 && value != NULL) {
             o->reproduce_as = value;
             i++;
-        } else if (strcmp(flag, "--results-fd") == 0 && value != NULL) {
-            o->results = fdopen(atoi(value), "w");
-            if (o->results == NULL) {
-                fprintf(stderr, "%s: --results-fd %s: %s\n", argv[0], value, strerror(errno));
-                return -1;
-            }
+        } else if (strcmp(flag, "--results-fd") == 0 && parse_count(value, 0, 1 << 20, &fd) == 0) {
+            o->results_fd = (int)fd;
             i++;
         } else {
             fprintf(stderr, "%s: bad option '%s'%s%s\n", argv[0], flag, value ? " " : "", value ? value : "");
@@ -110,16 +112,17 @@ static void append_reproduce(const struct runner_options *o, struct trace_result
     else
         snprintf(command, sizeof command, "build/replay -s %s", o->stage_name);
     size_t used = strlen(r->error);
-    snprintf(r->error + used, sizeof r->error - used, "\n    reproduce: %s%s%s%s %s", command,
+    snprintf(r->error + used, sizeof r->error - used, "\n    reproduce: %s%s%s%s%s%s %s", command,
              o->run_heap_checker ? " -c" : "", o->limit_text ? " --limit " : "",
-             o->limit_text ? o->limit_text : "", r->trace_path);
+             o->limit_text ? o->limit_text : "", o->time_limit_text ? " -t " : "",
+             o->time_limit_text ? o->time_limit_text : "", r->trace_path);
 }
 
 /* Where the child was when it ended: "traces/x.rep:12: a 5 100" or the phase. */
 static void where_child_was(const struct trace *trace, uint32_t position, char *out, size_t out_size)
 {
     if (position == 0) {
-        snprintf(out, out_size, "%s: before the first operation", trace->path);
+        snprintf(out, out_size, "%s: before the first operation (in the probe free(NULL))", trace->path);
     } else if (position > trace->op_count) {
         snprintf(out, out_size, "%s: after the last operation", trace->path);
     } else {
@@ -136,7 +139,7 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
         .trace = trace, .limit_bytes = o->limit_bytes,
         .run_heap_checker = o->run_heap_checker, .stage_is_libc = is_libc,
     };
-    int results_fd = fileno(o->results) == STDOUT_FILENO ? -1 : fileno(o->results);
+    int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
     struct child_outcome outcome = isolate_run(checked_replay, &setup, o->time_limit_seconds, results_fd);
     const struct child_report *report = isolate_report();
     r->checked_seconds = outcome.seconds;
@@ -176,7 +179,7 @@ static double time_once(const struct runner_options *o, const struct trace *trac
                         struct trace_result *r)
 {
     struct timed_setup setup = { .trace = trace, .limit_bytes = o->limit_bytes, .use_libc = use_libc };
-    int results_fd = fileno(o->results) == STDOUT_FILENO ? -1 : fileno(o->results);
+    int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
     struct child_outcome outcome = isolate_run(timed_replay, &setup, o->time_limit_seconds, results_fd);
     const struct child_report *report = isolate_report();
     if (outcome.end == CHILD_FINISHED)
@@ -228,7 +231,7 @@ int runner_main(int argc, char **argv, int is_libc)
         snprintf(result.trace_path, sizeof result.trace_path, "%s", argv[i]);
         if (trace_load(argv[i], &trace, result.error, sizeof result.error) != 0) {
             snprintf(result.trace_name, sizeof result.trace_name, "%s", base_name(argv[i]));
-            result_write(o.results, &result);
+            result_write(o.results_fd, &result);
             all_correct = 0;
             continue;
         }
@@ -238,7 +241,7 @@ int runner_main(int argc, char **argv, int is_libc)
         if (run_checked(&o, &trace, is_libc, &result) == 0 && o.measure_time)
             run_timed(&o, &trace, &result);
         all_correct &= result.correct;
-        result_write(o.results, &result);
+        result_write(o.results_fd, &result);
         trace_release(&trace);
     }
     return all_correct ? 0 : 1;

@@ -232,7 +232,7 @@ void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
 {
     (void)addr; /* a hint, as the real call may ignore it */
     sim.counts.mmap++;
-    if (length == 0 || prot != (PROT_READ | PROT_WRITE) || (flags & MAP_FIXED) ||
+    if (length == 0 || prot != (PROT_READ | PROT_WRITE) || (flags & MAP_FIXED) || fd != -1 ||
         (flags & (MAP_ANONYMOUS | MAP_PRIVATE)) != (MAP_ANONYMOUS | MAP_PRIVATE) || offset != 0) {
         simmem_violation("hm_mmap(length %zu, prot %#x, flags %#x, fd %d, offset %lld): only anonymous "
                          "private read-write mappings of a non-zero length are simulated",
@@ -291,10 +291,10 @@ static void cut_mappings(uintptr_t start, uintptr_t end)
 int hm_munmap(void *addr, size_t length)
 {
     sim.counts.munmap++;
-    uintptr_t start = (uintptr_t)addr;
-    uintptr_t end = start + round_up_to_page(length);
+    uintptr_t start = (uintptr_t)addr, rounded = round_up_to_page(length);
+    uintptr_t end = start + rounded;
     char where[64];
-    if (length == 0 || start % sim.page_bytes != 0 || end < start) {
+    if (length == 0 || rounded < length || start % sim.page_bytes != 0 || end < start) {
         simmem_describe(start, where, sizeof where);
         simmem_violation("hm_munmap(%s, %zu): the address must start a page and the length must "
                          "not be zero", where, length);
@@ -431,11 +431,11 @@ int simmem_range_in_mapping(uintptr_t start, uint64_t bytes)
 void simmem_describe(uintptr_t address, char *out, size_t out_size)
 {
     if (sim.heap_start != 0 && address >= sim.heap_start && address < sim.map_start)
-        snprintf(out, out_size, "heap+%#llx", (unsigned long long)(address - sim.heap_start));
+        snprintf(out, out_size, "heap+0x%llx", (unsigned long long)(address - sim.heap_start));
     else if (sim.heap_start != 0 && address >= sim.map_start && address < sim.map_end)
-        snprintf(out, out_size, "mmap+%#llx", (unsigned long long)(address - sim.map_start));
+        snprintf(out, out_size, "mmap+0x%llx", (unsigned long long)(address - sim.map_start));
     else if (address == 0)
         snprintf(out, out_size, "NULL");
     else
-        snprintf(out, out_size, "%#llx (outside the heap and mappings)", (unsigned long long)address);
+        snprintf(out, out_size, "0x%llx (outside the heap and mappings)", (unsigned long long)address);
 }

@@ -5,6 +5,7 @@
 #   make test       the kit's own tests; the last line says "N passed, N failed"
 #   make bench      the speed figures (never part of make test)
 #   make traces     regenerate the bundled traces from their generators
+#   make student    the student kit in $(BUILD)/student/ (student/kit.conf says which stages are skeletons)
 #   make coverage   gcovr report of what the tests run in harness/ (needs gcovr)
 #   make fuzz       fuzz the trace reader with libFuzzer for FUZZ_SECONDS (needs clang)
 #
@@ -12,6 +13,7 @@
 
 BUILD    ?= build
 OPT      ?= -O2
+STAGE_CFLAGS ?=
 WERROR   ?= -Werror
 SANITIZE ?=
 COVERAGE ?=
@@ -51,7 +53,7 @@ TEST_RUNNERS  := $(TEST_STAGES:%=$(BUILD)/tests/stages/%)
 GEN_PROGRAMS  := $(GENERATORS:%=$(BUILD)/gen/%)
 UNIT_PROGRAMS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-.PHONY: all compare test bench traces coverage fuzz clean check-tools
+.PHONY: all compare test bench traces coverage fuzz student clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -62,6 +64,10 @@ all: $(BUILD)/replay $(STAGE_RUNNERS)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/stages/%.o: stages/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(STAGE_CFLAGS) -MMD -MP -c $< -o $@
 
 $(HARNESS_LIB): $(HARNESS_OBJ)
 	@mkdir -p $(@D)
@@ -119,6 +125,11 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/obj/tests/allocators/cor
 
 bench: all $(GEN_PROGRAMS) $(BUILD)/bench/bare_libc $(BUILD)/tests/stages/correct
 	@BUILD=$(BUILD) bash tests/bench/run.sh
+
+# ---- the student kit ------------------------------------------------------------------
+
+student:
+	@BUILD=$(BUILD) bash student/make-kit.sh
 
 # ---- coverage and fuzzing (instructor tools) -----------------------------------------
 

@@ -30,7 +30,7 @@ ifneq ($(SANITIZE),)
   LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 ifneq ($(COVERAGE),)
-  CFLAGS  += --coverage
+  CFLAGS  += --coverage -DHEAPKIT_COVERAGE
   LDFLAGS += --coverage
 endif
 

@@ -20,6 +20,20 @@ static struct child_report *report;
 /* The child's stack, to tell a stack overflow from any other fault. */
 static uintptr_t stack_top, stack_limit_bytes;
 
+#ifdef HEAPKIT_COVERAGE
+void __gcov_dump(void); /* gcc's: write the coverage counters now */
+#endif
+
+/* A replay child leaves with _exit (no atexit handlers, no flushing of the parent's buffers);
+ * in a coverage build it first writes its counters, which _exit alone would lose. */
+static _Noreturn void leave_child(void)
+{
+#ifdef HEAPKIT_COVERAGE
+    __gcov_dump();
+#endif
+    _exit(0);
+}
+
 struct child_report *isolate_report(void)
 {
     if (report == NULL)
@@ -48,7 +62,7 @@ _Noreturn void hm_todo(const char *what)
     struct child_report *r = isolate_report();
     snprintf(r->todo_what, sizeof r->todo_what, "%s", what != NULL ? what : "(unnamed)");
     r->todo_called = 1;
-    _exit(0);
+    leave_child();
 }
 
 /* Record what faulted and where, then die of the same signal so the parent sees it. */
@@ -112,7 +126,7 @@ static void run_child(void (*body)(void *), void *argument, int close_in_child)
     sigprocmask(SIG_SETMASK, &none, NULL);
     install_fault_handler();
     body(argument);
-    _exit(0);
+    leave_child();
 }
 
 /* Wait for the child, at most `limit` seconds; 1 when it ended (status filled), 0 if not. */

@@ -39,6 +39,8 @@ endif
 STAGE_NAMES   := $(filter-out libc,$(basename $(notdir $(wildcard stages/*.c))))
 TEST_STAGES   := $(basename $(notdir $(wildcard tests/allocators/*.c)))
 GENERATORS    := $(filter-out common,$(basename $(notdir $(wildcard traces/gen/*.c))))
+# Generators of workloads that are not bundled in traces/: the free-list scaling traces.
+SCALING_GENERATOR := freelist
 UNIT_TESTS    := $(basename $(notdir $(wildcard tests/unit/*.c)))
 
 # The harness library: everything in harness/ but the two programs' main files.
@@ -102,8 +104,10 @@ $(BUILD)/gen/%: $(BUILD)/obj/traces/gen/%.o $(BUILD)/obj/traces/gen/common.o
 
 # ---- the main job ----------------------------------------------------------------------
 
-compare: all
+compare: all $(BUILD)/gen/freelist
 	$(BUILD)/replay -s all
+	@echo
+	$(BUILD)/replay -s all --scaling
 
 # ---- tests -----------------------------------------------------------------------------
 
@@ -113,7 +117,7 @@ test: all $(TEST_RUNNERS) $(UNIT_PROGRAMS) $(GEN_PROGRAMS)
 # ---- traces ----------------------------------------------------------------------------
 
 traces: $(GEN_PROGRAMS)
-	@for g in $(GEN_PROGRAMS); do $$g traces || exit 1; done
+	@for g in $(filter-out %/$(SCALING_GENERATOR),$(GEN_PROGRAMS)); do $$g traces || exit 1; done
 	@echo "traces/: regenerated from traces/gen/"
 
 # ---- benchmarks ------------------------------------------------------------------------

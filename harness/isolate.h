@@ -15,7 +15,7 @@
 
 #include "simmem.h"
 
-enum { REPORT_TEXT_BYTES = 8192 };
+enum { REPORT_TEXT_BYTES = 8192, REPORT_MAX_SEGMENTS = 9 /* TRACE_MAX_MARKS + 1 */ };
 
 /* What the child tells its parent. Written by the child only; read after it has ended. */
 struct child_report {
@@ -42,8 +42,9 @@ struct child_report {
     uint64_t peak_footprint_bytes;
     struct simmem_counts counts;
 
-    /* Result of a timed replay. */
+    /* Result of a timed replay: the whole, and each segment between marks of the trace. */
     uint64_t elapsed_ns;
+    uint64_t segment_ns[REPORT_MAX_SEGMENTS];
 };
 
 enum child_end {

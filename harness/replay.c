@@ -12,6 +12,7 @@
 #include "report.h"
 #include "result.h"
 #include "runner.h"
+#include "scaling.h"
 #include "trace.h"
 
 #include <dirent.h>
@@ -31,7 +32,7 @@ enum { COURSE_STAGES = sizeof COURSE_ORDER / sizeof COURSE_ORDER[0] };
 
 struct options {
     const char *stages;      /* as given to -s */
-    int checked, verbose, json, measure_time;
+    int checked, verbose, json, measure_time, scaling;
     const char *runs, *time_limit, *limit; /* passed on to the runners as given */
     uint64_t limit_bytes;
     char **traces;
@@ -44,7 +45,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: %s [-s STAGE[,STAGE...]|all|libc] [-c] [-v] [-n RUNS] [-t SECONDS]\n"
-            "              [--limit SIZE] [--no-time] [--json] [TRACE...]\n"
+            "              [--limit SIZE] [--no-time] [--json] [--scaling] [TRACE...]\n"
             "\n"
             "Replays allocation traces against stages, checks every result, measures utilization\n"
             "and throughput against the C library.\n"
@@ -59,6 +60,8 @@ static void usage(FILE *out)
             "  --limit SIZE  memory limit of the simulated system calls, such as 64M (default 4G)\n"
             "  --no-time     check only: no timed runs\n"
             "  --json        print JSON instead of tables\n"
+            "  --scaling     how malloc and free cost grows with the free list: replay workloads\n"
+            "                that keep 1k, 10k and 100k free chunks (made in BUILD/scaling/)\n"
             "  TRACE...      .rep files (default: every trace in traces/)\n",
             program);
 }
@@ -96,6 +99,8 @@ static int read_options(int argc, char **argv, struct options *o)
             o->json = 1;
         } else if (strcmp(flag, "--no-time") == 0) {
             o->measure_time = 0;
+        } else if (strcmp(flag, "--scaling") == 0) {
+            o->scaling = 1;
         } else if (strcmp(flag, "-s") == 0 || strcmp(flag, "-n") == 0 || strcmp(flag, "-t") == 0 ||
                    strcmp(flag, "--limit") == 0) {
             if (value == NULL)
@@ -179,6 +184,32 @@ static int default_traces(struct options *o)
     }
     o->traces = found.gl_pathv;
     o->trace_count = found.gl_pathc;
+    return 0;
+}
+
+/* The scaling workloads, made by build/gen/freelist into BUILD/scaling/ when missing. */
+static int scaling_traces(struct options *o)
+{
+    static char paths[SCALING_LENGTHS][PATH_MAX + 64];
+    static char *list[SCALING_LENGTHS];
+    int missing = 0;
+    for (int i = 0; i < SCALING_LENGTHS; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/scaling/freelist-%u.rep", build_dir, SCALING_FREE_CHUNKS[i]);
+        list[i] = paths[i];
+        missing |= access(paths[i], R_OK) != 0;
+    }
+    if (missing) {
+        char command[3 * PATH_MAX + 128];
+        snprintf(command, sizeof command, "mkdir -p '%s/scaling' && '%s/gen/freelist' '%s/scaling' >/dev/null",
+                 build_dir, build_dir, build_dir);
+        if (system(command) != 0) {
+            fprintf(stderr, "%s: cannot make the scaling workloads with %s/gen/freelist (run make)\n",
+                    program, build_dir);
+            return -1;
+        }
+    }
+    o->traces = list;
+    o->trace_count = SCALING_LENGTHS;
     return 0;
 }
 
@@ -367,6 +398,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: cannot find the kit (stages/heapmgr.h) above %s\n", program, build_dir);
         return 2;
     }
+    if (o.scaling && o.trace_count != 0) {
+        fprintf(stderr, "%s: --scaling replays its own workloads: give no traces with it\n", program);
+        return 2;
+    }
+    if (o.scaling && (!o.measure_time || scaling_traces(&o) != 0)) {
+        if (!o.measure_time)
+            fprintf(stderr, "%s: --scaling measures time: it cannot go with --no-time\n", program);
+        return 2;
+    }
     if (o.trace_count == 0 && default_traces(&o) != 0)
         return 2;
     if (check_traces(&o) != 0)
@@ -385,7 +425,7 @@ int main(int argc, char **argv)
     }
 
     int color = !o.json && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
-    int side_by_side = stage_count > 1 && !o.json;
+    int side_by_side = stage_count > 1 && !o.json && !o.scaling;
     struct stage_run *runs = calloc(stage_count, sizeof *runs);
     int all_correct = 1;
     if (side_by_side && !o.verbose)
@@ -398,6 +438,8 @@ int main(int argc, char **argv)
         struct stage_summary summary = report_summarize(&runs[s]);
         all_correct &= summary.correct == summary.traces;
         if (o.json)
+            continue;
+        if (o.scaling && !o.verbose)
             continue;
         if (o.verbose || !side_by_side)
             report_trace_table(stdout, &runs[s], color);
@@ -414,6 +456,8 @@ int main(int argc, char **argv)
         }
         if (side_by_side)
             report_side_by_side_footer(stdout);
+        if (o.scaling)
+            scaling_table(stdout, runs, stage_count);
         int errors_color = isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL;
         for (size_t s = 0; s < stage_count; s++)
             report_errors(stderr, &runs[s], errors_color);

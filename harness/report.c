@@ -160,8 +160,15 @@ static void json_trace(FILE *out, const struct trace_result *r)
             ", \"mmap\": %" PRIu64 ", \"munmap\": %" PRIu64 ", \"enomem\": %" PRIu64 "},\n", r->counts.brk,
             r->counts.sbrk, r->counts.sbrk_queries, r->counts.mmap, r->counts.munmap, r->counts.enomem);
     fprintf(out, "         \"timed\": %s, \"runs\": %u, \"stage_seconds\": %.9f, \"libc_seconds\": %.9f, "
-            "\"speed_vs_libc\": %.6f, \"checked_seconds\": %.6f, \"error\": ", r->timed ? "true" : "false",
+            "\"speed_vs_libc\": %.6f, \"checked_seconds\": %.6f, \"segments\": ", r->timed ? "true" : "false",
             r->runs, r->stage_seconds, r->libc_seconds, r->speed_ratio, r->checked_seconds);
+    fputs("[", out);
+    for (uint32_t i = 0; i < r->segment_count; i++) {
+        fprintf(out, "%s{\"name\": ", i ? ", " : "");
+        json_string(out, r->segments[i].name);
+        fprintf(out, ", \"ops\": %u, \"seconds\": %.9f}", r->segments[i].ops, r->segments[i].seconds);
+    }
+    fputs("],\n         \"error\": ", out);
     if (r->correct)
         fputs("null", out);
     else

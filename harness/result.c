@@ -69,6 +69,9 @@ void result_write(int fd, const struct trace_result *r)
         r->counts.munmap, r->counts.enomem);
     put("\truns=%u\tstage_s=%.9g\tlibc_s=%.9g\tratio=%.6g\tchecked_s=%.6g", r->runs, r->stage_seconds,
         r->libc_seconds, r->speed_ratio, r->checked_seconds);
+    put("\tsegments=");
+    for (uint32_t i = 0; i < r->segment_count; i++)
+        put("%s%s:%u:%.9g", i ? "," : "", r->segments[i].name, r->segments[i].ops, r->segments[i].seconds);
     put_text("error", r->error);
     put("\n");
     for (size_t written = 0; written < outgoing.used;) {
@@ -76,6 +79,29 @@ void result_write(int fd, const struct trace_result *r)
         if (n <= 0)
             return;
         written += (size_t)n;
+    }
+}
+
+/* "start:3000:0.0012,probes:1000:0.0004": mark names hold no ':' or ',' (the reader sees to it). */
+static void read_segments(const char *from, const char *end, struct trace_result *r)
+{
+    r->segment_count = 0;
+    while (from < end && r->segment_count < REPORT_MAX_SEGMENTS) {
+        struct segment_result *segment = &r->segments[r->segment_count];
+        const char *colon = memchr(from, ':', (size_t)(end - from));
+        if (colon == NULL)
+            return;
+        size_t length = (size_t)(colon - from) < sizeof segment->name - 1 ? (size_t)(colon - from)
+                                                                           : sizeof segment->name - 1;
+        memcpy(segment->name, from, length);
+        segment->name[length] = '\0';
+        char *after;
+        segment->ops = (uint32_t)strtoul(colon + 1, &after, 10);
+        if (*after != ':')
+            return;
+        segment->seconds = strtod(after + 1, &after);
+        r->segment_count++;
+        from = after < end && *after == ',' ? after + 1 : end;
     }
 }
 
@@ -117,6 +143,8 @@ static void read_field(struct trace_result *r, const char *key, size_t key_lengt
         read_text(value, end, r->trace_path, sizeof r->trace_path);
     else if (key_is(key, key_length, "name"))
         read_text(value, end, r->trace_name, sizeof r->trace_name);
+    else if (key_is(key, key_length, "segments"))
+        read_segments(value, end, r);
     else if (key_is(key, key_length, "error"))
         read_text(value, end, r->error, sizeof r->error);
 }

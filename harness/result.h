@@ -10,6 +10,14 @@
 #include <stdio.h>
 
 #include "isolate.h"
+#include "trace.h"
+
+/* The stage's time on one segment of a trace between "# mark:" lines (median of the runs). */
+struct segment_result {
+    char name[TRACE_MARK_NAME]; /* "start" before the first mark */
+    uint32_t ops;
+    double seconds;
+};
 
 struct trace_result {
     char stage[256];
@@ -27,6 +35,8 @@ struct trace_result {
     double libc_seconds;  /* median of the C library's, interleaved with them */
     double speed_ratio;   /* median over neighbouring pairs of libc time / stage time */
     double checked_seconds; /* wall-clock time of the checked replay */
+    uint32_t segment_count; /* 1 + the trace's marks, when timed */
+    struct segment_result segments[REPORT_MAX_SEGMENTS];
     char error[REPORT_TEXT_BYTES + 4096]; /* the first failed check, with how to reproduce it */
 };
 

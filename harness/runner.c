@@ -176,14 +176,17 @@ static double median(double *values, uint32_t count)
 
 /* One timed replay in a fresh child; its seconds, or -1 when it did not finish (r->error says). */
 static double time_once(const struct runner_options *o, const struct trace *trace, int use_libc,
-                        struct trace_result *r)
+                        struct trace_result *r, double segment_seconds[REPORT_MAX_SEGMENTS])
 {
     struct timed_setup setup = { .trace = trace, .limit_bytes = o->limit_bytes, .use_libc = use_libc };
     int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
     struct child_outcome outcome = isolate_run(timed_replay, &setup, o->time_limit_seconds, results_fd);
     const struct child_report *report = isolate_report();
-    if (outcome.end == CHILD_FINISHED)
+    if (outcome.end == CHILD_FINISHED) {
+        for (uint32_t i = 0; i <= trace->mark_count; i++)
+            segment_seconds[i] = (double)report->segment_ns[i] / 1e9;
         return (double)report->elapsed_ns / 1e9;
+    }
     char how[1024];
     isolate_describe_end(&outcome, report, o->time_limit_seconds, how, sizeof how);
     snprintf(r->error, sizeof r->error,
@@ -193,17 +196,36 @@ static double time_once(const struct runner_options *o, const struct trace *trac
     return -1;
 }
 
+/* The stage's median time on each segment between the trace's marks. */
+static void keep_segments(const struct trace *trace, uint32_t runs,
+                          double seconds[REPORT_MAX_SEGMENTS][MAX_RUNS], struct trace_result *r)
+{
+    r->segment_count = trace->mark_count + 1;
+    for (uint32_t i = 0; i < r->segment_count; i++) {
+        struct segment_result *segment = &r->segments[i];
+        uint32_t from = i == 0 ? 0 : trace->marks[i - 1].op_index;
+        uint32_t to = i < trace->mark_count ? trace->marks[i].op_index : trace->op_count;
+        snprintf(segment->name, sizeof segment->name, "%s", i == 0 ? "start" : trace->marks[i - 1].name);
+        segment->ops = to - from;
+        segment->seconds = median(seconds[i], runs);
+    }
+}
+
 static int run_timed(const struct runner_options *o, const struct trace *trace, struct trace_result *r)
 {
     double stage[MAX_RUNS] = { 0 }, libc[MAX_RUNS] = { 0 }, ratio[MAX_RUNS] = { 0 };
+    static double segments[REPORT_MAX_SEGMENTS][MAX_RUNS], run_segments[REPORT_MAX_SEGMENTS],
+        ignored[REPORT_MAX_SEGMENTS];
     for (uint32_t run = 0; run < o->runs; run++) {
         int libc_first = run % 2 == 1;
-        double first = time_once(o, trace, libc_first, r);
-        double second = first < 0 ? -1 : time_once(o, trace, !libc_first, r);
+        double first = time_once(o, trace, libc_first, r, libc_first ? ignored : run_segments);
+        double second = first < 0 ? -1 : time_once(o, trace, !libc_first, r, libc_first ? run_segments : ignored);
         if (first < 0 || second < 0) {
             r->correct = 0;
             return -1;
         }
+        for (uint32_t i = 0; i <= trace->mark_count; i++)
+            segments[i][run] = run_segments[i];
         stage[run] = libc_first ? second : first;
         libc[run] = libc_first ? first : second;
         ratio[run] = stage[run] > 0 ? libc[run] / stage[run] : 0;
@@ -213,6 +235,7 @@ static int run_timed(const struct runner_options *o, const struct trace *trace, 
     r->stage_seconds = median(stage, o->runs);
     r->libc_seconds = median(libc, o->runs);
     r->speed_ratio = median(ratio, o->runs);
+    keep_segments(trace, o->runs, segments, r);
     return 0;
 }
 

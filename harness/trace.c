@@ -321,7 +321,36 @@ static bool is_blank_or_comment(const struct fields *fields)
     return fields->count == 0 || fields->field[0].text[0] == '#';
 }
 
-/* The next line that is neither blank nor a comment, split into fields. */
+/* "# mark: NAME": a comment that names a segment for the timed replay. */
+static bool is_mark(const struct fields *fields)
+{
+    return fields->count >= 2 && fields->field[0].length == 1 && fields->field[0].text[0] == '#' &&
+           fields->field[1].length == 5 && memcmp(fields->field[1].text, "mark:", 5) == 0;
+}
+
+static int keep_mark(struct reader *r, const struct fields *fields)
+{
+    struct trace *trace = r->trace;
+    if (fields->count != 3)
+        return fail(r, "a mark is '# mark: NAME', one word; found %zu words after '# mark:'",
+                    fields->count - 2);
+    if (trace->mark_count == TRACE_MAX_MARKS)
+        return fail(r, "more than %d '# mark:' lines", TRACE_MAX_MARKS);
+    struct trace_mark *mark = &trace->marks[trace->mark_count++];
+    mark->op_index = r->ops_read;
+    struct field name = fields->field[2];
+    for (size_t i = 0; i < name.length; i++)
+        if (!is_digit(name.text[i]) && !(name.text[i] >= 'a' && name.text[i] <= 'z') &&
+            !(name.text[i] >= 'A' && name.text[i] <= 'Z') && name.text[i] != '-' && name.text[i] != '_')
+            return fail(r, "a mark's name is letters, digits, '-' and '_': '%.*s'", quote_length(name),
+                        name.text);
+    size_t length = name.length < TRACE_MARK_NAME - 1 ? name.length : TRACE_MARK_NAME - 1;
+    memcpy(mark->name, name.text, length);
+    mark->name[length] = '\0';
+    return 0;
+}
+
+/* The next line that is neither blank nor a comment, split into fields; marks are kept. */
 static enum line_status next_content_line(struct reader *r, struct fields *fields)
 {
     for (;;) {
@@ -330,6 +359,8 @@ static enum line_status next_content_line(struct reader *r, struct fields *field
         if (status != LINE_READ)
             return status;
         *fields = split_fields(line);
+        if (is_mark(fields) && keep_mark(r, fields) != 0)
+            return LINE_BAD;
         if (!is_blank_or_comment(fields))
             return LINE_READ;
     }

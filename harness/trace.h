@@ -13,7 +13,11 @@
  *     f 0            free id 0
  *     # text         a comment, anywhere, also before the header (extension)
  *
- * Blank lines are ignored. An id may be allocated again after it is freed.
+ *     # mark: probes  a comment that names the operations after it, for timing (extension)
+ *
+ * Blank lines are ignored. An id may be allocated again after it is freed. Marks cut a trace
+ * into segments that the timed replay clocks one by one: the segment before the first mark
+ * is named "start".
  * The reader proves the file well formed before anything replays it: every problem is
  * reported as "FILE:LINE: message" and the trace is rejected whole.
  */
@@ -43,6 +47,14 @@ enum {
     TRACE_MAX_LINE = 1024,            /* characters in one line, its "\n" or "\r\n" excluded */
     TRACE_MAX_IDS = 100 * 1000 * 1000, /* declared block ids */
     TRACE_MAX_OPS = 200 * 1000 * 1000, /* declared operations */
+    TRACE_MAX_MARKS = 8,               /* "# mark:" lines */
+    TRACE_MARK_NAME = 32,              /* characters of a mark's name, with its NUL */
+};
+
+/* "# mark: NAME" before operation op_index (op_count when it stands after the last). */
+struct trace_mark {
+    uint32_t op_index;
+    char name[TRACE_MARK_NAME];
 };
 
 struct trace {
@@ -54,6 +66,8 @@ struct trace {
     struct trace_op *ops;  /* op_count operations, from host_alloc */
     uint32_t *op_lines;    /* the line number (from 1) of each operation, for messages */
     uint64_t payload_bytes_total; /* sum of the sizes requested by a, r and c (no overflow: saturates) */
+    uint32_t mark_count;
+    struct trace_mark marks[TRACE_MAX_MARKS];
 };
 
 /*

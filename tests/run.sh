@@ -225,6 +225,7 @@ job_regenerate() {
     mkdir -p "$scratch/new" "$scratch/committed"
     cp traces/*.rep "$scratch/committed/"
     for generator in "$BUILD"/gen/*; do
+        [ "$(basename "$generator")" = freelist ] && continue # scaling workloads, not bundled
         if ! output=$("$generator" "$scratch/new" 2>&1); then
             fail traces-regenerate "$generator failed" "$output"
             return
@@ -318,6 +319,22 @@ job_json() {
         fail "$name" "exit status $status, expected $want_status" "$(cat "$err" "$out")"
     elif ! output=$(python3 -c "$JSON_CHECK" "$mode" "$error_text" <"$out" 2>&1); then
         fail "$name" "not the JSON expected" "$output"
+    else
+        pass "$name"
+    fi
+}
+
+# --scaling: the cost of one malloc and one free at 1k, 10k and 100k free chunks, all measured.
+job_scaling() {
+    local name=scaling output status
+    output=$(limited 300 "$REPLAY" -s "$STAGES/correct" --scaling -n 1 2>&1)
+    status=$?
+    if [ "$status" -ne 0 ]; then
+        fail "$name" "exit status $status, expected 0" "$output"
+    elif ! printf '%s\n' "$output" | grep -q 'cost of one operation as the free list grows'; then
+        fail "$name" "no scaling table" "$output"
+    elif ! printf '%s\n' "$output" | grep -qE '^correct +( +[0-9]+(ns|us|ms)){3} +(O\(1\)|grows|O\(n\)) +( +[0-9]+(ns|us|ms)){3} +(O\(1\)|grows|O\(n\))$'; then
+        fail "$name" "the correct allocator's row lacks a measured cost" "$output"
     else
         pass "$name"
     fi
@@ -492,6 +509,7 @@ small_traces=(traces/tiny-*.rep tests/traces/good/*.rep)
 footprint_stages=$STAGES/correct,libc
 [ -n "$SANITIZED" ] && footprint_stages=$STAGES/correct
 add json footprint-covers-payload 0 footprint - -s "$footprint_stages" --no-time "${small_traces[@]}"
+add scaling
 add no_escape_codes
 add colour_on_terminal
 add valgrind
@@ -499,7 +517,7 @@ add leaks
 
 # The slow jobs first, so that they do not finish last; then everything, JOBS at once.
 parallel=${JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
-slow=$'\t(replay\t.*(firstfit-worst|realloc-bal|binary)|valgrind|leaks|allocator\t.*/hang\.c)|test_simmem'
+slow=$'\t(replay\t.*(firstfit-worst|realloc-bal|binary)|scaling|valgrind|leaks|allocator\t.*/hang\.c)|test_simmem'
 {
     grep -E "$slow" "$jobs_file"
     grep -v -E "$slow" "$jobs_file"

@@ -359,6 +359,20 @@ static void test_id_reuse_after_free(void)
 }
 
 /* realloc to 0 bytes frees: the id may be allocated again, not freed again. */
+static void test_marks_name_segments(void)
+{
+    struct trace trace;
+    char error[MESSAGE_SIZE];
+    expect(parse("# mark: early\n1\n2\n3\n0\na 0 8\n# mark: probes\na 1 8\n  # mark: end_2\nf 0\n", &trace,
+                 error) == 0);
+    expect(trace.mark_count == 3);
+    expect(trace.marks[0].op_index == 0 && strcmp(trace.marks[0].name, "early") == 0);
+    expect(trace.marks[1].op_index == 1 && strcmp(trace.marks[1].name, "probes") == 0);
+    expect(trace.marks[2].op_index == 2 && strcmp(trace.marks[2].name, "end_2") == 0);
+    expect(trace.op_count == 3);
+    trace_release(&trace);
+}
+
 static void test_realloc_to_zero_frees(void)
 {
     struct trace trace;
@@ -504,6 +518,7 @@ int main(void)
     RUN(test_format_op);
     RUN(test_id_reuse_after_free);
     RUN(test_realloc_to_zero_frees);
+    RUN(test_marks_name_segments);
     RUN(test_last_line_without_newline);
     RUN(test_crlf_tabs_and_trailing_blanks);
     RUN(test_header_extremes);

@@ -516,7 +516,7 @@ int gen_emit(struct trace_writer *writer, const struct gen_options *options)
     }
 
     int status = 0;
-    if (bundled && !within_bundle_limits(writer))
+    if (bundled && !options->not_bundled && !within_bundle_limits(writer))
         status = 1;
     else
         status = write_file(writer, path);

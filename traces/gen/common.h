@@ -54,6 +54,8 @@ struct gen_options {
     const char *out_file;   /* --out FILE: write the one trace here instead, or NULL */
     uint64_t seed;          /* --seed S, or the generator's default */
     uint64_t op_count;      /* --ops N, or 0 for the bundled length */
+    bool not_bundled;       /* set by a generator whose traces are not in traces/ (freelist.c):
+                               the suite's size limits do not apply to them */
 };
 
 /*

@@ -1,0 +1,36 @@
+/*
+ * scaling.h: how a stage's malloc and free cost grows with the length of its free list.
+ *
+ * build/replay --scaling replays traces/gen/freelist.c's workloads, which keep 1,000, 10,000
+ * and 100,000 small free chunks and then time 1,000 mallocs and 1,000 frees that a free-list
+ * search must walk past them (the "malloc" and "free" segments of each trace). The cost of one
+ * operation at each length, and how it grows from the shortest to the longest list, tell O(1)
+ * from O(n) by measurement.
+ */
+#ifndef SCALING_H
+#define SCALING_H
+
+#include <stdio.h>
+
+#include "report.h"
+
+enum { SCALING_LENGTHS = 3 };
+extern const unsigned SCALING_FREE_CHUNKS[SCALING_LENGTHS]; /* 1000, 10000, 100000 */
+
+enum growth { GROWTH_UNKNOWN, GROWTH_CONSTANT, GROWTH_SLOW, GROWTH_LINEAR };
+
+struct scaling_row {
+    double malloc_ns[SCALING_LENGTHS]; /* one malloc, at each free-list length; < 0: not measured */
+    double free_ns[SCALING_LENGTHS];
+    enum growth malloc_growth, free_growth;
+};
+
+/* The costs of one stage, from its results on the freelist-N traces. */
+struct scaling_row scaling_measure(const struct stage_run *run);
+
+/* "O(1)", "O(n)", "grows", "?" */
+const char *scaling_growth_name(enum growth growth);
+
+void scaling_table(FILE *out, const struct stage_run *runs, size_t count);
+
+#endif /* SCALING_H */

@@ -5,6 +5,7 @@
 #   make test       the kit's own tests; the last line says "N passed, N failed"
 #   make bench      the speed figures (never part of make test)
 #   make traces     regenerate the bundled traces from their generators
+#   make handouts   handouts/*.md into $(BUILD)/handouts/*.html, figures from a real run (needs pandoc)
 #   make student    the student kit in $(BUILD)/student/ (student/kit.conf says which stages are skeletons)
 #   make coverage   gcovr report of what the tests run in harness/ (needs gcovr)
 #   make fuzz       fuzz the trace reader with libFuzzer for FUZZ_SECONDS (needs clang)
@@ -55,7 +56,7 @@ TEST_RUNNERS  := $(TEST_STAGES:%=$(BUILD)/tests/stages/%)
 GEN_PROGRAMS  := $(GENERATORS:%=$(BUILD)/gen/%)
 UNIT_PROGRAMS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-.PHONY: all compare test bench traces coverage fuzz student clean
+.PHONY: all compare test bench traces coverage fuzz student handouts clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -129,6 +130,31 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/obj/tests/allocators/cor
 
 bench: all $(GEN_PROGRAMS) $(BUILD)/bench/bare_libc $(BUILD)/tests/stages/correct
 	@BUILD=$(BUILD) bash tests/bench/run.sh
+
+# ---- handouts -------------------------------------------------------------------------
+# Every figure a handout quotes comes from this run: fill.py puts it in place of {{...}}.
+
+HANDOUT_SOURCES := $(wildcard handouts/*.md)
+HANDOUT_PAGES   := $(HANDOUT_SOURCES:handouts/%.md=$(BUILD)/handouts/%.html)
+FIGURES         := $(BUILD)/handouts/figures
+
+handouts: $(HANDOUT_PAGES)
+	@echo "handouts: $(BUILD)/handouts/*.html"
+
+$(FIGURES)/suite.json: $(BUILD)/replay $(STAGE_RUNNERS) $(BUILD)/gen/freelist $(wildcard traces/*.rep)
+	@command -v pandoc >/dev/null || { echo "make handouts needs pandoc: apt-get install pandoc"; exit 1; }
+	@command -v python3 >/dev/null || { echo "make handouts needs python3: apt-get install python3"; exit 1; }
+	@mkdir -p $(@D)
+	NO_COLOR=1 $(BUILD)/replay -s all --save-json $(FIGURES)/suite.tmp > $(FIGURES)/compare.txt
+	NO_COLOR=1 $(BUILD)/replay -s all --scaling --save-json $(FIGURES)/scaling.json > $(FIGURES)/scaling.txt
+	mv $(FIGURES)/suite.tmp $@
+
+$(BUILD)/handouts/%.html: handouts/%.md handouts/fill.py handouts/style.css $(FIGURES)/suite.json
+	@mkdir -p $(FIGURES)
+	python3 handouts/fill.py $(FIGURES)/suite.json $(FIGURES)/scaling.json $(FIGURES)/compare.txt \
+	        $(FIGURES)/scaling.txt $< $(FIGURES)/$*.md
+	pandoc --standalone --self-contained --toc --css handouts/style.css \
+	       --metadata pagetitle="heapkit: $*" $(FIGURES)/$*.md -o $@
 
 # ---- the student kit ------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ struct options {
     const char *stages;      /* as given to -s */
     int checked, verbose, json, measure_time, scaling;
     const char *runs, *time_limit, *limit; /* passed on to the runners as given */
+    const char *save_json;                 /* --save-json FILE: the JSON too, beside the tables */
     uint64_t limit_bytes;
     char **traces;
     size_t trace_count;
@@ -45,7 +46,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: %s [-s STAGE[,STAGE...]|all|libc] [-c] [-v] [-n RUNS] [-t SECONDS]\n"
-            "              [--limit SIZE] [--no-time] [--json] [--scaling] [TRACE...]\n"
+            "              [--limit SIZE] [--no-time] [--json] [--save-json FILE] [--scaling] [TRACE...]\n"
             "\n"
             "Replays allocation traces against stages, checks every result, measures utilization\n"
             "and throughput against the C library.\n"
@@ -60,6 +61,7 @@ static void usage(FILE *out)
             "  --limit SIZE  memory limit of the simulated system calls, such as 64M (default 4G)\n"
             "  --no-time     check only: no timed runs\n"
             "  --json        print JSON instead of tables\n"
+            "  --save-json FILE  also write the JSON to FILE\n"
             "  --scaling     how malloc and free cost grows with the free list: replay workloads\n"
             "                that keep 1k, 10k and 100k free chunks (made in BUILD/scaling/)\n"
             "  TRACE...      .rep files (default: every trace in traces/)\n",
@@ -101,6 +103,11 @@ static int read_options(int argc, char **argv, struct options *o)
             o->measure_time = 0;
         } else if (strcmp(flag, "--scaling") == 0) {
             o->scaling = 1;
+        } else if (strcmp(flag, "--save-json") == 0) {
+            if (value == NULL)
+                return bad_usage("option %s needs a value", flag);
+            o->save_json = value;
+            i++;
         } else if (strcmp(flag, "-s") == 0 || strcmp(flag, "-n") == 0 || strcmp(flag, "-t") == 0 ||
                    strcmp(flag, "--limit") == 0) {
             if (value == NULL)
@@ -445,6 +452,16 @@ int main(int argc, char **argv)
             report_trace_table(stdout, &runs[s], color);
         else
             report_side_by_side_row(stdout, &runs[s], color);
+    }
+    if (o.save_json != NULL) {
+        FILE *saved = fopen(o.save_json, "w");
+        if (saved == NULL) {
+            fprintf(stderr, "%s: --save-json %s: %s\n", program, o.save_json, strerror(errno));
+            all_correct = 0;
+        } else {
+            report_json(saved, runs, stage_count, (unsigned long long)o.limit_bytes);
+            fclose(saved);
+        }
     }
     if (o.json) {
         report_json(stdout, runs, stage_count, (unsigned long long)o.limit_bytes);

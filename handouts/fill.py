@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""fill.py: put measured figures into a handout, so that no figure is ever typed by hand.
+
+    handouts/fill.py FIGURES.json SCALING.json COMPARE.txt SCALING.txt IN.md OUT.md
+
+FIGURES.json and SCALING.json are `build/replay --json` output over the bundled traces and
+over the scaling workloads; the two .txt files are the tables `make compare` prints.
+Placeholders, anywhere in the text:
+
+    {{STAGE.METRIC}}         the suite: utilization, kops, vs_libc, syscalls_per_op, correct
+    {{STAGE.TRACE.METRIC}}   one trace (TRACE as in traces/TRACE.rep): the same metrics
+    {{STAGE.malloc_ns.N}}    the cost of one malloc with N free chunks (N: 1k, 10k, 100k);
+    {{STAGE.free_ns.N}}      and of one free; {{STAGE.malloc_growth}}, {{STAGE.free_growth}}
+    {{table.compare}}        the side-by-side table; {{table.scaling}} the scaling table
+
+An unknown placeholder stops the build with FILE:LINE: message.
+"""
+import json
+import re
+import sys
+
+PLACEHOLDER = re.compile(r"\{\{([A-Za-z0-9_.\-]+)\}\}")
+LENGTHS = {"1k": 1000, "10k": 10000, "100k": 100000}
+
+
+def trace_metrics(trace, is_libc):
+    ops = trace["ops"]
+    calls = trace["system_calls"]
+    syscalls = calls["brk"] + calls["sbrk"] + calls["mmap"] + calls["munmap"]
+    timed = trace["timed"] and trace["stage_seconds"] > 0
+    return {
+        "utilization": f"{trace['utilization']:.2f}" if trace["correct"] else "-",
+        "kops": f"{ops / trace['stage_seconds'] / 1000:.0f}" if timed else "-",
+        "vs_libc": f"{trace['speed_vs_libc']:.2f}x" if timed else "-",
+        "syscalls_per_op": "-" if is_libc or not ops else f"{syscalls / ops:.4f}",
+        "correct": "yes" if trace["correct"] else "no",
+    }
+
+
+def stage_metrics(stage):
+    summary = stage["summary"]
+    return {
+        "utilization": f"{summary['mean_utilization']:.2f}",
+        "kops": f"{summary['kops_per_second']:.0f}",
+        "vs_libc": f"{summary['speed_vs_libc']:.2f}x",
+        "syscalls_per_op": "-" if stage["is_libc"] else f"{summary['syscalls_per_op']:.4f}",
+        "correct": f"{summary['correct']}/{summary['traces']}",
+    }
+
+
+def nanoseconds(ns):
+    if ns < 10000:
+        return f"{ns:.0f} ns"
+    if ns < 1e7:
+        return f"{ns / 1000:.0f} us"
+    return f"{ns / 1e6:.0f} ms"
+
+
+def scaling_metrics(stage):
+    values = {}
+    costs = {"malloc": {}, "free": {}}
+    for trace in stage["traces"]:
+        for label, chunks in LENGTHS.items():
+            if trace["name"] == f"freelist-{chunks}" and trace["correct"]:
+                for segment in trace["segments"]:
+                    if segment["name"] in costs and segment["ops"]:
+                        costs[segment["name"]][label] = segment["seconds"] * 1e9 / segment["ops"]
+    for kind, by_length in costs.items():
+        for label in LENGTHS:
+            values[f"{kind}_ns.{label}"] = nanoseconds(by_length[label]) if label in by_length else "-"
+        if "1k" in by_length and "100k" in by_length:
+            floor = 25.0
+            ratio = max(by_length["100k"], floor) / max(by_length["1k"], floor)
+            values[f"{kind}_growth"] = "O(1)" if ratio < 4 else "O(n)" if ratio > 20 else "grows"
+        else:
+            values[f"{kind}_growth"] = "?"
+    return values
+
+
+def figures(suite, scaling, compare_table, scaling_table):
+    known = {"table.compare": "```\n" + compare_table.rstrip() + "\n```",
+             "table.scaling": "```\n" + scaling_table.rstrip() + "\n```"}
+    for stage in suite["stages"]:
+        name = stage["stage"]
+        for metric, value in stage_metrics(stage).items():
+            known[f"{name}.{metric}"] = value
+        for trace in stage["traces"]:
+            for metric, value in trace_metrics(trace, stage["is_libc"]).items():
+                known[f"{name}.{trace['name']}.{metric}"] = value
+    for stage in scaling["stages"]:
+        for key, value in scaling_metrics(stage).items():
+            known[f"{stage['stage']}.{key}"] = value
+    return known
+
+
+def main(arguments):
+    if len(arguments) != 7:
+        sys.exit(__doc__.strip().splitlines()[2].strip())
+    suite_path, scaling_path, compare_path, scaling_table_path, source, target = arguments[1:]
+    with open(suite_path) as f:
+        suite = json.load(f)
+    with open(scaling_path) as f:
+        scaling = json.load(f)
+    with open(compare_path) as f:
+        compare_table = f.read()
+    with open(scaling_table_path) as f:
+        scaling_table = f.read()
+    known = figures(suite, scaling, compare_table, scaling_table)
+    problems = []
+    lines = []
+    with open(source) as f:
+        for number, line in enumerate(f, 1):
+            def replace(match):
+                key = match.group(1)
+                if key not in known:
+                    problems.append(f"{source}:{number}: unknown placeholder {{{{{key}}}}}")
+                    return match.group(0)
+                return known[key]
+            lines.append(PLACEHOLDER.sub(replace, line))
+    if problems:
+        sys.exit("\n".join(problems))
+    with open(target, "w") as f:
+        f.writelines(lines)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -128,7 +128,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/obj/tests/allocators/cor
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-bench: all $(GEN_PROGRAMS) $(BUILD)/bench/bare_libc $(BUILD)/tests/stages/correct
+bench: all $(GEN_PROGRAMS) $(BUILD)/bench/bare_libc $(BUILD)/tests/stages/correct $(BUILD)/gen/freelist
 	@BUILD=$(BUILD) bash tests/bench/run.sh
 
 # ---- handouts -------------------------------------------------------------------------

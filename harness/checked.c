@@ -49,18 +49,6 @@ static struct {
 
 /* ---- messages ------------------------------------------------------------------------ */
 
-static void describe_call(const struct trace_op *op, char *out, size_t out_size)
-{
-    unsigned long long size = op->size, nmemb = op->nmemb;
-    switch (op->kind) {
-    case OP_MALLOC: snprintf(out, out_size, "malloc(%llu) for id %u", size, op->id); return;
-    case OP_FREE: snprintf(out, out_size, "free of id %u's block", op->id); return;
-    case OP_REALLOC: snprintf(out, out_size, "realloc of id %u's block to %llu bytes", op->id, size); return;
-    case OP_CALLOC: snprintf(out, out_size, "calloc(%llu, %llu) for id %u", nmemb, size, op->id); return;
-    default: snprintf(out, out_size, "operation '%c'", op->kind); return;
-    }
-}
-
 static void where_failed(char *out, size_t out_size)
 {
     const struct trace *trace = replay.trace;
@@ -70,7 +58,7 @@ static void where_failed(char *out, size_t out_size)
     }
     char text[96], call[160];
     trace_format_op(replay.op, text, sizeof text);
-    describe_call(replay.op, call, sizeof call);
+    trace_describe_op(replay.op, call, sizeof call);
     snprintf(out, out_size, "%s:%u: %s (%s)", trace->path,
              trace->op_lines[replay.op - trace->ops], text, call);
 }

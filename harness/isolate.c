@@ -111,7 +111,7 @@ static double seconds_since(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-static void run_child(void (*body)(void *), void *argument, int close_in_child)
+static void run_child(void (*body)(void *), void *argument, int close_in_child, int stderr_fd)
 {
     volatile char stack_marker = 0;
     stack_top = (uintptr_t)&stack_marker;
@@ -121,6 +121,11 @@ static void run_child(void (*body)(void *), void *argument, int close_in_child)
     setrlimit(RLIMIT_CORE, &no_core);
     if (close_in_child >= 0)
         close(close_in_child);
+    if (stderr_fd >= 0) {
+        dup2(stderr_fd, STDERR_FILENO);
+        struct rlimit output = { ISOLATE_OUTPUT_LIMIT_BYTES, ISOLATE_OUTPUT_LIMIT_BYTES };
+        setrlimit(RLIMIT_FSIZE, &output);
+    }
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -153,7 +158,7 @@ static int wait_at_most(pid_t child, double limit, const struct timespec *start,
 }
 
 struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
-                                 double time_limit_seconds, int close_in_child)
+                                 double time_limit_seconds, int close_in_child, int stderr_fd)
 {
     struct child_report *r = shared_report();
     memset(r, 0, sizeof *r);
@@ -173,7 +178,7 @@ struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
         return outcome;
     }
     if (child == 0)
-        run_child(body, argument, close_in_child);
+        run_child(body, argument, close_in_child, stderr_fd);
     setpgid(child, child); /* also here, so the group exists before we might kill it */
 
     int status = 0;
@@ -211,7 +216,7 @@ static const char *signal_name(int signal_number)
     case SIGSYS: return "SIGSYS (a forbidden system call)";
     case SIGKILL: return "SIGKILL (killed)";
     case SIGXCPU: return "SIGXCPU (CPU time limit)";
-    case SIGXFSZ: return "SIGXFSZ (file size limit)";
+    case SIGXFSZ: return "SIGXFSZ (it printed more than 16 MiB to stderr, the limit)";
     default: return strsignal(signal_number);
     }
 }
@@ -237,7 +242,10 @@ static void describe_fault(const struct child_report *r, char *out, size_t out_s
     case AREA_OUTSIDE:
         break;
     }
-    if (r->fault_on_stack)
+    if (r->fault_code == SI_KERNEL && r->fault_address == 0)
+        snprintf(out, out_size, ": a wild pointer was used (an address no process can map, such as "
+                 "bytes read from a payload or a stale link taken for a pointer)");
+    else if (r->fault_on_stack)
         snprintf(out, out_size, ": stack overflow (the stack ran out at 0x%llx: unbounded recursion, "
                  "or a huge local array?)", (unsigned long long)r->fault_address);
     else if (r->fault_address < 4096)

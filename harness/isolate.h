@@ -66,14 +66,18 @@ struct child_outcome {
 /* The report shared with the child, made once per process; reset before every child. */
 struct child_report *isolate_report(void);
 
+/* A stage may print this much to stderr in one replay; past it the file size limit stops it. */
+#define ISOLATE_OUTPUT_LIMIT_BYTES (16u << 20)
+
 /*
  * Run body(argument) in a fresh child process, in its own process group, with the fault
  * handler installed; kill the group after time_limit_seconds. The child's other file
- * descriptors stay open except close_in_child (-1: none). body's return is ignored: it must
- * set report->finished when it reached its end.
+ * descriptors stay open except close_in_child (-1: none). Its stderr goes to stderr_fd
+ * (-1: the parent's own), limited to ISOLATE_OUTPUT_LIMIT_BYTES. body's return is ignored:
+ * it must set report->finished when it reached its end.
  */
 struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
-                                 double time_limit_seconds, int close_in_child);
+                                 double time_limit_seconds, int close_in_child, int stderr_fd);
 
 /* The parent's account of a child that did not finish: "crashed with SIGSEGV at heap+0x1010,
  * past the break (break at heap+0x1000)", "did not finish within 10 s", and so on. */

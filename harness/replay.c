@@ -79,17 +79,24 @@ static int bad_usage(const char *format, const char *what)
 static int read_options(int argc, char **argv, struct options *o)
 {
     *o = (struct options){ .stages = "all", .measure_time = 1, .limit_bytes = RUNNER_DEFAULT_LIMIT_BYTES };
-    int i = 1;
-    for (; i < argc; i++) {
+    /* Options and traces may come in any order, as with GNU tools; "--" ends the options. */
+    static char *traces[4096];
+    size_t trace_count = 0;
+    int options_ended = 0;
+    for (int i = 1; i < argc; i++) {
         const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
         uint32_t count;
         double seconds;
-        if (strcmp(flag, "--") == 0) {
-            i++;
-            break;
+        if (options_ended || flag[0] != '-' || flag[1] == '\0') {
+            if (trace_count == sizeof traces / sizeof traces[0])
+                return bad_usage("more than %s traces: give fewer at a time", "4096");
+            traces[trace_count++] = argv[i];
+            continue;
         }
-        if (flag[0] != '-' || flag[1] == '\0')
-            break;
+        if (strcmp(flag, "--") == 0) {
+            options_ended = 1;
+            continue;
+        }
         if (strcmp(flag, "-h") == 0 || strcmp(flag, "--help") == 0) {
             usage(stdout);
             exit(0);
@@ -133,8 +140,8 @@ static int read_options(int argc, char **argv, struct options *o)
             return bad_usage("unknown option '%s'", flag);
         }
     }
-    o->traces = argv + i;
-    o->trace_count = (size_t)(argc - i);
+    o->traces = traces;
+    o->trace_count = trace_count;
     return 0;
 }
 

@@ -24,9 +24,11 @@
 #include "trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 enum { MAX_RUNS = 101 };
@@ -126,9 +128,67 @@ static void where_child_was(const struct trace *trace, uint32_t position, char *
     } else if (position > trace->op_count) {
         snprintf(out, out_size, "%s: after the last operation", trace->path);
     } else {
-        char text[96];
+        char text[96], call[160];
         trace_format_op(&trace->ops[position - 1], text, sizeof text);
-        snprintf(out, out_size, "%s:%u: %s", trace->path, trace->op_lines[position - 1], text);
+        trace_describe_op(&trace->ops[position - 1], call, sizeof call);
+        snprintf(out, out_size, "%s:%u: %s (%s)", trace->path, trace->op_lines[position - 1], text, call);
+    }
+}
+
+/* ---- what the stage prints ---------------------------------------------------------- */
+
+/* The checked replay's stderr goes to a memory file: shown as it is when the trace passes,
+ * and its last lines put into the message when it fails, so that what hm_check printed stands
+ * beside the failure it explains. Timed replays print nowhere: they ran once checked already. */
+static int stage_output_fd = -1, discarded_output_fd = -1;
+
+static void open_output_files(void)
+{
+    stage_output_fd = memfd_create("stage-stderr", 0);
+    discarded_output_fd = open("/dev/null", O_WRONLY);
+}
+
+/* Read what the stage printed (the first OUTPUT_SHOWN bytes), and empty the file. */
+enum { OUTPUT_SHOWN = 64 * 1024, OUTPUT_LINES_IN_MESSAGE = 12 };
+static size_t take_stage_output(char *text, size_t text_size, off_t *total)
+{
+    *total = lseek(stage_output_fd, 0, SEEK_END);
+    ssize_t got = *total > 0 ? pread(stage_output_fd, text, text_size - 1, 0) : 0;
+    size_t length = got > 0 ? (size_t)got : 0;
+    text[length] = '\0';
+    if (ftruncate(stage_output_fd, 0) != 0)
+        *total = 0;
+    lseek(stage_output_fd, 0, SEEK_SET);
+    return length;
+}
+
+static void show_or_attach_output(struct trace_result *r, int failed)
+{
+    static char text[OUTPUT_SHOWN + 1];
+    off_t total;
+    size_t length = take_stage_output(text, sizeof text, &total);
+    if (length == 0)
+        return;
+    if (!failed) {
+        if (write(STDERR_FILENO, text, length) < 0 || total > (off_t)length)
+            fprintf(stderr, "(%lld more bytes of the stage's output not shown)\n",
+                    (long long)(total - (off_t)length));
+        return;
+    }
+    /* The last lines: the ones just before the failure. */
+    const char *from = text + length;
+    for (int lines = 0; from > text && lines <= OUTPUT_LINES_IN_MESSAGE; from--)
+        if (from[-1] == '\n' && from != text + length)
+            lines++;
+    size_t used = strlen(r->error);
+    used += (size_t)snprintf(r->error + used, sizeof r->error - used, "\n    the stage printed%s:",
+                             from > text || total > (off_t)length ? " (its last lines)" : "");
+    while (*from != '\0' && used + 8 < sizeof r->error) {
+        const char *end = strchr(from, '\n');
+        int line_length = (int)(end ? (size_t)(end - from) : strlen(from));
+        used += (size_t)snprintf(r->error + used, sizeof r->error - used, "\n      | %.*s",
+                                 line_length > 200 ? 200 : line_length, from);
+        from = end ? end + 1 : from + line_length;
     }
 }
 
@@ -140,14 +200,17 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
         .run_heap_checker = o->run_heap_checker, .stage_is_libc = is_libc,
     };
     int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
-    struct child_outcome outcome = isolate_run(checked_replay, &setup, o->time_limit_seconds, results_fd);
+    struct child_outcome outcome =
+        isolate_run(checked_replay, &setup, o->time_limit_seconds, results_fd, stage_output_fd);
     const struct child_report *report = isolate_report();
     r->checked_seconds = outcome.seconds;
+    int failed = outcome.end != CHILD_FINISHED || report->failed;
     r->peak_payload_bytes = report->peak_payload_bytes;
     r->peak_footprint_bytes = report->peak_footprint_bytes;
     r->counts = report->counts;
-    if (outcome.end == CHILD_FINISHED && !report->failed) {
+    if (!failed) {
         r->correct = 1;
+        show_or_attach_output(r, 0);
         return 0;
     }
     if (outcome.end == CHILD_FINISHED) {
@@ -156,8 +219,9 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
         char where[4400], how[1024];
         where_child_was(trace, report->op_position, where, sizeof where);
         isolate_describe_end(&outcome, report, o->time_limit_seconds, how, sizeof how);
-        snprintf(r->error, sizeof r->error, "%s: the replay %s", where, how);
+        snprintf(r->error, sizeof r->error, "%s: the stage %s", where, how);
     }
+    show_or_attach_output(r, 1);
     append_reproduce(o, r);
     return -1;
 }
@@ -180,7 +244,8 @@ static double time_once(const struct runner_options *o, const struct trace *trac
 {
     struct timed_setup setup = { .trace = trace, .limit_bytes = o->limit_bytes, .use_libc = use_libc };
     int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
-    struct child_outcome outcome = isolate_run(timed_replay, &setup, o->time_limit_seconds, results_fd);
+    struct child_outcome outcome =
+        isolate_run(timed_replay, &setup, o->time_limit_seconds, results_fd, discarded_output_fd);
     const struct child_report *report = isolate_report();
     if (outcome.end == CHILD_FINISHED) {
         for (uint32_t i = 0; i <= trace->mark_count; i++)
@@ -246,6 +311,7 @@ int runner_main(int argc, char **argv, int is_libc)
     if (read_options(argc, argv, &o, &first_trace) != 0)
         return 2;
     int all_correct = 1;
+    open_output_files();
     static struct trace trace;
     static struct trace_result result;
     for (int i = first_trace; i < argc; i++) {

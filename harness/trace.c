@@ -801,3 +801,15 @@ void trace_format_op(const struct trace_op *op, char *out, size_t out_size)
         break;
     }
 }
+
+void trace_describe_op(const struct trace_op *op, char *out, size_t out_size)
+{
+    unsigned long long size = op->size, nmemb = op->nmemb;
+    switch (op->kind) {
+    case OP_MALLOC: snprintf(out, out_size, "malloc(%llu) for id %u", size, op->id); return;
+    case OP_FREE: snprintf(out, out_size, "free of id %u's block", op->id); return;
+    case OP_REALLOC: snprintf(out, out_size, "realloc of id %u's block to %llu bytes", op->id, size); return;
+    case OP_CALLOC: snprintf(out, out_size, "calloc(%llu, %llu) for id %u", nmemb, size, op->id); return;
+    default: snprintf(out, out_size, "operation '%c'", op->kind); return;
+    }
+}

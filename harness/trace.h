@@ -90,4 +90,7 @@ void trace_release(struct trace *trace);
 /* trace_format_op: the operation as it is written in a trace, such as "a 17 48". */
 void trace_format_op(const struct trace_op *op, char *out, size_t out_size);
 
+/* trace_describe_op: the call it makes, in words, such as "malloc(48) for id 17". */
+void trace_describe_op(const struct trace_op *op, char *out, size_t out_size);
+
 #endif /* TRACE_H */

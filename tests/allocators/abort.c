@@ -1,7 +1,7 @@
 /* breaks: no abort on valid calls: realloc asserts that it only ever grows a block, so a
  * shrinking realloc fails the assert (SIGABRT) */
 // test-trace: traces/tiny-basic.rep
-// test-expect: traces/tiny-basic.rep:23: r 2 1000: the replay crashed with SIGABRT (abort: a failed assert?)
+// test-expect: traces/tiny-basic.rep:23: r 2 1000 (realloc of id 2's block to 1000 bytes): the stage crashed with SIGABRT (abort: a failed assert?)
 // test-expect: reproduce: 
 #include "base.h"
 

@@ -1,7 +1,7 @@
 /* breaks: no crash: the 5th malloc follows a corrupted free-list pointer (0xdead0000).
  * The address in the report is 0xdead0010, or under AddressSanitizer its shadow byte's. */
 // test-trace: traces/tiny-basic.rep
-// test-expect: traces/tiny-basic.rep:30: a 2 8000: the replay crashed with SIGSEGV (segmentation fault) at address 0x
+// test-expect: traces/tiny-basic.rep:30: a 2 8000 (malloc(8000) for id 2): the stage crashed with SIGSEGV (segmentation fault) at address 0x
 // test-expect: , outside the heap and every mapping
 // test-expect: reproduce: 
 #include "base.h"

@@ -1,7 +1,7 @@
 /* breaks: a stage never ends the process: free calls exit(3) when it sees a block it
  * considers bad (any block over 64 bytes) */
 // test-trace: traces/tiny-basic.rep
-// test-expect: traces/tiny-basic.rep:14: f 1: the replay ended the process with exit status 3 before the replay ended
+// test-expect: traces/tiny-basic.rep:14: f 1 (free of id 1's block): the stage ended the process with exit status 3 before the replay ended
 // test-expect: reproduce: 
 #include "base.h"
 

@@ -1,7 +1,7 @@
 /* breaks: free(NULL) does nothing: this free reads the block's first word (a "freed"
  * mark) before it checks for NULL, so free(NULL) reads address 0 */
 // test-trace: traces/tiny-basic.rep
-// test-expect: traces/tiny-basic.rep: before the first operation (in the probe free(NULL)): the replay crashed with SIGSEGV
+// test-expect: traces/tiny-basic.rep: before the first operation (in the probe free(NULL)): the stage crashed with SIGSEGV
 // test-expect: a NULL pointer was used
 // test-expect: reproduce: 
 #include "base.h"

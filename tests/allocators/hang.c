@@ -2,7 +2,7 @@
  * the smallest chunk, and 0 doubled stays 0, so malloc(0) never returns */
 // test-trace: traces/tiny-edge.rep
 // test-options: -t 1
-// test-expect: traces/tiny-edge.rep:10: a 0 0: the replay did not finish within 1 s (an endless loop? a cycle in a free list?); it was stopped
+// test-expect: traces/tiny-edge.rep:10: a 0 0 (malloc(0) for id 0): the stage did not finish within 1 s (an endless loop? a cycle in a free list?); it was stopped
 // test-expect: reproduce: 
 #include "base.h"
 

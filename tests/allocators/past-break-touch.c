@@ -2,7 +2,7 @@
  * in 8-byte words where sbrk takes bytes, then the whole chunk is cleared; the clearing
  * runs off the break's page */
 // test-trace: tests/traces/good/one-big.rep
-// test-expect: tests/traces/good/one-big.rep:7: a 0 8000: the replay crashed with SIGSEGV (segmentation fault) at heap+0x1000, past the break (break at heap+0x400)
+// test-expect: tests/traces/good/one-big.rep:7: a 0 8000 (malloc(8000) for id 0): the stage crashed with SIGSEGV (segmentation fault) at heap+0x1000, past the break (break at heap+0x400)
 // test-expect: reproduce: 
 #include "base.h"
 

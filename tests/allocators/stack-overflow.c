@@ -1,7 +1,7 @@
 /* breaks: bounded recursion: the size-class search recurses on bytes + 16 where it meant
  * bytes / 2, so it never reaches its base case and runs out of stack */
 // test-trace: traces/tiny-basic.rep
-// test-expect: traces/tiny-basic.rep:10: a 0 24: the replay crashed with SIGSEGV (segmentation fault): stack overflow
+// test-expect: traces/tiny-basic.rep:10: a 0 24 (malloc(24) for id 0): the stage crashed with SIGSEGV (segmentation fault): stack overflow
 // test-expect: reproduce: 
 #include "base.h"
 

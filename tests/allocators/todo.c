@@ -1,6 +1,6 @@
 /* breaks: completeness: realloc is a skeleton that calls hm_todo */
 // test-trace: traces/tiny-basic.rep
-// test-expect: traces/tiny-basic.rep:19: r 0 200: 
+// test-expect: traces/tiny-basic.rep:19: r 0 200 (realloc of id 0's block to 200 bytes): 
 // test-expect: not implemented yet: hm_realloc (the stage called hm_todo)
 // test-expect: reproduce: 
 #include "base.h"

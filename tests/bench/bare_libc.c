@@ -60,7 +60,7 @@ static double median(double *values, uint32_t count)
 
 static double run_once(void (*body)(void *), void *argument)
 {
-    struct child_outcome outcome = isolate_run(body, argument, 60, -1);
+    struct child_outcome outcome = isolate_run(body, argument, 60, -1, -1);
     if (outcome.end != CHILD_FINISHED) {
         fprintf(stderr, "bare_libc: a run did not finish\n");
         exit(1);

@@ -29,6 +29,21 @@ echo "== 2. the harness's timed replay of libc against a bare loop"
 echo
 echo "== 3. the bundled suite, every stage side by side"
 start=$(date +%s.%N)
-"$BUILD/replay" -s all
+"$BUILD/replay" -s all -n 11 --save-json "$BUILD/bench/suite.json"
 end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" 'BEGIN { printf "(the whole comparison took %.1f s)\n", e - s }'
+
+echo
+echo "== 4. how malloc and free cost grows with the free list"
+"$BUILD/replay" -s all --scaling --save-json "$BUILD/bench/scaling.json" | tee "$BUILD/bench/scaling.txt"
+
+echo
+echo "== 5. the lectures' claims beside the figures"
+if command -v python3 >/dev/null; then
+    "$BUILD/replay" -s all -n 1 --no-time >"$BUILD/bench/compare.txt" 2>&1 || true
+    python3 handouts/fill.py "$BUILD/bench/suite.json" "$BUILD/bench/scaling.json" \
+        "$BUILD/bench/compare.txt" "$BUILD/bench/scaling.txt" tests/bench/lectures.md "$BUILD/bench/lectures.md"
+    cat "$BUILD/bench/lectures.md"
+else
+    echo "(needs python3 to fill the table: apt-get install python3)"
+fi

@@ -80,6 +80,9 @@ _Static_assert((int)SPLIT_MIN_REMAINDER_BYTES >= (int)MIN_CHUNK_BYTES, "a split 
 _Static_assert((int)HEAP_GROWTH_MIN_BYTES % (int)ALIGNMENT_BYTES == 0, "the heap grows by whole chunks");
 _Static_assert((int)HEAP_GROWTH_MIN_BYTES >= (int)MIN_CHUNK_BYTES, "growth makes at least one chunk");
 
+/* What hm_sbrk returns when it fails. */
+static void *const SBRK_FAILED = (void *)-1;
+
 /* ---- the chunk ------------------------------------------------------------------------ */
 
 struct chunk {
@@ -142,6 +145,11 @@ static inline size_t payload_capacity(const struct chunk *chunk)
     return chunk_size(chunk) - HEADER_BYTES;
 }
 
+static inline size_t max_bytes(size_t a_bytes, size_t b_bytes)
+{
+    return a_bytes > b_bytes ? a_bytes : b_bytes;
+}
+
 /* An address as an offset from the heap start, as the harness prints it ("heap+0x40"). */
 static inline unsigned long long heap_offset(const void *address)
 {
@@ -180,7 +188,7 @@ static bool heap_ready(void)
         return true;
     char *start = hm_sbrk(0);
     size_t pad_bytes = (ALIGNMENT_BYTES + HEADER_BYTES - (uintptr_t)start % ALIGNMENT_BYTES) % ALIGNMENT_BYTES;
-    if (pad_bytes != 0 && hm_sbrk((intptr_t)pad_bytes) == (void *)-1)
+    if (pad_bytes != 0 && hm_sbrk((intptr_t)pad_bytes) == SBRK_FAILED)
         return false;
     heap.start = start;
     heap.first_chunk = (struct chunk *)(start + pad_bytes);
@@ -211,14 +219,14 @@ static struct chunk **grow_heap(size_t chunk_bytes)
     bool last_is_free = last_free != NULL && is_last_in_heap(last_free);
 
     size_t shortfall_bytes = chunk_bytes - (last_is_free ? chunk_size(last_free) : 0);
-    size_t growth_bytes = shortfall_bytes > HEAP_GROWTH_MIN_BYTES ? shortfall_bytes : HEAP_GROWTH_MIN_BYTES;
+    size_t growth_bytes = max_bytes(shortfall_bytes, HEAP_GROWTH_MIN_BYTES);
     char *old_end = hm_sbrk((intptr_t)growth_bytes);
-    if (old_end == (void *)-1 && growth_bytes > shortfall_bytes) {
+    if (old_end == SBRK_FAILED && growth_bytes > shortfall_bytes) {
         /* Near the memory limit: ask for only what this request needs. */
         growth_bytes = shortfall_bytes;
         old_end = hm_sbrk((intptr_t)growth_bytes);
     }
-    if (old_end == (void *)-1)
+    if (old_end == SBRK_FAILED)
         return NULL;
     heap.end = old_end + growth_bytes;
 
@@ -257,7 +265,7 @@ static struct chunk **find_fit(size_t chunk_bytes)
  * link_to: the link that points at a free chunk: O(F), the price of a singly linked list.
  * @pre chunk is on the free list.
  */
-static struct chunk **link_to(struct chunk *chunk)
+static struct chunk **link_to(const struct chunk *chunk)
 {
     /* BEGIN SOLUTION */
     struct chunk **link = &heap.free_list;

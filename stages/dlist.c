@@ -573,13 +573,17 @@ int hm_check(void)
                           heap_offset(previous_in_memory(chunk)), heap_offset(chunk));
         /* Linked from the list: the head, or the next_free of the chunk its prev_free names. */
         struct chunk *before = footer_of(chunk)->prev_free;
-        if (before == NULL ? heap.free_list != chunk
-                           : !is_chunk_address(before) || before->next_free != chunk) {
-            char text[32];
-            return broken("the free chunk at heap+%#llx is not on the free list: its prev_free is %s, "
-                          "and %s", heap_offset(chunk), describe_link(before, text, sizeof text),
-                          before == NULL ? "it is not the list head" : "that does not link to it");
-        }
+        char head[32], forward[32];
+        if (before == NULL && heap.free_list != chunk)
+            return broken("the free chunk at heap+%#llx has prev_free NULL, so it should be the list head, "
+                          "but the head is %s", heap_offset(chunk), describe_link(heap.free_list, head, sizeof head));
+        if (before != NULL && !is_chunk_address(before))
+            return broken("the free chunk at heap+%#llx has prev_free heap+%#llx: not a chunk address",
+                          heap_offset(chunk), heap_offset(before));
+        if (before != NULL && before->next_free != chunk)
+            return broken("the free chunk at heap+%#llx has prev_free heap+%#llx, but that chunk's next_free "
+                          "is %s: the list does not lead to it", heap_offset(chunk), heap_offset(before),
+                          describe_link(before->next_free, forward, sizeof forward));
     }
 
     /* The list: each node looks like a free chunk, its prev_free names the node before it. */

@@ -6,7 +6,8 @@
  * in the list, merging it with the free chunks just before and after it in memory.
  *
  * This is the allocator of K&R section 8.7, with sizes in bytes, 16-byte alignment, an
- * 8-byte header and a status bit that only the heap checker reads.
+ * 8-byte header, and a status bit: malloc and free go by the list alone, but realloc asks
+ * whether the next chunk in memory is free, and the heap checker compares bit and list.
  *
  * Chunk layout. A chunk starts 8 bytes past a multiple of 16, so its payload is aligned:
  *
@@ -24,10 +25,10 @@
  *
  *   The heap, from the first sbrk(0) to the break:
  *
- *   heap.start   heap.first_chunk                                              heap.end = break
- *   | pad 8 B    | chunk    | chunk | free  | chunk   | free      | chunk      |
- *                                     ^   next_free     ^  next_free -> NULL
- *   heap.free_list -------------------+-----------------+
+ *   heap.start  heap.first_chunk                                           heap.end = break
+ *   | pad 8 B   | allocated | allocated | free    | allocated | free      | allocated |
+ *                                       ^   |                 ^   |
+ *   heap.free_list ---------------------+   +--- next_free ---+   +--- next_free ---> NULL
  *
  * Invariants (hm_check checks every one):
  *   1. The chunks tile the heap: from heap.first_chunk, each chunk's size leads to the next,

@@ -529,6 +529,36 @@ static inline bool is_chunk_address(const struct chunk *address)
 }
 
 /*
+ * check_linked: is a free chunk found in memory linked from the list? It must be the head
+ * with prev_free NULL, or be named by the next_free of the chunk its prev_free names.
+ * Returns 0 when it is; otherwise prints what is wrong and returns 1.
+ * @pre chunk is a free chunk whose tags hold its size.
+ */
+static int check_linked(struct chunk *chunk)
+{
+    /* BEGIN SOLUTION */
+    struct chunk *before = footer_of(chunk)->prev_free;
+    if (before == NULL) {
+        if (heap.free_list == chunk)
+            return 0;
+        char head[32];
+        return broken("the free chunk at heap+%#llx has prev_free NULL, so it should be the list head, "
+                      "but the head is %s", heap_offset(chunk), describe_link(heap.free_list, head, sizeof head));
+    }
+    if (!is_chunk_address(before))
+        return broken("the free chunk at heap+%#llx has prev_free heap+%#llx: not a chunk address",
+                      heap_offset(chunk), heap_offset(before));
+    if (before->next_free != chunk) {
+        char forward[32];
+        return broken("the free chunk at heap+%#llx has prev_free heap+%#llx, but that chunk's next_free "
+                      "is %s: the list does not lead to it", heap_offset(chunk), heap_offset(before),
+                      describe_link(before->next_free, forward, sizeof forward));
+    }
+    return 0;
+    /* END SOLUTION */
+}
+
+/*
  * hm_check: every invariant above, in two walks of O(chunks) each: memory from the prologue
  * to the epilogue (1, 2, 3, 6, and each free chunk's links), then the free list, its length
  * bounded by the number of chunks (4, 5). Changes nothing.
@@ -571,19 +601,8 @@ int hm_check(void)
         if (previous_is_free(chunk))
             return broken("free chunks at heap+%#llx and heap+%#llx are neighbours: they should have coalesced",
                           heap_offset(previous_in_memory(chunk)), heap_offset(chunk));
-        /* Linked from the list: the head, or the next_free of the chunk its prev_free names. */
-        struct chunk *before = footer_of(chunk)->prev_free;
-        char head[32], forward[32];
-        if (before == NULL && heap.free_list != chunk)
-            return broken("the free chunk at heap+%#llx has prev_free NULL, so it should be the list head, "
-                          "but the head is %s", heap_offset(chunk), describe_link(heap.free_list, head, sizeof head));
-        if (before != NULL && !is_chunk_address(before))
-            return broken("the free chunk at heap+%#llx has prev_free heap+%#llx: not a chunk address",
-                          heap_offset(chunk), heap_offset(before));
-        if (before != NULL && before->next_free != chunk)
-            return broken("the free chunk at heap+%#llx has prev_free heap+%#llx, but that chunk's next_free "
-                          "is %s: the list does not lead to it", heap_offset(chunk), heap_offset(before),
-                          describe_link(before->next_free, forward, sizeof forward));
+        if (check_linked(chunk) != 0)
+            return 1;
     }
 
     /* The list: each node looks like a free chunk, its prev_free names the node before it. */

@@ -57,7 +57,7 @@ static void usage(FILE *out)
             "  -c            also call the stage's hm_check() after every operation\n"
             "  -v            a table per stage with a row per trace\n"
             "  -n RUNS       timed runs per trace, each in a fresh process (default 5)\n"
-            "  -t SECONDS    time limit of one replay (default 10)\n"
+            "  -t SECONDS    time limit of one replay (default 10; 60 with -c)\n"
             "  --limit SIZE  memory limit of the simulated system calls, such as 64M (default 4G)\n"
             "  --no-time     check only: no timed runs\n"
             "  --json        print JSON instead of tables\n"

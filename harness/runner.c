@@ -66,7 +66,7 @@ static int read_options(int argc, char **argv, struct runner_options *o, int *fi
 {
     *o = (struct runner_options){
         .stage_name = base_name(argv[0]), .measure_time = 1, .runs = 5,
-        .time_limit_seconds = 10, .limit_bytes = RUNNER_DEFAULT_LIMIT_BYTES, .results_fd = STDOUT_FILENO,
+        .time_limit_seconds = 0, .limit_bytes = RUNNER_DEFAULT_LIMIT_BYTES, .results_fd = STDOUT_FILENO,
     };
     int i = 1;
     uint32_t fd;
@@ -101,6 +101,9 @@ static int read_options(int argc, char **argv, struct runner_options *o, int *fi
         usage(argv[0]);
         return -1;
     }
+    /* hm_check after every operation may cost far more than the replay: -c gets longer. */
+    if (o->time_limit_seconds == 0)
+        o->time_limit_seconds = o->run_heap_checker ? RUNNER_CHECKED_TIME_LIMIT : RUNNER_TIME_LIMIT;
     *first_trace = i;
     return 0;
 }

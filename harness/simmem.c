@@ -428,6 +428,17 @@ int simmem_range_in_mapping(uintptr_t start, uint64_t bytes)
     return mappings_cover(start, start + (bytes ? bytes : 1));
 }
 
+uintptr_t simmem_mapping_end(uintptr_t address)
+{
+    addrmap_ref holder = addrmap_containing(&sim.mappings, address);
+    return holder != 0 ? addrmap_node(&sim.mappings, holder)->end : 0;
+}
+
+size_t hm_page_bytes(void)
+{
+    return sim.page_bytes != 0 ? sim.page_bytes : (size_t)sysconf(_SC_PAGESIZE);
+}
+
 void simmem_describe(uintptr_t address, char *out, size_t out_size)
 {
     if (sim.heap_start != 0 && address >= sim.heap_start && address < sim.map_start)

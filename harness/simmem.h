@@ -60,6 +60,9 @@ uint64_t simmem_offset_of(uintptr_t address);
 int simmem_range_in_heap(uintptr_t start, uint64_t bytes);
 int simmem_range_in_mapping(uintptr_t start, uint64_t bytes);
 
+/* The end of the live mapping that holds `address`, or 0 when none does. */
+uintptr_t simmem_mapping_end(uintptr_t address);
+
 /* "heap+0x40", "mmap+0x2000" or "0x7ffc1234 (outside the heap and mappings)": offsets, so
  * messages read the same on every run. Safe to call from a signal handler. */
 void simmem_describe(uintptr_t address, char *out, size_t out_size);

@@ -98,6 +98,10 @@ void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
  * memory that was never mapped returns -1 with errno = EINVAL, and the replay reports it. */
 int hm_munmap(void *addr, size_t length);
 
+/* hm_page_bytes: the size of a page, in bytes (4096 on most machines): the unit of hm_mmap
+ * and hm_munmap, and of what the break exposes. */
+size_t hm_page_bytes(void);
+
 /*
  * hm_todo: for skeleton code that is not written yet. Stops the replay and reports
  * "not implemented yet: WHAT" instead of a crash. Never returns.

@@ -1,0 +1,311 @@
+/*
+ * mmap.c: the stage "mmap", every block in pages of its own.
+ *
+ * Policy: each malloc maps fresh pages for one block with a header in front, and free
+ * unmaps them, so every byte freed goes straight back to the system.
+ *
+ * No heap: the blocks are scattered over the mapping area, each alone in its mapping. A
+ * list through the headers links the live mappings, so that hm_check can find them all:
+ *
+ *   maps.first --> +---------+---------+- - - -+     +---------+-----------+- - -+
+ *                  | header  | payload | page  | <-> | header  | payload   | ... | <-> ...
+ *                  +---------+---------+- - - -+     +---------+-----------+- - -+
+ *                  one mapping: whole pages           another, wherever hm_mmap put it
+ *
+ * One mapping; the pointer malloc returns is the payload's, 32 bytes past the page start:
+ *
+ *   mapping (page-aligned)                  payload (16-byte aligned)
+ *   v                                       v
+ *   +---------------+----------------+------+------+--------------------+-------------+
+ *   | mapping_bytes | payload_bytes  | prev | next | payload_bytes bytes| rest of the |
+ *   | (8 bytes)     | (8 bytes)      | (8)  | (8)  | the caller's       | last page   |
+ *   +---------------+----------------+------+------+--------------------+-------------+
+ *   |<------------- header: 32 bytes ------------->|
+ *   |<----------------- mapping_bytes: a multiple of PAGE_BYTES --------------------->|
+ *
+ * Invariants (hm_check verifies every one):
+ *   1. Every live block has its own mapping, and its header opens it: page-aligned.
+ *   2. mapping_bytes is a non-zero multiple of PAGE_BYTES and covers the header and the
+ *      payload: payload_bytes <= mapping_bytes - HEADER_BYTES.
+ *   3. The list from maps.first holds every live mapping once: each next's prev points
+ *      back, the first's prev is NULL, and the list's length and the sum of its
+ *      mapping_bytes equal maps.live_mappings and maps.mapped_bytes.
+ *
+ * Cost:
+ *   malloc  O(1) time and one mmap call.
+ *   free    O(1) time and one munmap call.
+ *   realloc O(1): in place when the new size fits the mapping's pages (one munmap for the
+ *           tail when it needs fewer pages); otherwise mmap, copy, munmap.
+ *   space   a 32-byte header and the rest of the last page per block: a 1-byte request
+ *           takes a 4096-byte page, and a 4065-byte one two pages. Nothing else: every
+ *           byte freed is given back at once.
+ */
+#include "heapmgr.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- constants ------------------------------------------------------------------------ */
+
+/* May be changed: nothing. The policy has no knob; its cost is the page. */
+
+/* Do not change. */
+enum {
+    PAGE_BYTES = 4096,  /* the page of hm_mmap on the kit's machines: a mapping's length is
+                           rounded up to it, and a part of a mapping can be unmapped only
+                           from a page boundary */
+    HEADER_BYTES = 32,  /* sizeof (struct mapping_header), a multiple of HM_ALIGNMENT so
+                           that the payload is aligned, since the mapping starts on a page */
+};
+
+/* ---- the mapping header ---------------------------------------------------------------- */
+
+/* At the start of every mapping, in front of its payload. */
+struct mapping_header {
+    uint64_t mapping_bytes;      /* the whole mapping, header included: what munmap gives back */
+    uint64_t payload_bytes;      /* what the caller last asked for; realloc copies this many */
+    struct mapping_header *prev; /* the list of live mappings, for hm_check: no other */
+    struct mapping_header *next; /* record of them exists, and the stage may not allocate one */
+};
+
+_Static_assert(sizeof (struct mapping_header) == HEADER_BYTES, "the header must keep payloads aligned");
+_Static_assert(PAGE_BYTES % HM_ALIGNMENT == 0, "a mapping must start aligned");
+
+/* ---- all the state ---------------------------------------------------------------------- */
+
+/* Zero at the start: no mapping yet (a stage has no init function). */
+static struct {
+    struct mapping_header *first; /* the most recently mapped live block; NULL when none */
+    uint64_t live_mappings;       /* how many mappings the list holds */
+    uint64_t mapped_bytes;        /* the sum of their mapping_bytes */
+    const char *first_mapping;    /* the first mapping ever made, for offsets in messages */
+} maps;
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+static inline struct mapping_header *mapping_of(void *payload)
+{
+    return (struct mapping_header *)((char *)payload - HEADER_BYTES);
+}
+
+static inline void *payload_of(struct mapping_header *mapping)
+{
+    return (char *)mapping + HEADER_BYTES;
+}
+
+/* The bytes a payload may use: its caller's request plus the rest of the last page. */
+static inline uint64_t payload_room(const struct mapping_header *mapping)
+{
+    return mapping->mapping_bytes - HEADER_BYTES;
+}
+
+static inline size_t smaller(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+/*
+ * mapping_bytes_for: the length of the mapping that holds `payload_bytes`: the header plus
+ * the payload, rounded up to whole pages.
+ * Returns 0 when that does not fit in size_t: checking first keeps the rounding from
+ * wrapping a request near SIZE_MAX around to a small mapping.
+ */
+static size_t mapping_bytes_for(size_t payload_bytes)
+{
+    /* BEGIN SOLUTION */
+    if (payload_bytes > SIZE_MAX - HEADER_BYTES - PAGE_BYTES)
+        return 0;
+    return (HEADER_BYTES + payload_bytes + PAGE_BYTES - 1) & ~(size_t)(PAGE_BYTES - 1);
+    /* END SOLUTION */
+}
+
+/* Put a new mapping at the front of the list of live mappings, and count it. */
+static void list_push(struct mapping_header *mapping)
+{
+    /* BEGIN SOLUTION */
+    mapping->prev = NULL;
+    mapping->next = maps.first;
+    if (maps.first != NULL)
+        maps.first->prev = mapping;
+    maps.first = mapping;
+    maps.live_mappings++;
+    maps.mapped_bytes += mapping->mapping_bytes;
+    /* END SOLUTION */
+}
+
+/* Take a mapping out of the list of live mappings, and stop counting it. */
+static void list_remove(struct mapping_header *mapping)
+{
+    /* BEGIN SOLUTION */
+    if (mapping->prev != NULL)
+        mapping->prev->next = mapping->next;
+    else
+        maps.first = mapping->next;
+    if (mapping->next != NULL)
+        mapping->next->prev = mapping->prev;
+    maps.live_mappings--;
+    maps.mapped_bytes -= mapping->mapping_bytes;
+    /* END SOLUTION */
+}
+
+/* ---- the five functions of heapmgr.h ------------------------------------------------- */
+
+/*
+ * hm_malloc: a new mapping with one mmap call, the header at its start. Returns NULL only
+ * when mmap fails or the request cannot be addressed; malloc(0) returns a unique pointer
+ * (to a page of its own).
+ */
+void *hm_malloc(size_t size)
+{
+    /* BEGIN SOLUTION */
+    size_t mapping_bytes = mapping_bytes_for(size);
+    if (mapping_bytes == 0)
+        return NULL;
+    struct mapping_header *mapping =
+        hm_mmap(NULL, mapping_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapping == MAP_FAILED)
+        return NULL;
+    if (maps.first_mapping == NULL)
+        maps.first_mapping = (const char *)mapping;
+    mapping->mapping_bytes = mapping_bytes;
+    mapping->payload_bytes = size;
+    list_push(mapping);
+    return payload_of(mapping);
+    /* END SOLUTION */
+}
+
+/*
+ * hm_free: unmap the block's whole mapping with one munmap call, after taking it out of
+ * the list (the header goes with the pages). free(NULL) does nothing.
+ */
+void hm_free(void *ptr)
+{
+    /* BEGIN SOLUTION */
+    if (ptr == NULL)
+        return;
+    struct mapping_header *mapping = mapping_of(ptr);
+    list_remove(mapping);
+    /* munmap fails only for memory that was never mapped: a pointer that hm_malloc did not
+     * return, which the contract rules out. Nothing is left to undo either way. */
+    (void)hm_munmap(mapping, mapping->mapping_bytes);
+    /* END SOLUTION */
+}
+
+/*
+ * hm_realloc: in place when the new size fits the mapping's pages; when it needs fewer
+ * pages, the tail pages are unmapped with one munmap call. Otherwise malloc, copy, free
+ * (mmap, copy, munmap). Keeps the first min(old, new) bytes. realloc(NULL, n) is malloc(n);
+ * realloc(p, 0) frees p and returns NULL. On failure returns NULL with p untouched.
+ */
+void *hm_realloc(void *ptr, size_t size)
+{
+    /* BEGIN SOLUTION */
+    if (ptr == NULL)
+        return hm_malloc(size);
+    if (size == 0) {
+        hm_free(ptr);
+        return NULL;
+    }
+    struct mapping_header *mapping = mapping_of(ptr);
+    size_t mapping_bytes = mapping_bytes_for(size);
+    if (mapping_bytes == 0)
+        return NULL;
+
+    if (mapping_bytes <= mapping->mapping_bytes) {
+        size_t tail_bytes = mapping->mapping_bytes - mapping_bytes;
+        /* If the tail cannot be unmapped the block keeps it: still correct, only larger. */
+        if (tail_bytes != 0 && hm_munmap((char *)mapping + mapping_bytes, tail_bytes) == 0) {
+            maps.mapped_bytes -= tail_bytes;
+            mapping->mapping_bytes = mapping_bytes;
+        }
+        mapping->payload_bytes = size;
+        return ptr;
+    }
+    void *moved = hm_malloc(size);
+    if (moved == NULL)
+        return NULL;
+    memcpy(moved, ptr, smaller(mapping->payload_bytes, size));
+    hm_free(ptr);
+    return moved;
+    /* END SOLUTION */
+}
+
+/*
+ * hm_calloc: malloc(nmemb * size). NULL when the product overflows size_t. No memset:
+ * hm_malloc always returns a fresh mapping, and the system zeroes every new mapping.
+ */
+void *hm_calloc(size_t nmemb, size_t size)
+{
+    /* BEGIN SOLUTION */
+    if (nmemb != 0 && size > SIZE_MAX / nmemb)
+        return NULL;
+    return hm_malloc(nmemb * size);
+    /* END SOLUTION */
+}
+
+/* ---- the heap checker ------------------------------------------------------------------- */
+
+/* Print "mmap: hm_check: " and the message to stderr; returns 1, hm_check's verdict. */
+__attribute__((format(printf, 1, 2)))
+static int check_failed(const char *format, ...)
+{
+    va_list arguments;
+    va_start(arguments, format);
+    fputs("mmap: hm_check: ", stderr);
+    vfprintf(stderr, format, arguments);
+    fputc('\n', stderr);
+    va_end(arguments);
+    return 1;
+}
+
+/*
+ * A mapping's offset from the first mapping this stage made, printed as "mmap+0x2000": the
+ * harness's mapping area opens with that first mapping and the others follow it, so the
+ * offsets match the harness's messages.
+ */
+static inline unsigned long long mapping_offset(const struct mapping_header *mapping)
+{
+    return (unsigned long long)((uintptr_t)mapping - (uintptr_t)maps.first_mapping);
+}
+
+/*
+ * hm_check: invariants 1 to 3, walking the list of live mappings.
+ * Returns 0 when all hold; otherwise prints the first broken one and returns 1.
+ * Stops after maps.live_mappings steps, so a list that loops back cannot hang it.
+ */
+int hm_check(void)
+{
+    /* BEGIN SOLUTION */
+    uint64_t count = 0, total_bytes = 0;
+    const struct mapping_header *prev = NULL;
+    for (const struct mapping_header *mapping = maps.first; mapping != NULL; mapping = mapping->next) {
+        unsigned long long where = mapping_offset(mapping);
+        if (++count > maps.live_mappings)
+            return check_failed("the list holds more than the %llu live mappings counted (a loop?); "
+                                "the extra one is at mmap+%#llx", (unsigned long long)maps.live_mappings, where);
+        if ((uintptr_t)mapping % PAGE_BYTES != 0)
+            return check_failed("the header at mmap+%#llx does not start a page", where);
+        if (mapping->prev != prev)
+            return check_failed("the mapping at mmap+%#llx: its prev does not point to the mapping before it "
+                                "in the list", where);
+        if (mapping->mapping_bytes == 0 || mapping->mapping_bytes % PAGE_BYTES != 0)
+            return check_failed("the mapping at mmap+%#llx has mapping_bytes %llu: not a non-zero multiple of %d",
+                                where, (unsigned long long)mapping->mapping_bytes, PAGE_BYTES);
+        if (mapping->payload_bytes > payload_room(mapping))
+            return check_failed("the mapping at mmap+%#llx holds %llu payload bytes, but has room for %llu",
+                                where, (unsigned long long)mapping->payload_bytes,
+                                (unsigned long long)payload_room(mapping));
+        total_bytes += mapping->mapping_bytes;
+        prev = mapping;
+    }
+    if (count != maps.live_mappings)
+        return check_failed("the list holds %llu mappings, but %llu are counted live",
+                            (unsigned long long)count, (unsigned long long)maps.live_mappings);
+    if (total_bytes != maps.mapped_bytes)
+        return check_failed("the mappings in the list add up to %llu bytes, but %llu are counted",
+                            (unsigned long long)total_bytes, (unsigned long long)maps.mapped_bytes);
+    return 0;
+    /* END SOLUTION */
+}

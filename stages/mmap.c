@@ -278,7 +278,8 @@ static inline unsigned long long mapping_offset(const struct mapping_header *map
 int hm_check(void)
 {
     /* BEGIN SOLUTION */
-    uint64_t count = 0, total_bytes = 0;
+    uint64_t count = 0;
+    uint64_t total_bytes = 0;
     const struct mapping_header *prev = NULL;
     for (const struct mapping_header *mapping = maps.first; mapping != NULL; mapping = mapping->next) {
         unsigned long long where = mapping_offset(mapping);

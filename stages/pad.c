@@ -188,13 +188,12 @@ static int grow_pad(size_t needed_bytes)
 {
     /* BEGIN SOLUTION */
     size_t shortfall_bytes = needed_bytes - pad_bytes();
-    size_t increment_bytes = shortfall_bytes > MIN_ALLOC_BYTES ? shortfall_bytes : MIN_ALLOC_BYTES;
-    if (move_break_up(increment_bytes) == 0)
+    if (shortfall_bytes >= MIN_ALLOC_BYTES)
+        return move_break_up(shortfall_bytes);
+    if (move_break_up(MIN_ALLOC_BYTES) == 0)
         return 0;
     /* Near the memory limit the shortfall alone may still fit: NULL only when nothing does. */
-    if (increment_bytes > shortfall_bytes)
-        return move_break_up(shortfall_bytes);
-    return -1;
+    return move_break_up(shortfall_bytes);
     /* END SOLUTION */
 }
 

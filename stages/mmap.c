@@ -285,17 +285,17 @@ int hm_check(void)
         unsigned long long where = mapping_offset(mapping);
         if (++count > maps.live_mappings)
             return check_failed("the list holds more than the %llu live mappings counted (a loop?); "
-                                "the extra one is at mmap+%#llx", (unsigned long long)maps.live_mappings, where);
+                                "the extra one is at mmap+0x%llx", (unsigned long long)maps.live_mappings, where);
         if ((uintptr_t)mapping % PAGE_BYTES != 0)
-            return check_failed("the header at mmap+%#llx does not start a page", where);
+            return check_failed("the header at mmap+0x%llx does not start a page", where);
         if (mapping->prev != prev)
-            return check_failed("the mapping at mmap+%#llx: its prev does not point to the mapping before it "
+            return check_failed("the mapping at mmap+0x%llx: its prev does not point to the mapping before it "
                                 "in the list", where);
         if (mapping->mapping_bytes == 0 || mapping->mapping_bytes % PAGE_BYTES != 0)
-            return check_failed("the mapping at mmap+%#llx has mapping_bytes %llu: not a non-zero multiple of %d",
+            return check_failed("the mapping at mmap+0x%llx has mapping_bytes %llu: not a non-zero multiple of %d",
                                 where, (unsigned long long)mapping->mapping_bytes, PAGE_BYTES);
         if (mapping->payload_bytes > payload_room(mapping))
-            return check_failed("the mapping at mmap+%#llx holds %llu payload bytes, but has room for %llu",
+            return check_failed("the mapping at mmap+0x%llx holds %llu payload bytes, but has room for %llu",
                                 where, (unsigned long long)mapping->payload_bytes,
                                 (unsigned long long)payload_room(mapping));
         total_bytes += mapping->mapping_bytes;

@@ -330,31 +330,31 @@ int hm_check(void)
     if ((uintptr_t)heap.start % HM_ALIGNMENT != 0)
         return check_failed("the heap start %p is not %d-byte aligned", (void *)heap.start, HM_ALIGNMENT);
     if (real_break != heap.brk)
-        return check_failed("the break is at heap+%#llx, but the stage believes it is at heap+%#llx",
+        return check_failed("the break is at heap+0x%llx, but the stage believes it is at heap+0x%llx",
                             heap_offset(real_break), heap_offset(heap.brk));
     if (heap.pad < heap.start || heap.pad > heap.brk)
-        return check_failed("the pad starts at heap+%#llx, outside the heap [heap+0, heap+%#llx]",
+        return check_failed("the pad starts at heap+0x%llx, outside the heap [heap+0, heap+0x%llx]",
                             heap_offset(heap.pad), heap_offset(heap.brk));
     if ((uintptr_t)heap.pad % HM_ALIGNMENT != 0 || (uintptr_t)heap.brk % HM_ALIGNMENT != 0)
-        return check_failed("the pad [heap+%#llx, heap+%#llx) is not %d-byte aligned at both ends",
+        return check_failed("the pad [heap+0x%llx, heap+0x%llx) is not %d-byte aligned at both ends",
                             heap_offset(heap.pad), heap_offset(heap.brk), HM_ALIGNMENT);
 
     for (char *at = heap.start; at < heap.pad;) {
         const struct chunk_header *chunk = (const struct chunk_header *)at;
         size_t bytes_to_pad = (size_t)(heap.pad - at);
         if (bytes_to_pad < HEADER_BYTES)
-            return check_failed("the chunks do not end at the pad: a header at heap+%#llx would "
-                                "cross the pad at heap+%#llx", heap_offset(at), heap_offset(heap.pad));
+            return check_failed("the chunks do not end at the pad: a header at heap+0x%llx would "
+                                "cross the pad at heap+0x%llx", heap_offset(at), heap_offset(heap.pad));
         if (chunk->chunk_bytes % HM_ALIGNMENT != 0 || chunk->chunk_bytes < HEADER_BYTES + MIN_PAYLOAD_BYTES)
-            return check_failed("the chunk at heap+%#llx has chunk_bytes %llu: not a multiple of %d of "
+            return check_failed("the chunk at heap+0x%llx has chunk_bytes %llu: not a multiple of %d of "
                                 "at least %d", heap_offset(at), (unsigned long long)chunk->chunk_bytes,
                                 HM_ALIGNMENT, HEADER_BYTES + MIN_PAYLOAD_BYTES);
         if (chunk->chunk_bytes > bytes_to_pad)
-            return check_failed("the chunk at heap+%#llx (%llu bytes) runs past the pad at heap+%#llx",
+            return check_failed("the chunk at heap+0x%llx (%llu bytes) runs past the pad at heap+0x%llx",
                                 heap_offset(at), (unsigned long long)chunk->chunk_bytes,
                                 heap_offset(heap.pad));
         if (chunk->payload_bytes > payload_room(chunk))
-            return check_failed("the chunk at heap+%#llx holds %llu payload bytes, but has room for %llu",
+            return check_failed("the chunk at heap+0x%llx holds %llu payload bytes, but has room for %llu",
                                 heap_offset(at), (unsigned long long)chunk->payload_bytes,
                                 (unsigned long long)payload_room(chunk));
         at += chunk->chunk_bytes;

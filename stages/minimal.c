@@ -34,8 +34,9 @@
  * Cost:
  *   malloc  O(1) time and one brk call: the price of a kernel entry on every request.
  *   free    O(1), nothing at all.
- *   realloc O(1) and one brk call for the last chunk (it grows or shrinks where it is);
- *           for any other chunk, in place when it shrinks, else malloc, copy and free.
+ *   realloc the last chunk grows or shrinks where it is: O(1) and one brk call. Any other
+ *           chunk shrinks where it is, O(1), and grows by malloc, copy and free: one brk
+ *           call and O(old size) for the copy.
  *   space   a 16-byte header and 0..15 bytes of rounding per block (a 0..16-byte request
  *           takes 32 bytes), and no freed byte is reused: the heap ends as large as the sum
  *           of every request the program ever made.

@@ -7,10 +7,13 @@
  * No heap: the blocks are scattered over the mapping area, each alone in its mapping. A
  * list through the headers links the live mappings, so that hm_check can find them all:
  *
- *   maps.first --> +---------+---------+- - - -+     +---------+-----------+- - -+
- *                  | header  | payload | page  | <-> | header  | payload   | ... | <-> ...
- *                  +---------+---------+- - - -+     +---------+-----------+- - -+
- *                  one mapping: whole pages           another, wherever hm_mmap put it
+ *   maps.first
+ *       |
+ *       v
+ *   +--------+---------+------+ next  +--------+--------------------+------+ next
+ *   | header | payload | rest | ----> | header | payload            | rest | ----> ...
+ *   +--------+---------+------+ <---- +--------+--------------------+------+
+ *   one mapping: whole pages    prev  another, wherever hm_mmap put it
  *
  * One mapping; the pointer malloc returns is the payload's, 32 bytes past the page start:
  *
@@ -34,8 +37,9 @@
  * Cost:
  *   malloc  O(1) time and one mmap call.
  *   free    O(1) time and one munmap call.
- *   realloc O(1): in place when the new size fits the mapping's pages (one munmap for the
- *           tail when it needs fewer pages); otherwise mmap, copy, munmap.
+ *   realloc in place when the new size fits the mapping's pages, O(1), with one munmap
+ *           for the tail when it needs fewer pages; otherwise mmap, copy and munmap:
+ *           two calls and O(old size) for the copy.
  *   space   a 32-byte header and the rest of the last page per block: a 1-byte request
  *           takes a 4096-byte page, and a 4065-byte one two pages. Nothing else: every
  *           byte freed is given back at once.

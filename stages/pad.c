@@ -39,8 +39,9 @@
  *           MIN_ALLOC_BYTES of small requests (8 KiB: about once per 80 requests of 100
  *           bytes) and once for every request larger than that.
  *   free    O(1), nothing at all.
- *   realloc O(1); the last chunk grows into the pad or shrinks back into it where it is;
- *           any other chunk shrinks where it is, and grows by malloc, copy and free.
+ *   realloc the last chunk grows into the pad or shrinks back into it where it is, O(1).
+ *           Any other chunk shrinks where it is, O(1), and grows by malloc, copy and
+ *           free: O(old size) for the copy.
  *   space   a 16-byte header and 0..15 bytes of rounding per block (a 0..16-byte request
  *           takes 32 bytes), up to MIN_ALLOC_BYTES of unused pad, and no freed byte is
  *           reused: the heap ends as large as the sum of every request ever made.

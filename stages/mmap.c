@@ -24,11 +24,11 @@
  *   | (8 bytes)     | (8 bytes)      | (8)  | (8)  | the caller's       | last page   |
  *   +---------------+----------------+------+------+--------------------+-------------+
  *   |<------------- header: 32 bytes ------------->|
- *   |<----------------- mapping_bytes: a multiple of PAGE_BYTES --------------------->|
+ *   |<----------------- mapping_bytes: a multiple of the page (hm_page_bytes()) --------------------->|
  *
  * Invariants (hm_check verifies every one):
  *   1. Every live block has its own mapping, and its header opens it: page-aligned.
- *   2. mapping_bytes is a non-zero multiple of PAGE_BYTES and covers the header and the
+ *   2. mapping_bytes is a non-zero multiple of the page and covers the header and the
  *      payload: payload_bytes <= mapping_bytes - HEADER_BYTES.
  *   3. The list from maps.first holds every live mapping once: each next's prev points
  *      back, the first's prev is NULL, and the list's length and the sum of its
@@ -57,9 +57,6 @@
 
 /* Do not change. */
 enum {
-    PAGE_BYTES = 4096,  /* the page of hm_mmap on the kit's machines: a mapping's length is
-                           rounded up to it, and a part of a mapping can be unmapped only
-                           from a page boundary */
     HEADER_BYTES = 32,  /* sizeof (struct mapping_header), a multiple of HM_ALIGNMENT so
                            that the payload is aligned, since the mapping starts on a page */
 };
@@ -75,7 +72,13 @@ struct mapping_header {
 };
 
 _Static_assert(sizeof (struct mapping_header) == HEADER_BYTES, "the header must keep payloads aligned");
-_Static_assert(PAGE_BYTES % HM_ALIGNMENT == 0, "a mapping must start aligned");
+
+/* The page of hm_mmap: a mapping's length is rounded up to it, and a part of a mapping can be
+ * unmapped only from a page boundary. A power of two, and a multiple of HM_ALIGNMENT. */
+static inline size_t page_bytes(void)
+{
+    return hm_page_bytes();
+}
 
 /* ---- all the state ---------------------------------------------------------------------- */
 
@@ -119,9 +122,10 @@ static inline size_t smaller(size_t a, size_t b)
 static size_t mapping_bytes_for(size_t payload_bytes)
 {
     /* BEGIN SOLUTION */
-    if (payload_bytes > SIZE_MAX - HEADER_BYTES - PAGE_BYTES)
+    size_t page = page_bytes();
+    if (payload_bytes > SIZE_MAX - HEADER_BYTES - page)
         return 0;
-    return (HEADER_BYTES + payload_bytes + PAGE_BYTES - 1) & ~(size_t)(PAGE_BYTES - 1);
+    return (HEADER_BYTES + payload_bytes + page - 1) & ~(page - 1);
     /* END SOLUTION */
 }
 
@@ -290,14 +294,15 @@ int hm_check(void)
         if (++count > maps.live_mappings)
             return check_failed("the list holds more than the %llu live mappings counted (a loop?); "
                                 "the extra one is at mmap+0x%llx", (unsigned long long)maps.live_mappings, where);
-        if ((uintptr_t)mapping % PAGE_BYTES != 0)
+        if ((uintptr_t)mapping % page_bytes() != 0)
             return check_failed("the header at mmap+0x%llx does not start a page", where);
         if (mapping->prev != prev)
             return check_failed("the mapping at mmap+0x%llx: its prev does not point to the mapping before it "
                                 "in the list", where);
-        if (mapping->mapping_bytes == 0 || mapping->mapping_bytes % PAGE_BYTES != 0)
-            return check_failed("the mapping at mmap+0x%llx has mapping_bytes %llu: not a non-zero multiple of %d",
-                                where, (unsigned long long)mapping->mapping_bytes, PAGE_BYTES);
+        if (mapping->mapping_bytes == 0 || mapping->mapping_bytes % page_bytes() != 0)
+            return check_failed("the mapping at mmap+0x%llx has mapping_bytes %llu: not a non-zero multiple of "
+                                "the page, %zu bytes", where, (unsigned long long)mapping->mapping_bytes,
+                                page_bytes());
         if (mapping->payload_bytes > payload_room(mapping))
             return check_failed("the mapping at mmap+0x%llx holds %llu payload bytes, but has room for %llu",
                                 where, (unsigned long long)mapping->payload_bytes,

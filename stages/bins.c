@@ -534,6 +534,31 @@ static int grow_in_place(struct chunk *c, size_t units)
     /* END SOLUTION */
 }
 
+/* Grow the allocated chunk c to at least `units` units by merging it with a free left
+ * neighbour (and a free right one) and moving its bytes down. The new chunk, or NULL when
+ * the neighbours are too small. */
+static struct chunk *grow_backward(struct chunk *c, size_t units)
+{
+    /* BEGIN SOLUTION */
+    if (!chunk_prev_is_free(c))
+        return NULL;
+    size_t have = chunk_units(c);
+    struct chunk *before = chunk_prev(c), *after = chunk_next(c);
+    size_t free_after = chunk_is_free(after) ? chunk_units(after) : 0;
+    size_t total = chunk_units(before) + have + free_after;
+    if (total < units)
+        return NULL;
+    bin_remove(as_free(before));
+    if (free_after != 0)
+        bin_remove(as_free(after));
+    memmove(chunk_payload(before), chunk_payload(c), payload_bytes(have));
+    chunk_set_used(before, total, 0);
+    chunk_set_prev_free(chunk_next(before), 0);
+    shrink_in_place(before, units);
+    return before;
+    /* END SOLUTION */
+}
+
 void *hm_realloc(void *ptr, size_t size)
 {
     /* BEGIN SOLUTION */
@@ -556,6 +581,9 @@ void *hm_realloc(void *ptr, size_t size)
     }
     if (grow_in_place(c, units) == 0)
         return ptr;
+    struct chunk *slid = grow_backward(c, units);
+    if (slid != NULL)
+        return chunk_payload(slid);
     void *moved = hm_malloc(size);
     if (moved == NULL)
         return NULL; /* the old block stays as it was */

@@ -310,6 +310,26 @@ static void bin_remove(struct free_chunk *c)
     /* END SOLUTION */
 }
 
+/* The top: the heap's last chunk when it is free, or NULL. It stays out of the bins. */
+static inline struct free_chunk *heap_top(void)
+{
+    return chunk_prev_is_free(heap.epilogue) ? as_free(chunk_prev(heap.epilogue)) : NULL;
+}
+
+/* Keep a free chunk (header and footer written): in its bin, unless it is the top. */
+static inline void keep_free(struct free_chunk *c)
+{
+    if (chunk_next(&c->header) != heap.epilogue)
+        bin_insert(c);
+}
+
+/* Take a free chunk out of where keep_free put it, to use or merge it. */
+static inline void take_free(struct free_chunk *c)
+{
+    if (chunk_next(&c->header) != heap.epilogue)
+        bin_remove(c);
+}
+
 /* ---- finding, splitting, merging --------------------------------------------------------- */
 
 /* The units of a chunk for a request of `bytes` bytes (rule 1), or 0 when the request is too
@@ -368,7 +388,7 @@ static struct chunk *split(struct free_chunk *c, size_t units, size_t request_by
     if (request_bytes <= SMALL_REQUEST_BYTES) { /* [ rest (free) | used ] */
         struct chunk *used = (struct chunk *)((char *)whole + (have - units) * UNIT_BYTES);
         chunk_set_free(whole, have - units);
-        bin_insert(c);
+        keep_free(c);
         chunk_set_used(used, units, 1);
         chunk_set_prev_free(after, 0);
         return used;
@@ -377,7 +397,7 @@ static struct chunk *split(struct free_chunk *c, size_t units, size_t request_by
     struct chunk *rest = (struct chunk *)((char *)whole + units * UNIT_BYTES);
     chunk_set_used(whole, units, 0);
     chunk_set_free(rest, have - units);
-    bin_insert(as_free(rest)); /* `after` keeps PREV_FREE: the rest is free */
+    keep_free(as_free(rest)); /* `after` keeps PREV_FREE: the rest is free */
     return whole;
     /* END SOLUTION */
 }
@@ -391,19 +411,19 @@ static struct free_chunk *coalesce(struct chunk *c)
     struct chunk *after = chunk_next(c);
     if (chunk_prev_is_free(c)) {
         struct chunk *before = chunk_prev(c);
-        bin_remove(as_free(before));
+        take_free(as_free(before));
         units += chunk_units(before);
         c = before;
     }
     if (chunk_is_free(after)) {
         struct chunk *beyond = chunk_next(after);
-        bin_remove(as_free(after));
+        take_free(as_free(after));
         units += chunk_units(after);
         after = beyond;
     }
     chunk_set_free(c, units);
     chunk_set_prev_free(after, 1);
-    bin_insert(as_free(c));
+    keep_free(as_free(c));
     return as_free(c);
     /* END SOLUTION */
 }
@@ -427,13 +447,14 @@ static int heap_init(void)
     /* END SOLUTION */
 }
 
-/* Grow the heap so that its last chunk is free and has at least `units` units (rule 4).
- * Returns that chunk, in no bin, or NULL when the system refuses the memory. */
+/* Grow the heap so that its top (its last chunk, free) has at least `units` units (rule 4).
+ * The caller has seen that the top, if any, is smaller. Returns the top, or NULL when the
+ * system refuses the memory. */
 static struct free_chunk *grow_heap(size_t units)
 {
     /* BEGIN SOLUTION */
-    struct chunk *last = chunk_prev_is_free(heap.epilogue) ? chunk_prev(heap.epilogue) : NULL;
-    size_t have = last != NULL ? chunk_units(last) : 0;
+    struct free_chunk *top = heap_top();
+    size_t have = top != NULL ? chunk_units(&top->header) : 0;
     size_t missing = (units - have) * UNIT_BYTES; /* the caller asks only when have < units */
     size_t heap_bytes = (size_t)((char *)heap.epilogue - heap.start);
     size_t extra = heap_bytes >> GROW_SHIFT;
@@ -446,9 +467,8 @@ static struct free_chunk *grow_heap(size_t units)
         if (hm_sbrk((intptr_t)missing) == (void *)-1)
             return NULL;
     }
-    struct chunk *grown = last != NULL ? last : heap.epilogue; /* the old epilogue is reused */
-    if (last != NULL)
-        bin_remove(as_free(last));
+    /* The top grows, or the old epilogue becomes the header of a new top. */
+    struct chunk *grown = top != NULL ? &top->header : heap.epilogue;
     chunk_set_free(grown, have + (missing + extra) / UNIT_BYTES);
     heap.epilogue = chunk_next(grown);
     chunk_set_used(heap.epilogue, 0, 1);
@@ -471,10 +491,13 @@ void *hm_malloc(size_t size)
     }
     if (heap.epilogue == NULL && heap_init() != 0)
         return NULL;
+    /* A binned chunk if one fits; the top only when none does, so that the top stays large. */
     struct free_chunk *c = find_fit(units);
     if (c != NULL)
         bin_remove(c);
-    else if ((c = grow_heap(units)) == NULL)
+    else if ((c = heap_top()) == NULL || chunk_units(&c->header) < units)
+        c = grow_heap(units);
+    if (c == NULL)
         return NULL;
     return chunk_payload(split(c, units, size));
     /* END SOLUTION */
@@ -516,7 +539,7 @@ static int grow_in_place(struct chunk *c, size_t units)
     struct free_chunk *room;
     if (have + free_after >= units) {
         room = as_free(after);
-        bin_remove(room);
+        take_free(room);
     } else if (beyond == heap.epilogue) {
         /* The last chunk of the heap (or the last but a free one): grow the heap under it. */
         room = grow_heap(units - have);
@@ -548,9 +571,9 @@ static struct chunk *grow_backward(struct chunk *c, size_t units)
     size_t total = chunk_units(before) + have + free_after;
     if (total < units)
         return NULL;
-    bin_remove(as_free(before));
+    take_free(as_free(before));
     if (free_after != 0)
-        bin_remove(as_free(after));
+        take_free(as_free(after));
     memmove(chunk_payload(before), chunk_payload(c), payload_bytes(have));
     chunk_set_used(before, total, 0);
     chunk_set_prev_free(chunk_next(before), 0);
@@ -682,8 +705,10 @@ static int check_chunks(size_t *free_count, uint64_t *free_hash)
                 return broken("the free chunk at heap+%#llx has header %#llx but footer %#llx",
                                     heap_offset(c), (unsigned long long)c->units_and_flags,
                                     (unsigned long long)footer->units_and_flags);
-            ++*free_count;
-            *free_hash += address_hash(c);
+            if (chunk_next(c) != heap.epilogue) { /* the top stays out of the bins */
+                ++*free_count;
+                *free_hash += address_hash(c);
+            }
         }
         prev_free = chunk_is_free(c);
         c = chunk_next(c);

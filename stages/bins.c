@@ -1,38 +1,43 @@
 /*
  * bins.c: segregated free lists ("bins") with boundary tags.
  *
- * Policy: a free chunk of n units (16 bytes each) waits in bin n, and every chunk of LAST_BIN
- * units or more in the last bin; malloc takes the smallest free chunk that fits (best fit),
- * found in O(1) with a bitmap of the non-empty bins, and free merges a chunk with its free
- * neighbours before it puts it in its bin.
+ * Policy: a free chunk of n units (16 bytes each) waits in bin n, every chunk of LAST_BIN units
+ * or more in the last bin; malloc takes the smallest free chunk that fits (best fit), found in
+ * O(1) with a bitmap of the non-empty bins, and free merges a chunk with its free neighbours
+ * before it puts it in its bin.
  *
  * The rules, in order:
  *   1. A request of n bytes needs a chunk of units_for(n) units: n plus the 8-byte header,
- *      rounded up to a whole unit, at least MIN_CHUNK_UNITS.
+ *      rounded up to a whole unit, and never less than MIN_CHUNK_UNITS.
  *   2. malloc looks in the request's bin, then upward: the first non-empty bin below the last
  *      holds the best fit, and the bitmap finds it without looking at empty bins. When only
- *      the last bin is left, it walks that list for the smallest chunk that fits.
- *   3. A chunk larger than needed is split, and the rest goes back to its bin. Where the
- *      request goes in the chunk depends on its size: a small request (at most
- *      SMALL_REQUEST_BYTES) is cut from the chunk's high end, a larger one from its low end.
- *      So small blocks gather on one side and large ones on the other, and when the large
- *      ones are freed they merge into runs that a later, larger request can use, instead of
- *      holes pinned between small live blocks.
- *   4. When no chunk fits, the heap grows at its end. If the last chunk is free it is
- *      extended by just what is missing. The heap grows by at least 1/2^GROW_SHIFT of its
- *      size (at most GROW_MAX_EXTRA_BYTES more than needed), so that a growing program makes
- *      O(log n) system calls, each one costing a trip into the kernel.
- *   5. free sets the chunk's boundary tags, merges it with a free left neighbour (found
- *      through that neighbour's footer) and a free right neighbour (found through its own
- *      size), and puts the result in its bin: O(1).
- *   6. realloc works in place when it can: it shrinks by splitting off the tail, and grows
- *      into a free right neighbour or, for the last chunk of the heap, by growing the heap.
- *      Otherwise it is malloc, copy, free.
- *   7. Memory is never given back: the heap is not trimmed and nothing is mapped. Giving
- *      the top of the heap back cannot lower the peak footprint, which is what this kit
- *      measures, and would cost a system call each time the heap grows again.
+ *      the last bin is left, malloc walks it for the smallest chunk that fits.
+ *   3. The top, the heap's last chunk when it is free, stays out of the bins and is used only
+ *      when no binned chunk fits. It is the one chunk that can grow without a neighbour's
+ *      leave, so it is kept for when nothing else will do (dlmalloc calls this "wilderness
+ *      preservation").
+ *   4. A chunk larger than needed is split, and the rest goes back to its bin. A request
+ *      smaller than the running average of requests is cut from the chunk's high end, any
+ *      other from its low end. So small blocks gather at one end of each free region and
+ *      large ones at the other: a large block keeps free room after it to grow into with
+ *      realloc, and large blocks freed together merge into one run, instead of leaving holes
+ *      pinned between small live blocks.
+ *   5. When nothing fits, the heap grows at its end: the top, if there is one, by just what
+ *      is missing, plus 1/2^GROW_SHIFT of the heap (at most GROW_MAX_EXTRA_BYTES) so that a
+ *      growing program calls sbrk O(log n) times, not once per malloc: each call is a trip
+ *      into the kernel, worth a hundred mallocs.
+ *   6. free merges the chunk with a free left neighbour (found through that neighbour's
+ *      footer) and a free right neighbour (found through its own size), then bins the
+ *      result: O(1).
+ *   7. realloc works in place when it can: it shrinks by splitting off the tail, and grows
+ *      into a free right neighbour or, at the end of the heap, by growing the heap. Only
+ *      otherwise does it malloc, copy and free.
+ *   8. Memory is never given back, and large blocks live in the heap too. Trimming the top
+ *      cannot lower the peak footprint, and a mapping per large block would turn every
+ *      realloc of it into map, copy, unmap (there is no mremap here): copying is the dearest
+ *      thing an allocator does, since every page it writes to is a page fault.
  *
- * The chunks, which tile the heap from its start to the epilogue:
+ * The chunks tile the heap from its start to the epilogue:
  *
  *     an allocated chunk                          a free chunk
  *     chunk -> +----------------------------+     chunk -> +----------------------------+
@@ -45,15 +50,17 @@
  *              |                            |              | footer: copy of the header | 8 B
  *     next  -> +----------------------------+     next  -> +----------------------------+
  *
- *   An allocated chunk has no footer: the chunk after it never needs its size, because it
- *   merges only with a free left neighbour, and the PREV_FREE flag in its own header says
- *   whether that neighbour is free. So an allocated chunk costs 8 bytes, a free one needs 32.
+ *   An allocated chunk has no footer. The chunk after it never needs its size: chunks merge
+ *   only with a free left neighbour, and the PREV_FREE flag in a chunk's own header says
+ *   whether its left neighbour is free. So an allocated chunk costs 8 bytes, and a free one
+ *   needs 32 (MIN_CHUNK_UNITS).
  *
  * The heap:
  *
- *   heap start                                                                  break
- *   | pad | chunk | chunk | free chunk | chunk | ... | chunk | epilogue: 0 units, in use |
- *     ^ 0 or 8 bytes, so that every payload is 16-byte aligned       (8 bytes, a sentinel)
+ *   start                                                                             break
+ *   | pad | chunk | chunk | free chunk | chunk | ... | chunk | top (free) | epilogue |
+ *     0 or 8 bytes, so that payloads      the last chunk, when free: in no  | 0 units, in use:
+ *     are 16-byte aligned                 bin (rule 3)                      | a sentinel, 8 B
  *
  * The bins, an array of doubly linked lists with a bitmap beside it:
  *
@@ -62,29 +69,31 @@
  *   bins[3]  -> (empty)
  *   bins[4]  -> 64 B
  *   ...
- *   bins[LAST_BIN] -> 9 KiB <-> 4 KiB <-> 300 KiB        every size of LAST_BIN units or more,
- *                                                        in no particular order
- *   nonempty[w], bit b: bins[64 w + b] is not empty; nonempty_words, bit w: nonempty[w] != 0
+ *   bins[LAST_BIN] -> 9 KiB <-> 4 KiB <-> 300 KiB      every chunk of LAST_BIN units or more,
+ *                                                      in no particular order
+ *   nonempty[w], bit b: bins[64 w + b] is not empty.   nonempty_words, bit w: nonempty[w] != 0
  *
  * Invariants (hm_check verifies every one):
  *   - The chunks tile the heap: each starts where the previous one ends, the first right
  *     after the pad, the last right before the epilogue, which ends at the break.
- *   - Every chunk is at least MIN_CHUNK_UNITS units, and its payload is 16-byte aligned.
+ *   - Every chunk has at least MIN_CHUNK_UNITS units, and its payload is 16-byte aligned.
  *   - A free chunk's footer equals its header.
- *   - A chunk's PREV_FREE flag is set exactly when the chunk before it is free.
+ *   - A chunk's PREV_FREE flag (the epilogue's too) is set exactly when the chunk before it
+ *     is free.
  *   - No two free chunks are neighbours: free merges them at once.
- *   - Every free chunk is in exactly one bin, the one bin_index_for its size, and only free
- *     chunks are in bins. Each list is acyclic, and x->next->prev == x.
+ *   - Every free chunk but the top is in exactly one bin, the one bin_index_for its size;
+ *     only such chunks are in bins. Each list is acyclic and c->next->prev == c.
  *   - Bit i of the bitmap is set exactly when bins[i] is not empty.
  *
  * Cost:
- *   malloc: O(1) to find a chunk in bins 2 .. LAST_BIN - 1 (a bitmap and two count-trailing-
- *     zeros); O(length of the last bin) when it comes to the last bin, which holds only
- *     chunks of LAST_BIN units or more. Growing the heap is one system call.
+ *   malloc: O(1) to find a chunk in bins 2 .. LAST_BIN - 1 (two count-trailing-zeros on the
+ *     bitmap); the length of the last bin when it comes to that bin, which holds only chunks
+ *     of LAST_BIN units or more. Growing the heap is one system call.
  *   free: O(1). realloc: O(1) in place; a move costs a malloc, a copy and a free.
- *   Space: 8 bytes of header per allocated chunk plus rounding up to 16 bytes; at least 32
- *     bytes per chunk; 16 bytes per heap (pad and epilogue). The bin table is the stage's
- *     static data, outside the heap (as the C library keeps its own in its static data).
+ *   Space: 8 bytes of header per allocated chunk plus the rounding to 16; 32 bytes at least
+ *     per chunk; 16 bytes per heap (pad and epilogue); up to 1/2^GROW_SHIFT of the heap in
+ *     the top after the heap grows. The bin table is the stage's static data, outside the
+ *     heap, as the C library keeps its own bins in its static data.
  */
 #include "heapmgr.h"
 
@@ -98,26 +107,26 @@
 
 /* These may be changed. */
 enum {
-    LAST_BIN = 255,             /* bins 0..LAST_BIN; the last holds chunks of LAST_BIN units or more */
-    SMALL_REQUEST_BYTES = 64,   /* requests of at most this many bytes are cut from a chunk's high end */
-    GROW_SHIFT = 4,             /* the heap grows by at least 1/2^GROW_SHIFT of its size */
-    GROW_MAX_EXTRA_BYTES = 1 << 20, /* but by at most this many bytes more than it needs */
+    LAST_BIN = 255,            /* bins 0 .. LAST_BIN; the last holds every chunk of LAST_BIN units or more */
+    AVERAGE_SHIFT = 5,         /* each request moves the running average 1/2^AVERAGE_SHIFT of the way */
+    GROW_SHIFT = 5,            /* the heap grows by 1/2^GROW_SHIFT of its size more than it needs... */
+    GROW_MAX_EXTRA_BYTES = 256 * 1024, /* ...but by at most this many bytes more */
 };
 
-/* These may not: the layout above depends on them. */
+/* These may not: the layout drawn above depends on them. */
 enum {
-    UNIT_BYTES = HM_ALIGNMENT,  /* a chunk's size is a whole number of units */
-    HEADER_BYTES = 8,           /* the header (and a free chunk's footer) */
-    MIN_CHUNK_UNITS = 2,        /* header + next + prev + footer = 32 bytes */
+    UNIT_BYTES = HM_ALIGNMENT, /* chunk sizes are whole units, so payloads stay aligned */
+    HEADER_BYTES = 8,          /* a header, and a free chunk's footer */
+    MIN_CHUNK_UNITS = 2,       /* header + next + prev + footer = 32 bytes */
     BIN_COUNT = LAST_BIN + 1,
     BITMAP_WORDS = (BIN_COUNT + 63) / 64,
-    FLAG_BITS = 2,              /* the header's low bits hold the flags, the rest the size */
-    FLAG_FREE = 1,              /* this chunk is free */
-    FLAG_PREV_FREE = 2,         /* the chunk before this one is free */
+    FLAG_BITS = 2,             /* a header's low bits hold the flags, the others the size in units */
+    FLAG_FREE = 1,             /* this chunk is free */
+    FLAG_PREV_FREE = 2,        /* the chunk before this one is free */
 };
 
-_Static_assert(LAST_BIN >= MIN_CHUNK_UNITS + 1, "the last bin must hold larger chunks than the smallest");
-_Static_assert(BITMAP_WORDS <= 64, "one 64-bit summary word covers the bitmap's words");
+_Static_assert((int)LAST_BIN > (int)MIN_CHUNK_UNITS, "the last bin must hold larger chunks than the smallest");
+_Static_assert(BITMAP_WORDS <= 64, "one 64-bit summary word covers the bitmap");
 
 /* The largest request served: far past any memory limit, and small enough that no size
  * computation below can overflow. */
@@ -125,16 +134,16 @@ static const size_t LARGEST_REQUEST_BYTES = (size_t)1 << 60;
 
 /* ---- chunks ----------------------------------------------------------------------------- */
 
-/* A boundary tag: a chunk's header, and a free chunk's footer. */
+/* A boundary tag: every chunk's header, and a free chunk's footer. */
 struct chunk {
-    uint64_t units_and_flags; /* size in units << FLAG_BITS | FLAG_FREE | FLAG_PREV_FREE */
+    uint64_t units_and_flags; /* size in units << FLAG_BITS | FLAG_PREV_FREE | FLAG_FREE */
 };
 
-/* A free chunk: its header and its two links; the footer is at its last 8 bytes. */
+/* A free chunk: its header and its two links; its footer is its last 8 bytes. */
 struct free_chunk {
     struct chunk header;
-    struct free_chunk *next; /* next chunk in the same bin; NULL at the end */
-    struct free_chunk *prev; /* previous chunk in the same bin; NULL for the first */
+    struct free_chunk *next; /* the next chunk in the same bin; NULL at the end */
+    struct free_chunk *prev; /* the previous chunk in the same bin; NULL for the first */
 };
 
 static inline size_t chunk_units(const struct chunk *c)
@@ -165,23 +174,30 @@ static inline uint64_t tag_value(size_t units, int is_free, int prev_free)
     return (uint64_t)units << FLAG_BITS | (is_free ? FLAG_FREE : 0) | (prev_free ? FLAG_PREV_FREE : 0);
 }
 
-/* The chunk that starts right after c. */
+/* The chunk `units` units after c. */
+static inline struct chunk *chunk_at(const struct chunk *c, size_t units)
+{
+    return (struct chunk *)((const char *)c + units * UNIT_BYTES);
+}
+
+/* The chunk that starts where c ends. */
 static inline struct chunk *chunk_next(const struct chunk *c)
 {
-    return (struct chunk *)((char *)c + chunk_units(c) * UNIT_BYTES);
+    return chunk_at(c, chunk_units(c));
 }
 
-/* The footer of a free chunk: its last 8 bytes. */
+/* A free chunk's footer: its last 8 bytes. */
 static inline struct chunk *chunk_footer(const struct chunk *c)
 {
-    return (struct chunk *)((char *)c + chunk_units(c) * UNIT_BYTES - HEADER_BYTES);
+    return (struct chunk *)((const char *)chunk_next(c) - HEADER_BYTES);
 }
 
-/* The chunk before c. Only when it is free (chunk_prev_is_free(c)): only then has it a footer. */
+/* The chunk before c, found through its footer: only when it is free (chunk_prev_is_free(c)),
+ * since only a free chunk has a footer. */
 static inline struct chunk *chunk_prev(const struct chunk *c)
 {
-    const struct chunk *prev_footer = c - 1;
-    return (struct chunk *)((char *)c - chunk_units(prev_footer) * UNIT_BYTES);
+    const struct chunk *prev_footer = (const struct chunk *)((const char *)c - HEADER_BYTES);
+    return (struct chunk *)((const char *)c - chunk_units(prev_footer) * UNIT_BYTES);
 }
 
 static inline void *chunk_payload(struct chunk *c)
@@ -200,14 +216,14 @@ static inline size_t payload_bytes(size_t units)
     return units * UNIT_BYTES - HEADER_BYTES;
 }
 
-/* Make c an allocated chunk of `units` units. Its footer is not written: it has none. */
+/* Make c an allocated chunk of `units` units. It has no footer to write. */
 static inline void chunk_set_used(struct chunk *c, size_t units, int prev_free)
 {
     c->units_and_flags = tag_value(units, 0, prev_free);
 }
 
-/* Make c a free chunk of `units` units: header and footer. Its previous chunk is never free
- * (free chunks do not touch), so PREV_FREE is clear. */
+/* Make c a free chunk of `units` units: header and footer. PREV_FREE is clear, because the
+ * chunk before a free chunk is never free (they would have been merged). */
 static inline void chunk_set_free(struct chunk *c, size_t units)
 {
     c->units_and_flags = tag_value(units, 1, 0);
@@ -222,19 +238,20 @@ static inline struct free_chunk *as_free(struct chunk *c)
 /* ---- the state -------------------------------------------------------------------------- */
 
 static struct {
-    char *start;                  /* the heap's start: the break at the first call */
-    struct chunk *first;          /* the first chunk: start plus the alignment pad */
-    struct chunk *epilogue;       /* the 0-unit "in use" header in the heap's last 8 bytes */
+    char *start;                     /* the heap's start: the break at the first call */
+    struct chunk *first;             /* the first chunk: start plus the alignment pad */
+    struct chunk *epilogue;          /* the 0-unit "in use" header in the heap's last 8 bytes;
+                                        NULL until the first malloc sets the heap up */
     struct free_chunk *bins[BIN_COUNT];
     uint64_t nonempty[BITMAP_WORDS]; /* bit b of word w: bins[64 w + b] is not empty */
-    uint64_t nonempty_words;      /* bit w: nonempty[w] is not zero */
-    size_t free_chunks;           /* how many chunks the bins hold */
+    uint64_t nonempty_words;         /* bit w: nonempty[w] is not zero */
+    size_t average_request_bytes;    /* the running average of malloc's requests (rule 4) */
 } heap;
 
-/* ---- the bitmap ----------------------------------------------------------------------- */
+/* ---- the bitmap ------------------------------------------------------------------------- */
 
-/* The index of the lowest set bit of a non-zero word. A GCC and clang builtin that compiles to
- * one instruction (tzcnt or bsf on x86); a loop over the bits would do the same, slowly. */
+/* The index of the lowest set bit of a word that is not zero. A builtin of GCC and clang that
+ * compiles to one instruction (tzcnt or bsf on x86-64); a loop over the bits would do too. */
 static inline unsigned lowest_set_bit(uint64_t word)
 {
     return (unsigned)__builtin_ctzll(word);
@@ -253,15 +270,15 @@ static inline void bitmap_clear(size_t bin)
         heap.nonempty_words &= ~((uint64_t)1 << (bin / 64));
 }
 
-/* The first non-empty bin at or above `bin`, or BIN_COUNT when there is none. */
+/* The first non-empty bin at or above `bin`, or BIN_COUNT when there is none. O(1): one look
+ * at the bin's own word, then one at the summary for the words above it. */
 static inline size_t first_nonempty_bin_from(size_t bin)
 {
     size_t word = bin / 64;
     uint64_t here = heap.nonempty[word] & (~(uint64_t)0 << (bin % 64));
     if (here != 0)
         return word * 64 + lowest_set_bit(here);
-    /* ~1 << word: the words above this one (0 when word is 63). */
-    uint64_t words_above = heap.nonempty_words & (~(uint64_t)1 << word);
+    uint64_t words_above = heap.nonempty_words & (~(uint64_t)1 << word); /* 0 when word is 63 */
     if (words_above == 0)
         return BIN_COUNT;
     word = lowest_set_bit(words_above);
@@ -270,13 +287,13 @@ static inline size_t first_nonempty_bin_from(size_t bin)
 
 /* ---- the bins --------------------------------------------------------------------------- */
 
-/* The bin a free chunk of `units` units belongs in. */
+/* The bin for a free chunk of `units` units. */
 static inline size_t bin_index_for(size_t units)
 {
     return units < LAST_BIN ? units : LAST_BIN;
 }
 
-/* Put a free chunk (header and footer written) at the head of its bin. O(1). */
+/* Put a free chunk, header and footer written, at the head of its bin. O(1). */
 static void bin_insert(struct free_chunk *c)
 {
     /* BEGIN SOLUTION */
@@ -289,11 +306,11 @@ static void bin_insert(struct free_chunk *c)
     else
         bitmap_set(bin);
     heap.bins[bin] = c;
-    heap.free_chunks++;
     /* END SOLUTION */
 }
 
-/* Take a free chunk out of its bin; its size must not have changed since bin_insert. O(1). */
+/* Take a free chunk out of its bin. Its size must be the one it was inserted with, or the
+ * wrong bin would be searched. O(1), thanks to the prev link. */
 static void bin_remove(struct free_chunk *c)
 {
     /* BEGIN SOLUTION */
@@ -306,34 +323,33 @@ static void bin_remove(struct free_chunk *c)
         c->next->prev = c->prev;
     if (heap.bins[bin] == NULL)
         bitmap_clear(bin);
-    heap.free_chunks--;
     /* END SOLUTION */
 }
 
-/* The top: the heap's last chunk when it is free, or NULL. It stays out of the bins. */
+/* The top: the heap's last chunk when it is free, or NULL. The epilogue's PREV_FREE says. */
 static inline struct free_chunk *heap_top(void)
 {
     return chunk_prev_is_free(heap.epilogue) ? as_free(chunk_prev(heap.epilogue)) : NULL;
 }
 
-/* Keep a free chunk (header and footer written): in its bin, unless it is the top. */
-static inline void keep_free(struct free_chunk *c)
+/* File a free chunk, header and footer written: in its bin, unless it is the top (rule 3). */
+static inline void file_free(struct free_chunk *c)
 {
     if (chunk_next(&c->header) != heap.epilogue)
         bin_insert(c);
 }
 
-/* Take a free chunk out of where keep_free put it, to use or merge it. */
-static inline void take_free(struct free_chunk *c)
+/* Take a free chunk from where file_free put it, to use it or merge it. */
+static inline void unfile_free(struct free_chunk *c)
 {
     if (chunk_next(&c->header) != heap.epilogue)
         bin_remove(c);
 }
 
-/* ---- finding, splitting, merging --------------------------------------------------------- */
+/* ---- finding, splitting, merging -------------------------------------------------------- */
 
-/* The units of a chunk for a request of `bytes` bytes (rule 1), or 0 when the request is too
- * large to serve. */
+/* The units of the chunk for a request of `bytes` bytes (rule 1); 0 when it is too large to
+ * serve. */
 static size_t units_for(size_t bytes)
 {
     /* BEGIN SOLUTION */
@@ -344,8 +360,8 @@ static size_t units_for(size_t bytes)
     /* END SOLUTION */
 }
 
-/* The smallest free chunk of at least `units` units (rule 2), still in its bin; NULL when no
- * chunk is large enough. */
+/* The smallest binned chunk of at least `units` units (rule 2), left in its bin; NULL when no
+ * binned chunk is large enough. */
 static struct free_chunk *find_fit(size_t units)
 {
     /* BEGIN SOLUTION */
@@ -355,7 +371,7 @@ static struct free_chunk *find_fit(size_t units)
         if (found == BIN_COUNT)
             return NULL;
         if (found < LAST_BIN)
-            return heap.bins[found]; /* every chunk in bin `found` has `found` >= units units */
+            return heap.bins[found]; /* all its chunks have `found` units, and found >= units */
     }
     /* Only the last bin is left: its chunks differ in size, so look at each. */
     struct free_chunk *best = NULL;
@@ -371,9 +387,9 @@ static struct free_chunk *find_fit(size_t units)
     /* END SOLUTION */
 }
 
-/* Allocate `units` units out of the free chunk c, which is in no bin (rule 3). What is left,
- * when it can be a chunk, goes back to a bin; otherwise the whole chunk is used. Small
- * requests take the chunk's high end, others its low end. Returns the allocated chunk. */
+/* Allocate `units` units out of c, a free chunk of at least that many taken from its bin (or
+ * the top), for a request of `request_bytes` (rule 4). What is left, when it can make a chunk,
+ * is filed back; otherwise the whole chunk is used. Returns the allocated chunk. */
 static struct chunk *split(struct free_chunk *c, size_t units, size_t request_bytes)
 {
     /* BEGIN SOLUTION */
@@ -381,29 +397,29 @@ static struct chunk *split(struct free_chunk *c, size_t units, size_t request_by
     size_t have = chunk_units(whole);
     struct chunk *after = chunk_next(whole);
     if (have - units < MIN_CHUNK_UNITS) { /* too little left for a chunk: use it all */
-        chunk_set_used(whole, have, 0);   /* a free chunk's left neighbour is never free */
+        chunk_set_used(whole, have, 0);   /* the chunk before a free chunk is in use */
         chunk_set_prev_free(after, 0);
         return whole;
     }
-    if (request_bytes <= SMALL_REQUEST_BYTES) { /* [ rest (free) | used ] */
-        struct chunk *used = (struct chunk *)((char *)whole + (have - units) * UNIT_BYTES);
+    if (request_bytes < heap.average_request_bytes) { /* small: [ rest (free) | used ] */
+        struct chunk *used = chunk_at(whole, have - units);
         chunk_set_free(whole, have - units);
-        keep_free(c);
         chunk_set_used(used, units, 1);
         chunk_set_prev_free(after, 0);
+        file_free(c); /* into a bin even if c was the top: the used chunk now follows it */
         return used;
     }
-    /* [ used | rest (free) ] */
-    struct chunk *rest = (struct chunk *)((char *)whole + units * UNIT_BYTES);
+    /* large: [ used | rest (free) ]; `after` keeps its PREV_FREE, since the rest is free */
+    struct chunk *rest = chunk_at(whole, units);
     chunk_set_used(whole, units, 0);
     chunk_set_free(rest, have - units);
-    keep_free(as_free(rest)); /* `after` keeps PREV_FREE: the rest is free */
+    file_free(as_free(rest));
     return whole;
     /* END SOLUTION */
 }
 
-/* Turn c, allocated, into a free chunk merged with its free neighbours, and put it in its bin
- * (rule 5). Returns the merged chunk. */
+/* Free the allocated chunk c: merge it with its free neighbours and file the result (rule 6).
+ * Returns the merged chunk. */
 static struct free_chunk *coalesce(struct chunk *c)
 {
     /* BEGIN SOLUTION */
@@ -411,19 +427,19 @@ static struct free_chunk *coalesce(struct chunk *c)
     struct chunk *after = chunk_next(c);
     if (chunk_prev_is_free(c)) {
         struct chunk *before = chunk_prev(c);
-        take_free(as_free(before));
+        unfile_free(as_free(before));
         units += chunk_units(before);
         c = before;
     }
     if (chunk_is_free(after)) {
         struct chunk *beyond = chunk_next(after);
-        take_free(as_free(after));
+        unfile_free(as_free(after)); /* before its size is lost in the merge */
         units += chunk_units(after);
         after = beyond;
     }
     chunk_set_free(c, units);
     chunk_set_prev_free(after, 1);
-    keep_free(as_free(c));
+    file_free(as_free(c));
     return as_free(c);
     /* END SOLUTION */
 }
@@ -435,8 +451,8 @@ static int heap_init(void)
 {
     /* BEGIN SOLUTION */
     char *start = hm_sbrk(0);
-    /* The first header must sit 8 bytes before a multiple of 16, so its payload is aligned. */
-    size_t pad = (size_t)((UNIT_BYTES + HEADER_BYTES - (uintptr_t)start % UNIT_BYTES) % UNIT_BYTES);
+    /* The first header sits 8 bytes before a multiple of 16, so that its payload is aligned. */
+    size_t pad = (UNIT_BYTES - ((uintptr_t)start + HEADER_BYTES) % UNIT_BYTES) % UNIT_BYTES;
     if (hm_sbrk((intptr_t)(pad + HEADER_BYTES)) == (void *)-1)
         return -1;
     heap.start = start;
@@ -447,29 +463,28 @@ static int heap_init(void)
     /* END SOLUTION */
 }
 
-/* Grow the heap so that its top (its last chunk, free) has at least `units` units (rule 4).
- * The caller has seen that the top, if any, is smaller. Returns the top, or NULL when the
- * system refuses the memory. */
+/* Grow the heap until the top has at least `units` units (rule 5); the caller has seen that
+ * it has fewer, or that there is no top. Returns the top, or NULL when the system refuses. */
 static struct free_chunk *grow_heap(size_t units)
 {
     /* BEGIN SOLUTION */
     struct free_chunk *top = heap_top();
     size_t have = top != NULL ? chunk_units(&top->header) : 0;
-    size_t missing = (units - have) * UNIT_BYTES; /* the caller asks only when have < units */
+    size_t missing_bytes = (units - have) * UNIT_BYTES;
     size_t heap_bytes = (size_t)((char *)heap.epilogue - heap.start);
-    size_t extra = heap_bytes >> GROW_SHIFT;
-    if (extra > GROW_MAX_EXTRA_BYTES)
-        extra = GROW_MAX_EXTRA_BYTES;
-    extra -= extra % UNIT_BYTES;
-    /* With room to spare when the system has it; with just what is needed when not. */
-    if (hm_sbrk((intptr_t)(missing + extra)) == (void *)-1) {
-        extra = 0;
-        if (hm_sbrk((intptr_t)missing) == (void *)-1)
+    size_t extra_bytes = heap_bytes >> GROW_SHIFT;
+    if (extra_bytes > GROW_MAX_EXTRA_BYTES)
+        extra_bytes = GROW_MAX_EXTRA_BYTES;
+    extra_bytes -= extra_bytes % UNIT_BYTES;
+    /* Room to spare when the system has it; only what is missing when it has no more. */
+    if (hm_sbrk((intptr_t)(missing_bytes + extra_bytes)) == (void *)-1) {
+        extra_bytes = 0;
+        if (hm_sbrk((intptr_t)missing_bytes) == (void *)-1)
             return NULL;
     }
     /* The top grows, or the old epilogue becomes the header of a new top. */
     struct chunk *grown = top != NULL ? &top->header : heap.epilogue;
-    chunk_set_free(grown, have + (missing + extra) / UNIT_BYTES);
+    chunk_set_free(grown, have + (missing_bytes + extra_bytes) / UNIT_BYTES);
     heap.epilogue = chunk_next(grown);
     chunk_set_used(heap.epilogue, 0, 1);
     return as_free(grown);
@@ -478,7 +493,15 @@ static struct free_chunk *grow_heap(size_t units)
 
 /* ---- the five functions ----------------------------------------------------------------- */
 
-/* malloc(0) returns NULL: the C standard allows it, and it costs no memory. */
+/* Move the running average of requests toward `bytes`: it keeps 31/32 of itself and takes
+ * 1/32 of the request (for AVERAGE_SHIFT 5), so it follows the last few dozen requests. */
+static inline void note_request(size_t bytes)
+{
+    size_t average = heap.average_request_bytes;
+    heap.average_request_bytes = average - (average >> AVERAGE_SHIFT) + (bytes >> AVERAGE_SHIFT);
+}
+
+/* As heapmgr.h says. malloc(0) returns NULL, which the C standard allows and costs nothing. */
 void *hm_malloc(size_t size)
 {
     /* BEGIN SOLUTION */
@@ -491,12 +514,12 @@ void *hm_malloc(size_t size)
     }
     if (heap.epilogue == NULL && heap_init() != 0)
         return NULL;
-    /* A binned chunk if one fits; the top only when none does, so that the top stays large. */
+    note_request(size);
     struct free_chunk *c = find_fit(units);
     if (c != NULL)
         bin_remove(c);
     else if ((c = heap_top()) == NULL || chunk_units(&c->header) < units)
-        c = grow_heap(units);
+        c = grow_heap(units); /* the top only when no binned chunk fits, and grown if need be */
     if (c == NULL)
         return NULL;
     return chunk_payload(split(c, units, size));
@@ -512,73 +535,46 @@ void hm_free(void *ptr)
     /* END SOLUTION */
 }
 
-/* Shrink the allocated chunk c to `units` units in place, freeing the tail when it is large
- * enough to be a chunk. */
+/* Shrink the allocated chunk c to `units` units (no more than it has) in place; the tail is
+ * freed when it is large enough to make a chunk. */
 static void shrink_in_place(struct chunk *c, size_t units)
 {
     /* BEGIN SOLUTION */
     size_t have = chunk_units(c);
     if (have - units < MIN_CHUNK_UNITS)
         return;
-    struct chunk *tail = (struct chunk *)((char *)c + units * UNIT_BYTES);
+    struct chunk *tail = chunk_at(c, units);
     chunk_set_used(c, units, chunk_prev_is_free(c));
     chunk_set_used(tail, have - units, 0);
     coalesce(tail);
     /* END SOLUTION */
 }
 
-/* Grow the allocated chunk c to at least `units` units without moving it: into a free right
- * neighbour, and at the end of the heap by growing the heap. 0 when done, -1 when c must move. */
+/* Grow the allocated chunk c to at least `units` units (more than it has) without moving it:
+ * into a free right neighbour or, when c is the heap's last chunk or only the top follows it,
+ * by growing the heap. 0 when done; -1 when c must move, and then nothing has changed. */
 static int grow_in_place(struct chunk *c, size_t units)
 {
     /* BEGIN SOLUTION */
     size_t have = chunk_units(c);
     struct chunk *after = chunk_next(c);
     size_t free_after = chunk_is_free(after) ? chunk_units(after) : 0;
-    struct chunk *beyond = (struct chunk *)((char *)after + free_after * UNIT_BYTES);
     struct free_chunk *room;
     if (have + free_after >= units) {
         room = as_free(after);
-        take_free(room);
-    } else if (beyond == heap.epilogue) {
-        /* The last chunk of the heap (or the last but a free one): grow the heap under it. */
+        unfile_free(room);
+    } else if (chunk_at(after, free_after) == heap.epilogue) {
         room = grow_heap(units - have);
         if (room == NULL)
             return -1;
     } else {
         return -1;
     }
-    /* c and the room after it become one allocated chunk, then the surplus is split off. */
-    size_t total = have + chunk_units(&room->header);
-    chunk_set_used(c, total, chunk_prev_is_free(c));
+    /* c and the room after it become one allocated chunk; then the surplus is split off. */
+    chunk_set_used(c, have + chunk_units(&room->header), chunk_prev_is_free(c));
     chunk_set_prev_free(chunk_next(c), 0);
     shrink_in_place(c, units);
     return 0;
-    /* END SOLUTION */
-}
-
-/* Grow the allocated chunk c to at least `units` units by merging it with a free left
- * neighbour (and a free right one) and moving its bytes down. The new chunk, or NULL when
- * the neighbours are too small. */
-static struct chunk *grow_backward(struct chunk *c, size_t units)
-{
-    /* BEGIN SOLUTION */
-    if (!chunk_prev_is_free(c))
-        return NULL;
-    size_t have = chunk_units(c);
-    struct chunk *before = chunk_prev(c), *after = chunk_next(c);
-    size_t free_after = chunk_is_free(after) ? chunk_units(after) : 0;
-    size_t total = chunk_units(before) + have + free_after;
-    if (total < units)
-        return NULL;
-    take_free(as_free(before));
-    if (free_after != 0)
-        take_free(as_free(after));
-    memmove(chunk_payload(before), chunk_payload(c), payload_bytes(have));
-    chunk_set_used(before, total, 0);
-    chunk_set_prev_free(chunk_next(before), 0);
-    shrink_in_place(before, units);
-    return before;
     /* END SOLUTION */
 }
 
@@ -604,9 +600,6 @@ void *hm_realloc(void *ptr, size_t size)
     }
     if (grow_in_place(c, units) == 0)
         return ptr;
-    struct chunk *slid = grow_backward(c, units);
-    if (slid != NULL)
-        return chunk_payload(slid);
     void *moved = hm_malloc(size);
     if (moved == NULL)
         return NULL; /* the old block stays as it was */
@@ -616,6 +609,9 @@ void *hm_realloc(void *ptr, size_t size)
     /* END SOLUTION */
 }
 
+/* As heapmgr.h says. Every byte is cleared, even where the memory is fresh from sbrk and
+ * already zero: telling fresh bytes apart would need more bookkeeping than it saves here,
+ * since most callocs land on recycled chunks. */
 void *hm_calloc(size_t nmemb, size_t size)
 {
     /* BEGIN SOLUTION */
@@ -631,16 +627,16 @@ void *hm_calloc(size_t nmemb, size_t size)
     /* END SOLUTION */
 }
 
-/* ---- the checker -------------------------------------------------------------------------- */
+/* ---- the checker ------------------------------------------------------------------------ */
 
-/* "heap+0x40": an address as an offset from the heap start, the same on every run. */
+/* An address as an offset from the heap start, which reads the same on every run. */
 static unsigned long long heap_offset(const void *address)
 {
     return (unsigned long long)((const char *)address - heap.start);
 }
 
-/* A fingerprint of a chunk's address for the set comparison in hm_check: a 64-bit mix, so
- * that two different sets of addresses have the same sum only by a vanishing chance. */
+/* A fingerprint of a chunk's address (the splitmix64 finalizer): two different sets of
+ * chunks have the same sum of fingerprints only by a vanishing chance. */
 static inline uint64_t address_hash(const void *address)
 {
     uint64_t x = (uint64_t)(uintptr_t)address;
@@ -649,7 +645,7 @@ static inline uint64_t address_hash(const void *address)
     return x ^ (x >> 31);
 }
 
-/* Is p where a chunk could start: inside the chunk area, with a 16-byte aligned payload? */
+/* Could a chunk start at p: inside the chunk area, with a 16-byte aligned payload? */
 static int could_be_chunk(const void *p)
 {
     const char *at = p;
@@ -657,7 +653,7 @@ static int could_be_chunk(const void *p)
            (uintptr_t)(at + HEADER_BYTES) % UNIT_BYTES == 0;
 }
 
-/* Report a broken invariant on stderr, as "bins: hm_check: WHAT". Returns 1. */
+/* Say what broke on stderr, as "bins: hm_check: WHAT". Returns 1, for hm_check to return. */
 __attribute__((format(printf, 1, 2)))
 static int broken(const char *format, ...)
 {
@@ -670,44 +666,42 @@ static int broken(const char *format, ...)
     return 1;
 }
 
-/* Walk the chunks in address order; count the free ones and sum their fingerprints. */
-static int check_chunks(size_t *free_count, uint64_t *free_hash)
+/* Walk the chunks in address order and check each; count the free chunks that should be in
+ * bins (all but the top) and sum their fingerprints. 0 when all is well. */
+static int check_chunks(size_t *binnable_count, uint64_t *binnable_hash)
 {
     /* BEGIN SOLUTION */
     const char *brk = hm_sbrk(0);
     if ((const char *)heap.epilogue + HEADER_BYTES != brk)
         return broken("the epilogue at heap+%#llx does not end at the break (heap+%#llx)",
-                            heap_offset(heap.epilogue), heap_offset(brk));
+                      heap_offset(heap.epilogue), heap_offset(brk));
     if (chunk_units(heap.epilogue) != 0 || chunk_is_free(heap.epilogue))
-        return broken("the epilogue at heap+%#llx is not a 0-unit chunk in use",
-                            heap_offset(heap.epilogue));
+        return broken("the epilogue at heap+%#llx is not a 0-unit chunk in use (header %#llx)",
+                      heap_offset(heap.epilogue), (unsigned long long)heap.epilogue->units_and_flags);
     int prev_free = 0;
-    *free_count = 0;
-    *free_hash = 0;
     const struct chunk *c = heap.first;
     while (c != heap.epilogue) {
         size_t units = chunk_units(c);
         size_t room = (size_t)((const char *)heap.epilogue - (const char *)c) / UNIT_BYTES;
         if (units < MIN_CHUNK_UNITS || units > room)
-            return broken("the chunk at heap+%#llx has %zu units: not between %d and the %zu "
-                                "units left before the epilogue", heap_offset(c), units,
-                                MIN_CHUNK_UNITS, room);
+            return broken("the chunk at heap+%#llx has %zu units: not between %d and the %zu units "
+                          "left before the epilogue", heap_offset(c), units, MIN_CHUNK_UNITS, room);
         if (chunk_prev_is_free(c) != prev_free)
             return broken("the chunk at heap+%#llx says the chunk before it is %s, but it is %s",
-                                heap_offset(c), chunk_prev_is_free(c) ? "free" : "in use",
-                                prev_free ? "free" : "in use");
+                          heap_offset(c), chunk_prev_is_free(c) ? "free" : "in use",
+                          prev_free ? "free" : "in use");
         if (chunk_is_free(c)) {
             if (prev_free)
-                return broken("the free chunks at heap+%#llx and before it were not merged",
-                                    heap_offset(c));
+                return broken("the free chunk at heap+%#llx follows a free chunk: they were not merged",
+                              heap_offset(c));
             const struct chunk *footer = chunk_footer(c);
             if (footer->units_and_flags != c->units_and_flags)
                 return broken("the free chunk at heap+%#llx has header %#llx but footer %#llx",
-                                    heap_offset(c), (unsigned long long)c->units_and_flags,
-                                    (unsigned long long)footer->units_and_flags);
-            if (chunk_next(c) != heap.epilogue) { /* the top stays out of the bins */
-                ++*free_count;
-                *free_hash += address_hash(c);
+                              heap_offset(c), (unsigned long long)c->units_and_flags,
+                              (unsigned long long)footer->units_and_flags);
+            if (chunk_next(c) != heap.epilogue) { /* the top is in no bin */
+                ++*binnable_count;
+                *binnable_hash += address_hash(c);
             }
         }
         prev_free = chunk_is_free(c);
@@ -715,44 +709,43 @@ static int check_chunks(size_t *free_count, uint64_t *free_hash)
     }
     if (chunk_prev_is_free(heap.epilogue) != prev_free)
         return broken("the epilogue says the last chunk is %s, but it is %s",
-                            chunk_prev_is_free(heap.epilogue) ? "free" : "in use",
-                            prev_free ? "free" : "in use");
+                      chunk_prev_is_free(heap.epilogue) ? "free" : "in use", prev_free ? "free" : "in use");
     return 0;
     /* END SOLUTION */
 }
 
-/* Walk every bin; count its chunks and sum their fingerprints. No list may hold more than
- * `limit` chunks (the free chunks in the heap): a longer walk means a cycle. */
+/* Walk every bin and check each chunk in it and the bitmap; count the listed chunks and sum
+ * their fingerprints. No list may be longer than `limit`, the free chunks that the heap walk
+ * found: a longer walk has gone round a cycle. 0 when all is well. */
 static int check_bins(size_t limit, size_t *listed_count, uint64_t *listed_hash)
 {
     /* BEGIN SOLUTION */
-    *listed_count = 0;
-    *listed_hash = 0;
     for (size_t bin = 0; bin < BIN_COUNT; bin++) {
-        int bit = (heap.nonempty[bin / 64] >> (bin % 64)) & 1;
+        int bit = (int)((heap.nonempty[bin / 64] >> (bin % 64)) & 1);
         if (bit != (heap.bins[bin] != NULL))
-            return broken("bin %zu is %s but its bitmap bit is %d", bin,
-                                heap.bins[bin] != NULL ? "not empty" : "empty", bit);
+            return broken("bin %zu is %s, but its bitmap bit is %d", bin,
+                          heap.bins[bin] != NULL ? "not empty" : "empty", bit);
         const struct free_chunk *prev = NULL;
         size_t length = 0;
         for (const struct free_chunk *c = heap.bins[bin]; c != NULL; prev = c, c = c->next) {
             if (!could_be_chunk(c))
-                return broken("bin %zu links to %p, which is not a chunk in the heap", bin,
-                                    (const void *)c);
+                return broken("bin %zu links to %p, which is not a chunk in the heap", bin, (const void *)c);
             if (++length > limit)
-                return broken("bin %zu has more chunks than the heap has free chunks (%zu): "
-                                    "its list has a cycle", bin, limit);
+                return broken("bin %zu lists more chunks than the heap has free chunks (%zu): its list "
+                              "has a cycle", bin, limit);
             if (c->prev != prev)
-                return broken("in bin %zu, the chunk at heap+%#llx links back to %s%#llx, not "
-                                    "to the chunk before it", bin, heap_offset(c),
-                                    c->prev != NULL ? "heap+" : "", c->prev ? heap_offset(c->prev) : 0);
+                return broken("in bin %zu, the chunk at heap+%#llx links back to %p, not to the chunk "
+                              "before it in the list (%p)", bin, heap_offset(c), (const void *)c->prev,
+                              (const void *)prev);
             if (!chunk_is_free(&c->header))
-                return broken("bin %zu holds the chunk at heap+%#llx, which is in use", bin,
-                                    heap_offset(c));
+                return broken("bin %zu lists the chunk at heap+%#llx, which is in use", bin, heap_offset(c));
+            if (chunk_next(&c->header) == heap.epilogue)
+                return broken("bin %zu lists the top (heap+%#llx), which belongs in no bin", bin,
+                              heap_offset(c));
             size_t units = chunk_units(&c->header);
             if (bin_index_for(units) != bin)
-                return broken("bin %zu holds the chunk at heap+%#llx of %zu units, which "
-                                    "belongs in bin %zu", bin, heap_offset(c), units, bin_index_for(units));
+                return broken("bin %zu lists the chunk at heap+%#llx of %zu units, which belongs in bin %zu",
+                              bin, heap_offset(c), units, bin_index_for(units));
             *listed_hash += address_hash(c);
         }
         *listed_count += length;
@@ -768,19 +761,21 @@ int hm_check(void)
 {
     /* BEGIN SOLUTION */
     if (heap.epilogue == NULL)
-        return 0; /* nothing allocated yet */
-    size_t free_count = 0, listed_count = 0;
-    uint64_t free_hash = 0, listed_hash = 0;
-    if (check_chunks(&free_count, &free_hash) != 0 || check_bins(free_count, &listed_count, &listed_hash) != 0)
+        return 0; /* no heap yet */
+    size_t binnable_count = 0, listed_count = 0;
+    uint64_t binnable_hash = 0, listed_hash = 0;
+    if (check_chunks(&binnable_count, &binnable_hash) != 0 ||
+        check_bins(binnable_count, &listed_count, &listed_hash) != 0)
         return 1;
-    if (listed_count != free_count || heap.free_chunks != free_count)
-        return broken("the heap has %zu free chunks, but the bins list %zu and count %zu",
-                            free_count, listed_count, heap.free_chunks);
-    /* Same count, no repeats (the lists are acyclic and each chunk is in its one right bin):
-     * so if the fingerprints agree, the bins hold exactly the free chunks of the heap. */
-    if (listed_hash != free_hash)
-        return broken("the bins hold %zu chunks, as many as the heap's free chunks, but not "
-                            "the same ones: some listed chunk is not a chunk of the heap", listed_count);
+    if (listed_count != binnable_count)
+        return broken("the heap has %zu free chunks besides the top, but the bins list %zu",
+                      binnable_count, listed_count);
+    /* As many as there should be, none twice (each list is acyclic and each chunk is listed
+     * only in its one right bin): so if the fingerprints agree too, the bins hold exactly the
+     * free chunks of the heap, and no stale address of a chunk that is gone. */
+    if (listed_hash != binnable_hash)
+        return broken("the bins list %zu chunks, as many as the heap's free chunks, but not the same "
+                      "ones: some listed address is not where a free chunk starts", listed_count);
     return 0;
     /* END SOLUTION */
 }

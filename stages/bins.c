@@ -629,10 +629,34 @@ void *hm_calloc(size_t nmemb, size_t size)
 
 /* ---- the checker ------------------------------------------------------------------------ */
 
-/* An address as an offset from the heap start, which reads the same on every run. */
-static unsigned long long heap_offset(const void *address)
+/* Short texts for the checker's messages, returned by value so that a message can hold two. */
+struct text {
+    char s[80];
+};
+
+/* "heap+0x40" (an offset from the heap start: the same on every run), "NULL", or the raw
+ * address when it lies outside the heap. */
+static struct text where(const void *address)
 {
-    return (unsigned long long)((const char *)address - heap.start);
+    struct text t;
+    const char *at = address;
+    if (at == NULL)
+        snprintf(t.s, sizeof t.s, "NULL");
+    else if (at >= heap.start && at <= (const char *)heap.epilogue)
+        snprintf(t.s, sizeof t.s, "heap+%#llx", (unsigned long long)(at - heap.start));
+    else
+        snprintf(t.s, sizeof t.s, "%p (outside the heap)", address);
+    return t;
+}
+
+/* A boundary tag in words: "7 units, free" or "7 units, in use, after a free chunk". */
+static struct text tag_text(uint64_t tag)
+{
+    struct chunk c = { tag };
+    struct text t;
+    snprintf(t.s, sizeof t.s, "%zu units, %s%s", chunk_units(&c), chunk_is_free(&c) ? "free" : "in use",
+             chunk_prev_is_free(&c) ? ", after a free chunk" : "");
+    return t;
 }
 
 /* A fingerprint of a chunk's address (the splitmix64 finalizer): two different sets of
@@ -673,32 +697,32 @@ static int check_chunks(size_t *binnable_count, uint64_t *binnable_hash)
     /* BEGIN SOLUTION */
     const char *brk = hm_sbrk(0);
     if ((const char *)heap.epilogue + HEADER_BYTES != brk)
-        return broken("the epilogue at heap+%#llx does not end at the break (heap+%#llx)",
-                      heap_offset(heap.epilogue), heap_offset(brk));
+        return broken("the epilogue at %s does not end at the break (%s)", where(heap.epilogue).s,
+                      where(brk).s);
     if (chunk_units(heap.epilogue) != 0 || chunk_is_free(heap.epilogue))
-        return broken("the epilogue at heap+%#llx is not a 0-unit chunk in use (header %#llx)",
-                      heap_offset(heap.epilogue), (unsigned long long)heap.epilogue->units_and_flags);
+        return broken("the epilogue at %s is not a 0-unit chunk in use: its header says %s",
+                      where(heap.epilogue).s, tag_text(heap.epilogue->units_and_flags).s);
     int prev_free = 0;
     const struct chunk *c = heap.first;
     while (c != heap.epilogue) {
         size_t units = chunk_units(c);
         size_t room = (size_t)((const char *)heap.epilogue - (const char *)c) / UNIT_BYTES;
         if (units < MIN_CHUNK_UNITS || units > room)
-            return broken("the chunk at heap+%#llx has %zu units: not between %d and the %zu units "
-                          "left before the epilogue", heap_offset(c), units, MIN_CHUNK_UNITS, room);
+            return broken("the chunk at %s says %s: a chunk has at least %d units, and only %zu are "
+                          "left before the epilogue", where(c).s, tag_text(c->units_and_flags).s,
+                          MIN_CHUNK_UNITS, room);
         if (chunk_prev_is_free(c) != prev_free)
-            return broken("the chunk at heap+%#llx says the chunk before it is %s, but it is %s",
-                          heap_offset(c), chunk_prev_is_free(c) ? "free" : "in use",
+            return broken("the chunk at %s (%s) says the chunk before it is %s, but it is %s",
+                          where(c).s, tag_text(c->units_and_flags).s, prev_free ? "in use" : "free",
                           prev_free ? "free" : "in use");
         if (chunk_is_free(c)) {
             if (prev_free)
-                return broken("the free chunk at heap+%#llx follows a free chunk: they were not merged",
-                              heap_offset(c));
+                return broken("the free chunk at %s follows a free chunk: they were not merged", where(c).s);
             const struct chunk *footer = chunk_footer(c);
             if (footer->units_and_flags != c->units_and_flags)
-                return broken("the free chunk at heap+%#llx has header %#llx but footer %#llx",
-                              heap_offset(c), (unsigned long long)c->units_and_flags,
-                              (unsigned long long)footer->units_and_flags);
+                return broken("the free chunk at %s has a header that says %s but a footer (at %s) "
+                              "that says %s", where(c).s, tag_text(c->units_and_flags).s,
+                              where(footer).s, tag_text(footer->units_and_flags).s);
             if (chunk_next(c) != heap.epilogue) { /* the top is in no bin */
                 ++*binnable_count;
                 *binnable_hash += address_hash(c);
@@ -708,8 +732,8 @@ static int check_chunks(size_t *binnable_count, uint64_t *binnable_hash)
         c = chunk_next(c);
     }
     if (chunk_prev_is_free(heap.epilogue) != prev_free)
-        return broken("the epilogue says the last chunk is %s, but it is %s",
-                      chunk_prev_is_free(heap.epilogue) ? "free" : "in use", prev_free ? "free" : "in use");
+        return broken("the epilogue says the last chunk is %s, but it is %s", prev_free ? "in use" : "free",
+                      prev_free ? "free" : "in use");
     return 0;
     /* END SOLUTION */
 }
@@ -729,23 +753,22 @@ static int check_bins(size_t limit, size_t *listed_count, uint64_t *listed_hash)
         size_t length = 0;
         for (const struct free_chunk *c = heap.bins[bin]; c != NULL; prev = c, c = c->next) {
             if (!could_be_chunk(c))
-                return broken("bin %zu links to %p, which is not a chunk in the heap", bin, (const void *)c);
-            if (++length > limit)
-                return broken("bin %zu lists more chunks than the heap has free chunks (%zu): its list "
-                              "has a cycle", bin, limit);
+                return broken("bin %zu links to %s, where no chunk can start", bin, where(c).s);
             if (c->prev != prev)
-                return broken("in bin %zu, the chunk at heap+%#llx links back to %p, not to the chunk "
-                              "before it in the list (%p)", bin, heap_offset(c), (const void *)c->prev,
-                              (const void *)prev);
+                return broken("in bin %zu, the chunk at %s links back to %s, not to the chunk before it "
+                              "in the list (%s)", bin, where(c).s, where(c->prev).s, where(prev).s);
             if (!chunk_is_free(&c->header))
-                return broken("bin %zu lists the chunk at heap+%#llx, which is in use", bin, heap_offset(c));
+                return broken("bin %zu lists the chunk at %s, which says %s", bin, where(c).s,
+                              tag_text(c->header.units_and_flags).s);
             if (chunk_next(&c->header) == heap.epilogue)
-                return broken("bin %zu lists the top (heap+%#llx), which belongs in no bin", bin,
-                              heap_offset(c));
+                return broken("bin %zu lists the top (%s), which belongs in no bin", bin, where(c).s);
             size_t units = chunk_units(&c->header);
             if (bin_index_for(units) != bin)
-                return broken("bin %zu lists the chunk at heap+%#llx of %zu units, which belongs in bin %zu",
-                              bin, heap_offset(c), units, bin_index_for(units));
+                return broken("bin %zu lists the chunk at %s of %zu units, which belongs in bin %zu",
+                              bin, where(c).s, units, bin_index_for(units));
+            if (++length > limit)
+                return broken("bin %zu lists more chunks than the heap has free chunks besides the top "
+                              "(%zu): its list has a cycle", bin, limit);
             *listed_hash += address_hash(c);
         }
         *listed_count += length;
@@ -774,8 +797,9 @@ int hm_check(void)
      * only in its one right bin): so if the fingerprints agree too, the bins hold exactly the
      * free chunks of the heap, and no stale address of a chunk that is gone. */
     if (listed_hash != binnable_hash)
-        return broken("the bins list %zu chunks, as many as the heap's free chunks, but not the same "
-                      "ones: some listed address is not where a free chunk starts", listed_count);
+        return broken("the bins list %zu chunks, as many as the heap has free chunks besides the "
+                      "top, but not the same ones: some listed address is not where a free chunk "
+                      "starts", listed_count);
     return 0;
     /* END SOLUTION */
 }

@@ -526,6 +526,7 @@ void *hm_malloc(size_t size)
     /* END SOLUTION */
 }
 
+/* As heapmgr.h says: ptr came from this stage and is live, or is NULL (then nothing happens). */
 void hm_free(void *ptr)
 {
     /* BEGIN SOLUTION */
@@ -578,6 +579,8 @@ static int grow_in_place(struct chunk *c, size_t units)
     /* END SOLUTION */
 }
 
+/* As heapmgr.h says: in place when it can be (rule 7), else malloc, copy, free; when the
+ * memory cannot be had, NULL, and the old block is left as it was. */
 void *hm_realloc(void *ptr, size_t size)
 {
     /* BEGIN SOLUTION */
@@ -780,6 +783,8 @@ static int check_bins(size_t limit, size_t *listed_count, uint64_t *listed_hash)
     /* END SOLUTION */
 }
 
+/* As heapmgr.h says: 0 when every invariant of the opening comment holds; otherwise one
+ * line on stderr saying which broke, and 1. It reads the heap and changes nothing. */
 int hm_check(void)
 {
     /* BEGIN SOLUTION */

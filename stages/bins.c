@@ -13,9 +13,9 @@
  *      holds the best fit, and the bitmap finds it without looking at empty bins. When only
  *      the last bin is left, malloc walks it for the smallest chunk that fits.
  *   3. The top, the heap's last chunk when it is free, stays out of the bins and is used only
- *      when no binned chunk fits. It is the one chunk that can grow without a neighbour's
- *      leave, so it is kept for when nothing else will do (dlmalloc calls this "wilderness
- *      preservation").
+ *      when no binned chunk fits. It is the one chunk that can grow (the heap grows under it),
+ *      so it is kept for what nothing else fits (dlmalloc calls this "wilderness
+ *      preservation"), and a block just before it can grow in place.
  *   4. A chunk larger than needed is split, and the rest goes back to its bin. A request
  *      smaller than the running average of requests is cut from the chunk's high end, any
  *      other from its low end. So small blocks gather at one end of each free region and
@@ -57,10 +57,11 @@
  *
  * The heap:
  *
- *   start                                                                             break
- *   | pad | chunk | chunk | free chunk | chunk | ... | chunk | top (free) | epilogue |
- *     0 or 8 bytes, so that payloads      the last chunk, when free: in no  | 0 units, in use:
- *     are 16-byte aligned                 bin (rule 3)                      | a sentinel, 8 B
+ *   start                                                                         break
+ *   | pad | chunk | free chunk | chunk | ... | chunk | top                | epilogue |
+ *     0 or 8 bytes, so that                            the last chunk,      8 bytes: 0 units,
+ *     payloads are 16-byte aligned                     when free: in no     in use (a sentinel
+ *                                                      bin (rule 3)         that never merges)
  *
  * The bins, an array of doubly linked lists with a bitmap beside it:
  *
@@ -107,7 +108,8 @@
 
 /* These may be changed. */
 enum {
-    LAST_BIN = 255,            /* bins 0 .. LAST_BIN; the last holds every chunk of LAST_BIN units or more */
+    LAST_BIN = 255,            /* bins 0 .. LAST_BIN; the last holds every chunk of LAST_BIN
+                                  units (4 KiB) or more */
     AVERAGE_SHIFT = 5,         /* each request moves the running average 1/2^AVERAGE_SHIFT of the way */
     GROW_SHIFT = 5,            /* the heap grows by 1/2^GROW_SHIFT of its size more than it needs... */
     GROW_MAX_EXTRA_BYTES = 256 * 1024, /* ...but by at most this many bytes more */

@@ -640,14 +640,14 @@ struct text {
 };
 
 /* "heap+0x40" (an offset from the heap start: the same on every run), "NULL", or the raw
- * address when it lies outside the heap. */
+ * address when it lies outside the heap (the break included). */
 static struct text where(const void *address)
 {
     struct text t;
     const char *at = address;
     if (at == NULL)
         snprintf(t.s, sizeof t.s, "NULL");
-    else if (at >= heap.start && at <= (const char *)heap.epilogue)
+    else if (at >= heap.start && at <= (const char *)hm_sbrk(0))
         snprintf(t.s, sizeof t.s, "heap+%#llx", (unsigned long long)(at - heap.start));
     else
         snprintf(t.s, sizeof t.s, "%p (outside the heap)", address);
@@ -659,8 +659,8 @@ static struct text tag_text(uint64_t tag)
 {
     struct chunk c = { tag };
     struct text t;
-    snprintf(t.s, sizeof t.s, "%zu units, %s%s", chunk_units(&c), chunk_is_free(&c) ? "free" : "in use",
-             chunk_prev_is_free(&c) ? ", after a free chunk" : "");
+    snprintf(t.s, sizeof t.s, "%zu unit%s, %s%s", chunk_units(&c), chunk_units(&c) == 1 ? "" : "s",
+             chunk_is_free(&c) ? "free" : "in use", chunk_prev_is_free(&c) ? ", after a free chunk" : "");
     return t;
 }
 
@@ -745,7 +745,7 @@ static int check_chunks(size_t *binnable_count, uint64_t *binnable_hash)
 
 /* Walk every bin and check each chunk in it and the bitmap; count the listed chunks and sum
  * their fingerprints. No list may be longer than `limit`, the free chunks that the heap walk
- * found: a longer walk has gone round a cycle. 0 when all is well. */
+ * found, which also stops the walk of a list that has a cycle. 0 when all is well. */
 static int check_bins(size_t limit, size_t *listed_count, uint64_t *listed_hash)
 {
     /* BEGIN SOLUTION */
@@ -772,8 +772,9 @@ static int check_bins(size_t limit, size_t *listed_count, uint64_t *listed_hash)
                 return broken("bin %zu lists the chunk at %s of %zu units, which belongs in bin %zu",
                               bin, where(c).s, units, bin_index_for(units));
             if (++length > limit)
-                return broken("bin %zu lists more chunks than the heap has free chunks besides the top "
-                              "(%zu): its list has a cycle", bin, limit);
+                return broken("bin %zu lists more chunks than the %zu free ones the heap has besides "
+                              "the top: it still lists a chunk that was merged away, or it has a cycle",
+                              bin, limit);
             *listed_hash += address_hash(c);
         }
         *listed_count += length;

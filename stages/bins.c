@@ -425,11 +425,13 @@ static struct chunk *split(struct free_chunk *c, size_t units, size_t request_by
 static struct free_chunk *coalesce(struct chunk *c)
 {
     /* BEGIN SOLUTION */
+    /* Free chunks never touch, so a free neighbour has an allocated chunk (or an end of the
+     * heap) beyond it: one merge on each side is all there is to do, O(1). */
     size_t units = chunk_units(c);
     struct chunk *after = chunk_next(c);
     if (chunk_prev_is_free(c)) {
         struct chunk *before = chunk_prev(c);
-        unfile_free(as_free(before));
+        unfile_free(as_free(before)); /* before its size changes: its bin is found by its size */
         units += chunk_units(before);
         c = before;
     }

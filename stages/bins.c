@@ -99,7 +99,6 @@
 #include "heapmgr.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -127,7 +126,7 @@ enum {
     FLAG_PREV_FREE = 2,        /* the chunk before this one is free */
 };
 
-_Static_assert((int)LAST_BIN > (int)MIN_CHUNK_UNITS, "the last bin must hold larger chunks than the smallest");
+_Static_assert((int)LAST_BIN > (int)MIN_CHUNK_UNITS, "the last bin holds larger chunks than the smallest");
 _Static_assert(BITMAP_WORDS <= 64, "one 64-bit summary word covers the bitmap");
 
 /* The largest request served: far past any memory limit, and small enough that no size
@@ -636,34 +635,42 @@ void *hm_calloc(size_t nmemb, size_t size)
 
 /* ---- the checker ------------------------------------------------------------------------ */
 
-/* Short texts for the checker's messages, returned by value so that a message can hold two. */
-struct text {
-    char s[80];
-};
+/* The checker's messages go out with fprintf(stderr, ...) alone, the one output a stage may
+ * use. Each is one line, "bins: hm_check: WHAT", and names chunks by their offset from the heap
+ * start ("heap+0x40"), which is the same on every run. */
 
-/* "heap+0x40" (an offset from the heap start: the same on every run), "NULL", or the raw
- * address when it lies outside the heap (the break included). */
-static struct text where(const void *address)
+static unsigned long long offset_of(const void *address)
 {
-    struct text t;
-    const char *at = address;
-    if (at == NULL)
-        snprintf(t.s, sizeof t.s, "NULL");
-    else if (at >= heap.start && at <= (const char *)hm_sbrk(0))
-        snprintf(t.s, sizeof t.s, "heap+%#llx", (unsigned long long)(at - heap.start));
-    else
-        snprintf(t.s, sizeof t.s, "%p (outside the heap)", address);
-    return t;
+    return (unsigned long long)((const char *)address - heap.start);
 }
 
-/* A boundary tag in words: "7 units, free" or "7 units, in use, after a free chunk". */
-static struct text tag_text(uint64_t tag)
+/* A boundary tag in words, for the format "(units: %llu, %s%s)": "(units: 7, free)" or
+ * "(units: 251, in use, after a free chunk)". */
+static unsigned long long tag_units(uint64_t tag)
 {
-    struct chunk c = { tag };
-    struct text t;
-    snprintf(t.s, sizeof t.s, "%zu unit%s, %s%s", chunk_units(&c), chunk_units(&c) == 1 ? "" : "s",
-             chunk_is_free(&c) ? "free" : "in use", chunk_prev_is_free(&c) ? ", after a free chunk" : "");
-    return t;
+    return (unsigned long long)(tag >> FLAG_BITS);
+}
+
+static const char *tag_state(uint64_t tag)
+{
+    return (tag & FLAG_FREE) != 0 ? "free" : "in use";
+}
+
+static const char *tag_prev(uint64_t tag)
+{
+    return (tag & FLAG_PREV_FREE) != 0 ? ", after a free chunk" : "";
+}
+
+/* Print a link, which may point anywhere: "NULL", "heap+0x40", or "0x... (outside the heap)". */
+static void print_link(const void *link)
+{
+    const char *at = link;
+    if (at == NULL)
+        fprintf(stderr, "NULL");
+    else if (at >= heap.start && at < (const char *)heap.epilogue)
+        fprintf(stderr, "heap+%#llx", offset_of(at));
+    else
+        fprintf(stderr, "%p (outside the heap)", link);
 }
 
 /* A fingerprint of a chunk's address (the splitmix64 finalizer): two different sets of
@@ -684,52 +691,57 @@ static int could_be_chunk(const void *p)
            (uintptr_t)(at + HEADER_BYTES) % UNIT_BYTES == 0;
 }
 
-/* Say what broke on stderr, as "bins: hm_check: WHAT". Returns 1, for hm_check to return. */
-__attribute__((format(printf, 1, 2)))
-static int broken(const char *format, ...)
-{
-    va_list arguments;
-    va_start(arguments, format);
-    fputs("bins: hm_check: ", stderr);
-    vfprintf(stderr, format, arguments);
-    fputc('\n', stderr);
-    va_end(arguments);
-    return 1;
-}
-
 /* Walk the chunks in address order and check each; count the free chunks that should be in
- * bins (all but the top) and sum their fingerprints. 0 when all is well. */
+ * bins (all but the top) and sum their fingerprints. 0 when all is well; otherwise 1, after
+ * saying what broke. */
 static int check_chunks(size_t *binnable_count, uint64_t *binnable_hash)
 {
     /* BEGIN SOLUTION */
     const char *brk = hm_sbrk(0);
-    if ((const char *)heap.epilogue + HEADER_BYTES != brk)
-        return broken("the epilogue at %s does not end at the break (%s)", where(heap.epilogue).s,
-                      where(brk).s);
-    if (chunk_units(heap.epilogue) != 0 || chunk_is_free(heap.epilogue))
-        return broken("the epilogue at %s is not a 0-unit chunk in use: its header says %s",
-                      where(heap.epilogue).s, tag_text(heap.epilogue->units_and_flags).s);
+    uint64_t end_tag = heap.epilogue->units_and_flags;
+    if ((const char *)heap.epilogue + HEADER_BYTES != brk) {
+        fprintf(stderr, "bins: hm_check: the epilogue at heap+%#llx does not end at the break (heap+%#llx)\n",
+                offset_of(heap.epilogue), offset_of(brk));
+        return 1;
+    }
+    if (chunk_units(heap.epilogue) != 0 || chunk_is_free(heap.epilogue)) {
+        fprintf(stderr, "bins: hm_check: the epilogue at heap+%#llx is not a 0-unit chunk in use: (units: "
+                "%llu, %s%s)\n", offset_of(heap.epilogue), tag_units(end_tag), tag_state(end_tag),
+                tag_prev(end_tag));
+        return 1;
+    }
     int prev_free = 0;
     const struct chunk *c = heap.first;
     while (c != heap.epilogue) {
-        size_t units = chunk_units(c);
+        uint64_t tag = c->units_and_flags;
         size_t room = (size_t)((const char *)heap.epilogue - (const char *)c) / UNIT_BYTES;
-        if (units < MIN_CHUNK_UNITS || units > room)
-            return broken("the chunk at %s says %s: a chunk has at least %d units, and only %zu are "
-                          "left before the epilogue", where(c).s, tag_text(c->units_and_flags).s,
-                          MIN_CHUNK_UNITS, room);
-        if (chunk_prev_is_free(c) != prev_free)
-            return broken("the chunk at %s (%s) says the chunk before it is %s, but it is %s",
-                          where(c).s, tag_text(c->units_and_flags).s, prev_free ? "in use" : "free",
-                          prev_free ? "free" : "in use");
+        if (chunk_units(c) < MIN_CHUNK_UNITS || chunk_units(c) > room) {
+            fprintf(stderr, "bins: hm_check: the chunk at heap+%#llx (units: %llu, %s%s) is not between "
+                    "%d units and the %zu units left before the epilogue\n", offset_of(c), tag_units(tag),
+                    tag_state(tag), tag_prev(tag), MIN_CHUNK_UNITS, room);
+            return 1;
+        }
+        if (chunk_prev_is_free(c) != prev_free) {
+            fprintf(stderr, "bins: hm_check: the chunk at heap+%#llx (units: %llu, %s%s) says the chunk "
+                    "before it is %s, but it is %s\n", offset_of(c), tag_units(tag), tag_state(tag),
+                    tag_prev(tag), prev_free ? "in use" : "free", prev_free ? "free" : "in use");
+            return 1;
+        }
         if (chunk_is_free(c)) {
-            if (prev_free)
-                return broken("the free chunk at %s follows a free chunk: they were not merged", where(c).s);
             const struct chunk *footer = chunk_footer(c);
-            if (footer->units_and_flags != c->units_and_flags)
-                return broken("the free chunk at %s has a header that says %s but a footer (at %s) "
-                              "that says %s", where(c).s, tag_text(c->units_and_flags).s,
-                              where(footer).s, tag_text(footer->units_and_flags).s);
+            uint64_t footer_tag = footer->units_and_flags;
+            if (prev_free) {
+                fprintf(stderr, "bins: hm_check: the free chunk at heap+%#llx follows a free chunk: they "
+                        "were not merged\n", offset_of(c));
+                return 1;
+            }
+            if (footer_tag != tag) {
+                fprintf(stderr, "bins: hm_check: the free chunk at heap+%#llx has a header (units: %llu, "
+                        "%s%s) that its footer at heap+%#llx (units: %llu, %s%s) does not match\n",
+                        offset_of(c), tag_units(tag), tag_state(tag), tag_prev(tag), offset_of(footer),
+                        tag_units(footer_tag), tag_state(footer_tag), tag_prev(footer_tag));
+                return 1;
+            }
             if (chunk_next(c) != heap.epilogue) { /* the top is in no bin */
                 ++*binnable_count;
                 *binnable_hash += address_hash(c);
@@ -738,52 +750,82 @@ static int check_chunks(size_t *binnable_count, uint64_t *binnable_hash)
         prev_free = chunk_is_free(c);
         c = chunk_next(c);
     }
-    if (chunk_prev_is_free(heap.epilogue) != prev_free)
-        return broken("the epilogue says the last chunk is %s, but it is %s", prev_free ? "in use" : "free",
-                      prev_free ? "free" : "in use");
+    if (chunk_prev_is_free(heap.epilogue) != prev_free) {
+        fprintf(stderr, "bins: hm_check: the epilogue says the last chunk is %s, but it is %s\n",
+                prev_free ? "in use" : "free", prev_free ? "free" : "in use");
+        return 1;
+    }
     return 0;
     /* END SOLUTION */
 }
 
 /* Walk every bin and check each chunk in it and the bitmap; count the listed chunks and sum
  * their fingerprints. No list may be longer than `limit`, the free chunks that the heap walk
- * found, which also stops the walk of a list that has a cycle. 0 when all is well. */
+ * found, which also stops the walk of a list that has a cycle. 0 when all is well; otherwise
+ * 1, after saying what broke. */
 static int check_bins(size_t limit, size_t *listed_count, uint64_t *listed_hash)
 {
     /* BEGIN SOLUTION */
     for (size_t bin = 0; bin < BIN_COUNT; bin++) {
         int bit = (int)((heap.nonempty[bin / 64] >> (bin % 64)) & 1);
-        if (bit != (heap.bins[bin] != NULL))
-            return broken("bin %zu is %s, but its bitmap bit is %d", bin,
-                          heap.bins[bin] != NULL ? "not empty" : "empty", bit);
+        if (bit != (heap.bins[bin] != NULL)) {
+            fprintf(stderr, "bins: hm_check: bin %zu is %s, but its bitmap bit is %d\n", bin,
+                    heap.bins[bin] != NULL ? "not empty" : "empty", bit);
+            return 1;
+        }
         const struct free_chunk *prev = NULL;
         size_t length = 0;
         for (const struct free_chunk *c = heap.bins[bin]; c != NULL; prev = c, c = c->next) {
-            if (!could_be_chunk(c))
-                return broken("bin %zu links to %s, where no chunk can start", bin, where(c).s);
-            if (c->prev != prev)
-                return broken("in bin %zu, the chunk at %s links back to %s, not to the chunk before it "
-                              "in the list (%s)", bin, where(c).s, where(c->prev).s, where(prev).s);
-            if (!chunk_is_free(&c->header))
-                return broken("bin %zu lists the chunk at %s, which says %s", bin, where(c).s,
-                              tag_text(c->header.units_and_flags).s);
-            if (chunk_next(&c->header) == heap.epilogue)
-                return broken("bin %zu lists the top (%s), which belongs in no bin", bin, where(c).s);
-            size_t units = chunk_units(&c->header);
-            if (bin_index_for(units) != bin)
-                return broken("bin %zu lists the chunk at %s of %zu units, which belongs in bin %zu",
-                              bin, where(c).s, units, bin_index_for(units));
-            if (++length > limit)
-                return broken("bin %zu lists more chunks than the %zu free ones the heap has besides "
-                              "the top: it still lists a chunk that was merged away, or it has a cycle",
-                              bin, limit);
+            if (!could_be_chunk(c)) {
+                fprintf(stderr, "bins: hm_check: bin %zu links to ", bin);
+                print_link(c);
+                fprintf(stderr, ", where no chunk can start\n");
+                return 1;
+            }
+            if (c->prev != prev) {
+                fprintf(stderr, "bins: hm_check: in bin %zu, the chunk at heap+%#llx links back to ", bin,
+                        offset_of(c));
+                print_link(c->prev);
+                fprintf(stderr, ", not to the chunk before it in the list (");
+                print_link(prev);
+                fprintf(stderr, ")\n");
+                return 1;
+            }
+            uint64_t tag = c->header.units_and_flags;
+            if (!chunk_is_free(&c->header)) {
+                fprintf(stderr, "bins: hm_check: bin %zu lists the chunk at heap+%#llx (units: %llu, %s%s), "
+                        "which is not free\n", bin, offset_of(c), tag_units(tag), tag_state(tag),
+                        tag_prev(tag));
+                return 1;
+            }
+            if (chunk_next(&c->header) == heap.epilogue) {
+                fprintf(stderr, "bins: hm_check: bin %zu lists the top (heap+%#llx), which belongs in no "
+                        "bin\n", bin, offset_of(c));
+                return 1;
+            }
+            if (bin_index_for(chunk_units(&c->header)) != bin) {
+                fprintf(stderr, "bins: hm_check: bin %zu lists the chunk at heap+%#llx of %llu units, which "
+                        "belongs in bin %zu\n", bin, offset_of(c), tag_units(tag),
+                        bin_index_for(chunk_units(&c->header)));
+                return 1;
+            }
+            if (++length > limit) {
+                fprintf(stderr, "bins: hm_check: bin %zu lists more chunks than the %zu free ones the heap "
+                        "has besides the top: it still lists a chunk that was merged away, or it has a "
+                        "cycle\n", bin, limit);
+                return 1;
+            }
             *listed_hash += address_hash(c);
         }
         *listed_count += length;
     }
-    for (size_t word = 0; word < BITMAP_WORDS; word++)
-        if (((heap.nonempty_words >> word) & 1) != (heap.nonempty[word] != 0))
-            return broken("the summary bit of bitmap word %zu does not match the word", word);
+    for (size_t word = 0; word < BITMAP_WORDS; word++) {
+        if (((heap.nonempty_words >> word) & 1) != (heap.nonempty[word] != 0)) {
+            fprintf(stderr, "bins: hm_check: the summary bit of bitmap word %zu does not match the word\n",
+                    word);
+            return 1;
+        }
+    }
     return 0;
     /* END SOLUTION */
 }
@@ -800,16 +842,20 @@ int hm_check(void)
     if (check_chunks(&binnable_count, &binnable_hash) != 0 ||
         check_bins(binnable_count, &listed_count, &listed_hash) != 0)
         return 1;
-    if (listed_count != binnable_count)
-        return broken("the heap has %zu free chunks besides the top, but the bins list %zu",
-                      binnable_count, listed_count);
+    if (listed_count != binnable_count) {
+        fprintf(stderr, "bins: hm_check: the heap has %zu free chunks besides the top, but the bins list "
+                "%zu\n", binnable_count, listed_count);
+        return 1;
+    }
     /* As many as there should be, none twice (each list is acyclic and each chunk is listed
      * only in its one right bin): so if the fingerprints agree too, the bins hold exactly the
      * free chunks of the heap, and no stale address of a chunk that is gone. */
-    if (listed_hash != binnable_hash)
-        return broken("the bins list %zu chunks, as many as the heap has free chunks besides the "
-                      "top, but not the same ones: some listed address is not where a free chunk "
-                      "starts", listed_count);
+    if (listed_hash != binnable_hash) {
+        fprintf(stderr, "bins: hm_check: the bins list %zu chunks, as many as the heap has free chunks "
+                "besides the top, but not the same ones: some listed address is not where a free "
+                "chunk starts\n", listed_count);
+        return 1;
+    }
     return 0;
     /* END SOLUTION */
 }

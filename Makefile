@@ -24,7 +24,7 @@ WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prot
 CPPFLAGS := -D_GNU_SOURCE -Istages -Iharness
 CFLAGS   := -std=c17 $(OPT) -g -gdwarf-4 $(WARNINGS)   # DWARF 4: valgrind 3.19 reads it from clang too
 LDFLAGS  :=
-LDLIBS   :=
+LDLIBS   := -lm
 
 ifneq ($(SANITIZE),)
   CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all

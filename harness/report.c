@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 static const char *paint(int color, const char *code)
@@ -13,7 +14,7 @@ static const char GREEN[] = "\033[32m", RED[] = "\033[31m", BOLD[] = "\033[1m", 
 struct stage_summary report_summarize(const struct stage_run *run)
 {
     struct stage_summary s = { .traces = run->count };
-    double utilization_sum = 0, stage_seconds = 0, libc_seconds = 0;
+    double utilization_sum = 0, stage_seconds = 0, log_ratio_sum = 0;
     uint64_t timed_ops = 0;
     for (size_t i = 0; i < run->count; i++) {
         const struct trace_result *r = &run->results[i];
@@ -28,12 +29,12 @@ struct stage_summary report_summarize(const struct stage_run *run)
             s.timed++;
             timed_ops += r->ops;
             stage_seconds += r->stage_seconds;
-            libc_seconds += r->libc_seconds;
+            log_ratio_sum += log(r->speed_ratio > 0 ? r->speed_ratio : 1e-9);
         }
     }
     s.mean_utilization = s.correct ? utilization_sum / (double)s.correct : 0;
     s.kops_per_second = stage_seconds > 0 ? (double)timed_ops / stage_seconds / 1000 : 0;
-    s.speed_vs_libc = stage_seconds > 0 ? libc_seconds / stage_seconds : 0;
+    s.speed_vs_libc = s.timed ? exp(log_ratio_sum / (double)s.timed) : 0;
     s.syscalls_per_op = s.correct_ops ? (double)s.system_calls / (double)s.correct_ops : 0;
     return s;
 }
@@ -118,8 +119,9 @@ void report_side_by_side_row(FILE *out, const struct stage_run *run, int color)
 void report_side_by_side_footer(FILE *out)
 {
     fprintf(out, "\nutilization: mean over the correct traces of peak live payload / peak footprint\n"
-                 "Kops/s, vs libc: whole suite, median of the timed runs; vs libc > 1 is faster than\n"
-                 "the C library measured in the same run\n");
+                 "Kops/s: all operations / all time (median run of each trace)\n"
+                 "vs libc: geometric mean over the traces of libc's time / the stage's, paired runs in the\n"
+                 "same invocation; above 1.00x is faster than the C library\n");
 }
 
 void report_errors(FILE *out, const struct stage_run *run, int color)

@@ -4,8 +4,9 @@
  * Per trace: ops, correct, utilization (peak live payload / peak footprint), Kops/s (from the
  * median timed run), speed relative to the C library, system calls per operation.
  * Per stage (a row of the side-by-side table): traces correct, mean utilization over the
- * correct traces, Kops/s and speed relative to the C library over the whole suite (total
- * operations / total median time, so long traces weigh what they cost), system calls per op.
+ * correct traces, Kops/s over the whole suite (total operations / total median time), speed
+ * relative to the C library as the geometric mean of the traces' ratios (every trace counts
+ * the same, so one trace dominated by page faults cannot swing the figure), system calls per op.
  */
 #ifndef REPORT_H
 #define REPORT_H

@@ -340,6 +340,50 @@ job_scaling() {
     fi
 }
 
+# The student kit: it builds; its skeleton stages stop with "not implemented yet"; no solution
+# marker is left; the reference files put back, every stage passes (the round trip).
+job_student_kit() {
+    local name=student-kit scratch=$WORK/student output stage
+    mkdir -p "$scratch"
+    if ! output=$(BUILD="$scratch/build" bash student/make-kit.sh 2>&1); then
+        fail "$name" "make student failed" "$output"
+        return
+    fi
+    local kit=$scratch/build/student/heapkit
+    local skeletons
+    skeletons=$(sed -nE 's/^[[:space:]]*skeleton[[:space:]]*=(.*)$/\1/p' student/kit.conf)
+    if grep -rq 'BEGIN SOLUTION\|END SOLUTION' "$kit"; then
+        fail "$name" "solution markers are left in the kit" "$(grep -rl 'SOLUTION' "$kit")"
+        return
+    fi
+    if ! output=$(make -C "$kit" --no-print-directory -s CC="${CC:-cc}" 2>&1); then
+        fail "$name" "the kit does not build" "$output"
+        return
+    fi
+    for stage in $skeletons; do
+        if cmp -s "stages/$stage.c" "$kit/stages/$stage.c"; then
+            fail "$name" "the skeleton of $stage is the reference itself" ""
+            return
+        fi
+        output=$(cd "$kit" && limited 60 build/replay -s "$stage" --no-time traces/tiny-basic.rep 2>&1)
+        if [ $? -ne 1 ] || ! printf '%s\n' "$output" | grep -q "not implemented yet: $stage: "; then
+            fail "$name" "the skeleton of $stage does not stop cleanly with 'not implemented yet'" "$output"
+            return
+        fi
+    done
+    for stage in $skeletons; do cp "stages/$stage.c" "$kit/stages/$stage.c"; done
+    if ! output=$(make -C "$kit" --no-print-directory -s CC="${CC:-cc}" 2>&1); then
+        fail "$name" "the kit with the reference stages put back does not build" "$output"
+        return
+    fi
+    output=$(cd "$kit" && limited 300 build/replay -s all -c --no-time 2>&1)
+    if [ $? -ne 0 ]; then
+        fail "$name" "the kit with the reference stages put back fails its traces" "$output"
+        return
+    fi
+    pass "$name"
+}
+
 # No colour codes in the tables or the errors when they go to files.
 job_no_escape_codes() {
     env -u NO_COLOR "$REPLAY" -s "$STAGES/misaligned,libc" --no-time -v traces/tiny-basic.rep \
@@ -510,6 +554,7 @@ footprint_stages=$STAGES/correct,libc
 [ -n "$SANITIZED" ] && footprint_stages=$STAGES/correct
 add json footprint-covers-payload 0 footprint - -s "$footprint_stages" --no-time "${small_traces[@]}"
 add scaling
+add student_kit
 add no_escape_codes
 add colour_on_terminal
 add valgrind
@@ -517,7 +562,7 @@ add leaks
 
 # The slow jobs first, so that they do not finish last; then everything, JOBS at once.
 parallel=${JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
-slow=$'\t(replay\t.*(firstfit-worst|realloc-bal|binary)|scaling|valgrind|leaks|allocator\t.*/hang\.c)|test_simmem'
+slow=$'\t(replay\t.*(firstfit-worst|realloc-bal|binary)|scaling|student_kit|valgrind|leaks|allocator\t.*/hang\.c)|test_simmem'
 {
     grep -E "$slow" "$jobs_file"
     grep -v -E "$slow" "$jobs_file"

@@ -24,7 +24,7 @@
 enum {
     PROBES = 1000,
     HOLE_BYTES = 32,
-    KEEPER_BYTES = 16,
+    KEEPER_BYTES = 32,          /* the size of a hole, so no placement policy can sort them apart */
     FIRST_PROBE_BYTES = 1024,   /* more than any hole, with any header */
     PROBE_GROWTH_BYTES = 16,    /* each probe is larger than the one before */
 };

@@ -42,8 +42,8 @@ sed -i 's/^STAGE_CFLAGS ?=.*/STAGE_CFLAGS ?= -Wno-unused-function -Wno-unused-pa
 sed -e "s/@WHOLE@/$(echo $whole | sed 's/ /, /g')/" -e "s/@SKELETON@/$(echo $skeleton | sed 's/ /, /g')/" \
     student/README.md > "$kit/README.md"
 
-if grep -rl 'BEGIN SOLUTION\|END SOLUTION' "$kit" >/dev/null; then
-    echo "make student: solution markers left in: $(grep -rl 'BEGIN SOLUTION\|END SOLUTION' "$kit")" >&2
+if grep -l 'BEGIN SOLUTION\|END SOLUTION' "$kit"/stages/* >/dev/null; then
+    echo "make student: solution markers left in: $(grep -l 'BEGIN SOLUTION\|END SOLUTION' "$kit"/stages/*)" >&2
     exit 1
 fi
 tar -czf "$BUILD/student/heapkit.tar.gz" -C "$BUILD/student" heapkit

@@ -100,14 +100,17 @@ void simmem_on_release(simmem_release_hook hook)
 }
 
 /* Make pages accessible or not. Given-back pages are dropped, so they read as zero when
- * they come back, as fresh pages from the kernel do. */
-static void set_pages(uintptr_t start, uintptr_t end, int accessible)
+ * they come back, as fresh pages from the kernel do. Returns 0, or -1 when the kernel refuses:
+ * each mapping is a region of its own (the guard page keeps neighbours apart), and the kernel
+ * allows a process about 65,000 regions (vm.max_map_count), so past about 32,000 live
+ * mappings hm_mmap fails with ENOMEM, as the real mmap does when it runs out of regions. */
+static int set_pages(uintptr_t start, uintptr_t end, int accessible)
 {
     if (end <= start)
-        return;
+        return 0;
     if (!accessible)
         madvise((void *)start, end - start, MADV_DONTNEED);
-    mprotect((void *)start, end - start, accessible ? PROT_READ | PROT_WRITE : PROT_NONE);
+    return mprotect((void *)start, end - start, accessible ? PROT_READ | PROT_WRITE : PROT_NONE);
 }
 
 /* A call that changes no page still costs a trip into the kernel, as the real one does. */
@@ -140,8 +143,9 @@ uint64_t simmem_bytes_written_past_break(void)
     return written;
 }
 
-/* Move the break; the caller has checked the limit. */
-static void set_break(uintptr_t new_brk)
+/* Move the break; the caller has checked the limit. Returns 0, or -1 when the kernel would
+ * not make the pages accessible (the break then stays where it was). */
+static int set_break(uintptr_t new_brk)
 {
     uint64_t written = simmem_bytes_written_past_break();
     if (written != 0) {
@@ -151,6 +155,8 @@ static void set_break(uintptr_t new_brk)
                          (unsigned long long)written, where);
     }
     uintptr_t old_brk = sim.brk, new_accessible_end = round_up_to_page(new_brk);
+    if (new_accessible_end > sim.accessible_end && set_pages(sim.accessible_end, new_accessible_end, 1) != 0)
+        return -1;
     if (new_brk > old_brk) {
         /* What the break uncovers in its old page held the canary or old data: zero it. */
         uintptr_t zero_end = new_brk < sim.accessible_end ? new_brk : sim.accessible_end;
@@ -159,16 +165,23 @@ static void set_break(uintptr_t new_brk)
     } else if (new_brk < old_brk && sim.release_hook != NULL) {
         sim.release_hook(new_brk, old_brk, "moved the break down over it");
     }
-    if (new_accessible_end > sim.accessible_end)
-        set_pages(sim.accessible_end, new_accessible_end, 1);
-    else if (new_accessible_end < sim.accessible_end)
+    if (new_accessible_end < sim.accessible_end)
         set_pages(new_accessible_end, sim.accessible_end, 0);
-    else
+    else if (new_accessible_end == sim.accessible_end)
         enter_kernel();
     sim.brk = new_brk;
     sim.accessible_end = new_accessible_end;
     lay_canary();
     note_footprint();
+    return 0;
+}
+
+/* A call refused for want of memory: it still entered the kernel. */
+static void refuse(void)
+{
+    enter_kernel();
+    sim.counts.enomem++;
+    errno = ENOMEM;
 }
 
 /* Can the heap end at new_brk without passing the limit or the reservation? */
@@ -183,13 +196,10 @@ int hm_brk(void *addr)
 {
     sim.counts.brk++;
     uintptr_t new_brk = (uintptr_t)addr;
-    if (!heap_may_end_at(new_brk)) {
-        enter_kernel();
-        sim.counts.enomem++;
-        errno = ENOMEM;
+    if (!heap_may_end_at(new_brk) || set_break(new_brk) != 0) {
+        refuse();
         return -1;
     }
-    set_break(new_brk);
     return 0;
 }
 
@@ -203,13 +213,10 @@ void *hm_sbrk(intptr_t increment)
     uintptr_t old_brk = sim.brk;
     uintptr_t new_brk = old_brk + (uintptr_t)increment;
     int wrapped = increment > 0 ? new_brk < old_brk : new_brk > old_brk;
-    if (wrapped || !heap_may_end_at(new_brk)) {
-        enter_kernel();
-        sim.counts.enomem++;
-        errno = ENOMEM;
+    if (wrapped || !heap_may_end_at(new_brk) || set_break(new_brk) != 0) {
+        refuse();
         return (void *)-1;
     }
-    set_break(new_brk);
     return (void *)old_brk;
 }
 
@@ -248,13 +255,13 @@ void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
         if (start == 0)
             start = find_room(sim.map_start, bytes);
     }
-    if (start == 0 || addrmap_insert(&sim.mappings, start, start + bytes, 0) == 0) {
-        enter_kernel();
-        sim.counts.enomem++;
-        errno = ENOMEM;
+    if (start == 0 || set_pages(start, start + bytes, 1) != 0 ||
+        addrmap_insert(&sim.mappings, start, start + bytes, 0) == 0) {
+        if (start != 0)
+            set_pages(start, start + bytes, 0);
+        refuse();
         return MAP_FAILED;
     }
-    set_pages(start, start + bytes, 1);
     sim.map_cursor = start + bytes + sim.page_bytes;
     sim.mapped_bytes += bytes;
     note_footprint();

@@ -220,6 +220,31 @@ static void test_mmap_stops_at_the_limit(void)
     expect(simmem_usage().footprint_bytes == 64 * KIB);
 }
 
+/* The kernel's limit on regions (vm.max_map_count) ends the mappings before the memory limit
+ * does: hm_mmap then fails with ENOMEM, as mmap does, and every mapping it gave stays usable. */
+static void test_mmap_fails_cleanly_when_the_kernel_runs_out_of_regions(void)
+{
+    fresh((uint64_t)1 << 30, 0);
+    enum { MOST = 200000 };
+    static unsigned char *mapped[MOST];
+    int count = 0;
+    errno = 0;
+    for (; count < MOST; count++) {
+        void *one = map(1);
+        if (one == MAP_FAILED)
+            break;
+        mapped[count] = one;
+    }
+    expect(count < MOST && errno == ENOMEM); /* 1 GiB would hold 262,144 pages */
+    expect(simmem_counts().enomem == 1);
+    expect(simmem_usage().mapped_bytes == (uint64_t)count * page);
+    for (int i = 0; i < count; i++)
+        mapped[i][0] = 1; /* a page left inaccessible would kill the test here */
+    for (int i = 0; i < count; i++)
+        hm_munmap(mapped[i], 1);
+    expect(simmem_usage().mapped_bytes == 0);
+}
+
 static void test_mmap_refuses_other_arguments(void)
 {
     fresh(1024 * KIB, 0);
@@ -611,6 +636,7 @@ int main(void)
     RUN(test_write_past_the_break_is_not_counted_unchecked);
     RUN(test_touching_the_page_past_the_break_faults);
     RUN(test_areas_and_offsets);
+    RUN(test_mmap_fails_cleanly_when_the_kernel_runs_out_of_regions);
     RUN(test_describe);
     RUN(test_release_hook_sees_what_is_given_back);
     RUN(test_release_and_init_again_start_afresh);

@@ -344,6 +344,9 @@ job_scaling() {
 # marker is left; the reference files put back, every stage passes (the round trip).
 job_student_kit() {
     local name=student-kit scratch=$WORK/student output stage
+    # The kit is built as a student builds it: none of this build's make variables leak in.
+    kit_make() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE \
+        make -C "$kit" --no-print-directory -s CC="${CC:-cc}"; }
     if [ ! -f student/make-kit.sh ]; then
         skip "$name" "this is a student kit: it has no reference stages to make a kit from"
         return
@@ -360,7 +363,7 @@ job_student_kit() {
         fail "$name" "solution markers are left in the kit" "$(grep -l 'SOLUTION' "$kit"/stages/*)"
         return
     fi
-    if ! output=$(make -C "$kit" --no-print-directory -s CC="${CC:-cc}" 2>&1); then
+    if ! output=$(kit_make 2>&1); then
         fail "$name" "the kit does not build" "$output"
         return
     fi
@@ -376,7 +379,7 @@ job_student_kit() {
         fi
     done
     for stage in $skeletons; do cp "stages/$stage.c" "$kit/stages/$stage.c"; done
-    if ! output=$(make -C "$kit" --no-print-directory -s CC="${CC:-cc}" 2>&1); then
+    if ! output=$(kit_make 2>&1); then
         fail "$name" "the kit with the reference stages put back does not build" "$output"
         return
     fi

@@ -63,6 +63,22 @@ static void format_or_dash(char *out, size_t out_size, int present, const char *
         snprintf(out, out_size, "-");
 }
 
+/* A stage's summary as the text of table cells, "-" where there is nothing to show. */
+struct summary_cells {
+    char correct[32], util[16], kops[24], ratio[24], calls[24];
+};
+
+static struct summary_cells summary_cells(const struct stage_run *run, const struct stage_summary *s)
+{
+    struct summary_cells c;
+    snprintf(c.correct, sizeof c.correct, "%zu/%zu", s->correct, s->traces);
+    format_or_dash(c.util, sizeof c.util, s->correct, "%.2f", s->mean_utilization);
+    format_or_dash(c.kops, sizeof c.kops, s->timed, "%.0f", s->kops_per_second);
+    format_or_dash(c.ratio, sizeof c.ratio, s->timed, "%.2fx", s->speed_vs_libc);
+    format_or_dash(c.calls, sizeof c.calls, s->correct && !run->is_libc, "%.4f", s->syscalls_per_op);
+    return c;
+}
+
 void report_trace_table(FILE *out, const struct stage_run *run, int color)
 {
     fprintf(out, "%s%s%s\n", paint(color, BOLD), run->name, paint(color, PLAIN));
@@ -85,14 +101,9 @@ void report_trace_table(FILE *out, const struct stage_run *run, int color)
                 r->correct ? payload : "-", r->correct ? footprint : "-", kops, ratio, calls);
     }
     struct stage_summary s = report_summarize(run);
-    char util[16], kops[24], ratio[24], calls[24], correct[32];
-    snprintf(correct, sizeof correct, "%zu/%zu", s.correct, s.traces);
-    format_or_dash(util, sizeof util, s.correct, "%.2f", s.mean_utilization);
-    format_or_dash(kops, sizeof kops, s.timed, "%.0f", s.kops_per_second);
-    format_or_dash(ratio, sizeof ratio, s.timed, "%.2fx", s.speed_vs_libc);
-    format_or_dash(calls, sizeof calls, s.correct && !run->is_libc, "%.4f", s.syscalls_per_op);
-    fprintf(out, "  %-22s %9" PRIu64 " %-7s %5s %8s %8s %9s %8s %11s\n\n", "all traces", s.ops, correct,
-            util, "", "", kops, ratio, calls);
+    struct summary_cells c = summary_cells(run, &s);
+    fprintf(out, "  %-22s %9" PRIu64 " %-7s %5s %8s %8s %9s %8s %11s\n\n", "all traces", s.ops, c.correct,
+            c.util, "", "", c.kops, c.ratio, c.calls);
 }
 
 void report_side_by_side_header(FILE *out)
@@ -104,15 +115,10 @@ void report_side_by_side_header(FILE *out)
 void report_side_by_side_row(FILE *out, const struct stage_run *run, int color)
 {
     struct stage_summary s = report_summarize(run);
-    char correct[32], util[16], kops[24], ratio[24], calls[24];
-    snprintf(correct, sizeof correct, "%zu/%zu", s.correct, s.traces);
-    format_or_dash(util, sizeof util, s.correct, "%.2f", s.mean_utilization);
-    format_or_dash(kops, sizeof kops, s.timed, "%.0f", s.kops_per_second);
-    format_or_dash(ratio, sizeof ratio, s.timed, "%.2fx", s.speed_vs_libc);
-    format_or_dash(calls, sizeof calls, s.correct && !run->is_libc, "%.4f", s.syscalls_per_op);
+    struct summary_cells c = summary_cells(run, &s);
     int all_correct = s.correct == s.traces;
     fprintf(out, "%-12.12s %s%9s%s %11s %9s %8s %11s\n", run->name, paint(color, all_correct ? GREEN : RED),
-            correct, paint(color, PLAIN), util, kops, ratio, calls);
+            c.correct, paint(color, PLAIN), c.util, c.kops, c.ratio, c.calls);
     fflush(out);
 }
 

@@ -18,6 +18,7 @@
 
 #include "checked.h"
 #include "isolate.h"
+#include "median.h"
 #include "options.h"
 #include "result.h"
 #include "timed.h"
@@ -227,18 +228,6 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
     show_or_attach_output(r, 1);
     append_reproduce(o, r);
     return -1;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *values, uint32_t count)
-{
-    qsort(values, count, sizeof *values, compare_doubles);
-    return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
 }
 
 /* One timed replay in a fresh child; its seconds, or -1 when it did not finish (r->error says). */

@@ -9,6 +9,7 @@
  */
 #include "hostmem.h"
 #include "isolate.h"
+#include "median.h"
 #include "options.h"
 #include "timed.h"
 #include "trace.h"
@@ -44,18 +45,6 @@ static void bare_loop(void *argument)
     }
     isolate_report()->elapsed_ns = now_ns() - start;
     isolate_report()->finished = 1;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *values, uint32_t count)
-{
-    qsort(values, count, sizeof *values, compare_doubles);
-    return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
 }
 
 static double run_once(void (*body)(void *), void *argument)

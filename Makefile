@@ -185,3 +185,6 @@ fuzz: $(BUILD)/fuzz/fuzz_trace
 
 clean:
 	rm -rf $(BUILD)
+
+# Parts with build rules of their own (the grader) keep them beside their sources.
+-include $(wildcard */*.mk)

@@ -478,6 +478,12 @@ job_leaks() {
     fi
 }
 
+# Parts of the kit with tests of their own (the grader) keep them in tests/jobs/NAME.sh: the
+# file defines job_KIND functions, and add_NAME_jobs, which calls `add KIND ARGUMENTS...`.
+for extra in tests/jobs/*.sh; do
+    [ -f "$extra" ] && source "$extra"
+done
+
 # ---- running them -----------------------------------------------------------------------
 
 # One job, as xargs starts it: its line of the job list, fields split at tabs.
@@ -560,6 +566,10 @@ small_traces=(traces/tiny-*.rep tests/traces/good/*.rep)
 footprint_stages=$STAGES/correct,libc
 [ -n "$SANITIZED" ] && footprint_stages=$STAGES/correct
 add json footprint-covers-payload 0 footprint - -s "$footprint_stages" --no-time "${small_traces[@]}"
+for extra in tests/jobs/*.sh; do
+    [ -f "$extra" ] && "add_$(basename "$extra" .sh)_jobs"
+done
+
 add scaling
 add student_kit
 add no_escape_codes

@@ -450,7 +450,7 @@ static int replay_one(const struct trace_op *op)
         int verdict = hm_check();
         if (verdict != 0)
             return fail("hm_check() found a broken invariant", "hm_check() returns 0",
-                        "%d (hm_check's own message above says which invariant)", verdict);
+                        "%d (what hm_check printed, below, says which invariant)", verdict);
     }
     return 0;
 }

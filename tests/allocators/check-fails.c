@@ -5,7 +5,7 @@
 // test-expect: check-fails: hm_check: the chunk at heap+0x40 is free
 // test-expect: traces/tiny-basic.rep:14: f 1 (free of id 1's block): hm_check() found a broken invariant
 // test-expect: expected: hm_check() returns 0
-// test-expect: seen:     1 (hm_check's own message above says which invariant)
+// test-expect: seen:     1 (what hm_check printed, below, says which invariant)
 // test-expect: reproduce: 
 // test-expect: /tests/stages/check-fails -c traces/tiny-basic.rep
 #include "base.h"

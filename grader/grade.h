@@ -1,0 +1,173 @@
+/*
+ * grade.h: the autograder's parts and what they share (see grader/README.md for its use and
+ * grader/SECURITY.md for what it defends against).
+ *
+ *   grade_rubric.c   grader/rubric.ini: stages, points, thresholds (libinih)
+ *   grade_build.c    copy a submission's stage files, compile them, check what they may call
+ *   grade_run.c      run a program as an untrusted child: own process group, limits, timeout,
+ *                    another user when the grader is root; results read from a pipe
+ *   grade_score.c    run the stages and the reference on the traces, score by the rubric
+ *   grade_report.c   the text report, results.json (cJSON), one CSV row
+ *   grade_main.c     the command line
+ *
+ * Only this process decides scores, from what it observed: the result lines it asked a runner
+ * for, parsed, for the traces it asked about, and exit statuses and timings it measured itself.
+ */
+#ifndef GRADE_H
+#define GRADE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "result.h"
+
+enum { GRADE_MAX_STAGES = 16, GRADE_MAX_TRACES = 128, GRADE_NAME = 64, GRADE_PATH = 4096 };
+
+/* ---- the rubric ------------------------------------------------------------------------ */
+
+enum kind { KIND_BUILD, KIND_CORRECTNESS, KIND_UTILIZATION, KIND_THROUGHPUT, KIND_COMPLEXITY, KIND_COUNT };
+extern const char *const KIND_NAMES[KIND_COUNT]; /* "build", "correctness", ... */
+
+struct stage_rubric {
+    char name[GRADE_NAME];
+    double points[KIND_COUNT]; /* correctness: split evenly over the stage's traces */
+    int malloc_o1, free_o1;    /* complexity: which operation must stay O(1) */
+};
+
+struct rubric {
+    char path[GRADE_PATH];
+    struct stage_rubric stages[GRADE_MAX_STAGES];
+    size_t stage_count;
+    char public_traces[GRADE_PATH]; /* glob, from the kit root */
+    char hidden_traces[GRADE_PATH];
+    double utilization_low, utilization_high; /* student / reference: 0 points at low, all at high */
+    double throughput_low, throughput_high;
+    unsigned runs;               /* timed runs per trace (the runner's -n) */
+    double replay_seconds;       /* the runner's -t: one replay */
+    double runner_seconds;       /* the grader's own wall-clock limit on one runner */
+    unsigned stop_after_timeouts; /* a stage that hangs this many times is not run further */
+    char memory_limit[32];       /* the runner's --limit, such as "1G" */
+    unsigned long long memory_limit_bytes;
+    unsigned long long static_bytes_limit; /* .data + .bss of a stage */
+};
+
+/* Read the rubric; on error print "FILE:LINE: what" to stderr and return -1. */
+int rubric_load(const char *path, struct rubric *rubric);
+const struct stage_rubric *rubric_stage(const struct rubric *rubric, const char *name);
+
+/* ---- running untrusted programs -------------------------------------------------------- */
+
+struct run_limits {
+    double wall_seconds;
+    double cpu_seconds;
+    unsigned long long address_space_bytes; /* 0: unlimited */
+    unsigned long long file_bytes;
+    unsigned nofile, nproc;                 /* nproc only applies when dropping to another user */
+    int as_nobody;                          /* run as uid/gid 65534 (the grader must be root) */
+};
+
+struct run_outcome {
+    int started;
+    int exited, exit_status; /* exited normally */
+    int signal;              /* killed by this signal (0: none) */
+    int timed_out;           /* the grader killed it after wall_seconds */
+    double seconds;
+    char *results;           /* what it wrote to fd 3 (NUL-terminated, at most a few MiB) */
+    size_t results_bytes;
+    char *output;            /* its stdout and stderr together, the first 64 KiB */
+};
+
+/* Run argv in directory `cwd` (NULL: ours) as an untrusted child. Its fd 3 is a pipe whose
+ * contents end up in outcome->results. Returns 0 when it ran (however it ended). */
+int run_untrusted(char *const argv[], const char *cwd, const struct run_limits *limits,
+                  struct run_outcome *outcome);
+void run_outcome_free(struct run_outcome *outcome);
+/* "exit status 1", "killed by SIGSEGV", "stopped after 60 s" */
+void run_describe(const struct run_outcome *outcome, const struct run_limits *limits, char *out, size_t size);
+/* The grader runs as root: untrusted code runs as nobody. */
+int run_as_root(void);
+
+/* ---- building --------------------------------------------------------------------------- */
+
+struct toolchain {
+    char cc[256];
+    char cflags[1024];    /* the kit's flags, warnings not fatal */
+    char ldflags[512];
+    int sanitized, coverage;
+};
+
+/* What building one stage found. */
+struct stage_build {
+    int submitted;          /* SUBMISSION/NAME.c exists */
+    int compiled;           /* the compiler made NAME.o */
+    int allowed;            /* the static checks passed */
+    int linked;             /* the runner was linked */
+    char *compiler_output;  /* warnings or errors, with the grader's paths replaced */
+    char violation[2048];   /* the first static-check failure */
+    char runner[GRADE_PATH];
+};
+
+struct grading;
+
+int build_stage(struct grading *g, const char *stage, struct stage_build *out);
+void build_free(struct stage_build *build);
+
+/* ---- one grading -------------------------------------------------------------------- */
+
+/* One test: a line of the report, an entry of results.json. */
+struct test {
+    char stage[GRADE_NAME];
+    enum kind kind;
+    char name[256];        /* "correctness: coalesce" */
+    double score, max_score;
+    int hidden;            /* a hidden trace: no details shown */
+    int passed;
+    char *output;          /* what the student reads (malloc'd; NULL: nothing) */
+};
+
+struct trace_entry {
+    char path[GRADE_PATH]; /* relative to the work directory, as a student would type it */
+    char name[256];
+    int hidden;
+};
+
+struct grading {
+    const char *kit;       /* the kit's root */
+    const char *build;     /* the kit's build directory */
+    const char *submission;
+    char work[1024];       /* the temporary work directory */
+    int keep_work;
+    int coverage;
+    const char *coverage_dir;
+    struct rubric rubric;
+    struct toolchain tools;
+    int sandboxed;         /* the run-time sandbox was linked in */
+    char stages[GRADE_MAX_STAGES][GRADE_NAME];
+    size_t stage_count;
+    struct trace_entry traces[GRADE_MAX_TRACES];
+    size_t trace_count;
+    char scaling[3][GRADE_PATH];
+    struct test *tests;
+    size_t test_count, test_capacity;
+    char notes[4096];      /* warnings shown on top of the report */
+    double seconds;
+};
+
+/* Add a test; output is copied (may be NULL). */
+struct test *grading_add(struct grading *g, const char *stage, enum kind kind, const char *name,
+                         double score, double max_score, int hidden, const char *output);
+void grading_note(struct grading *g, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* Grade every stage of the submission into g->tests. */
+int grade_submission(struct grading *g);
+
+double grading_total(const struct grading *g, const char *stage, int max);
+
+void report_text(FILE *out, const struct grading *g);
+int report_results_json(const char *path, const struct grading *g);
+int report_csv_row(const char *path, const struct grading *g);
+
+/* Run a program of ours (compiler, nm) and capture its output; returns its exit status or -1. */
+int run_tool(char *const argv[], const char *cwd, int untrusted, double seconds, char **output);
+
+#endif /* GRADE_H */

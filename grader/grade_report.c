@@ -1,0 +1,169 @@
+/*
+ * grade_report.c: what the grader tells people and tools.
+ *
+ *   text          per stage, per test: the score, and the first error with the local command
+ *                 that reproduces it; hidden traces say pass or fail only
+ *   results.json  Gradescope's format, written with cJSON, so any byte a stage printed is escaped
+ *   CSV           one row per submission appended: name, total, maximum, one column per stage
+ */
+#include "grade.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *base_name(const char *path)
+{
+    size_t length = strlen(path);
+    while (length > 1 && path[length - 1] == '/')
+        length--;
+    static char name[GRADE_PATH];
+    snprintf(name, sizeof name, "%.*s", (int)length, path);
+    const char *slash = strrchr(name, '/');
+    return slash != NULL && slash[1] != '\0' ? slash + 1 : name;
+}
+
+/* Print text indented, at most max_lines lines (a student reads the first error first). */
+static void indented(FILE *out, const char *text, int max_lines)
+{
+    int lines = 0;
+    for (const char *line = text; line != NULL && *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        int length = (int)(end ? (size_t)(end - line) : strlen(line));
+        if (lines == max_lines) {
+            fprintf(out, "        [...]\n");
+            return;
+        }
+        fprintf(out, "        %.*s\n", length, line);
+        lines++;
+        line = end ? end + 1 : NULL;
+    }
+}
+
+static void score_cell(char *out, size_t size, double score, double max)
+{
+    snprintf(out, size, "%g / %g", round(score * 100) / 100, round(max * 100) / 100);
+}
+
+void report_text(FILE *out, const struct grading *g)
+{
+    fprintf(out, "heapkit grade of %s (rubric: %s)\n", base_name(g->submission), g->rubric.path);
+    if (g->notes[0] != '\0')
+        fprintf(out, "%s", g->notes);
+    for (size_t s = 0; s < g->stage_count; s++) {
+        const char *stage = g->stages[s];
+        char cell[64];
+        score_cell(cell, sizeof cell, grading_total(g, stage, 0), grading_total(g, stage, 1));
+        fprintf(out, "\nstage %-10s %41s\n", stage, cell);
+        /* Passed traces in one line; each lost one on its own, with why. */
+        size_t traces = 0, passed = 0;
+        double score = 0, max = 0;
+        for (size_t i = 0; i < g->test_count; i++) {
+            const struct test *t = &g->tests[i];
+            if (strcmp(t->stage, stage) == 0 && t->kind == KIND_CORRECTNESS && strchr(t->name, ':') != NULL) {
+                traces++;
+                passed += (size_t)t->passed;
+                score += t->score;
+                max += t->max_score;
+            }
+        }
+        for (size_t i = 0; i < g->test_count; i++) {
+            const struct test *t = &g->tests[i];
+            if (strcmp(t->stage, stage) != 0)
+                continue;
+            if (t->kind == KIND_CORRECTNESS && traces > 0 && strchr(t->name, ':') != NULL) {
+                char what[64];
+                snprintf(what, sizeof what, "correctness: %zu of %zu traces passed", passed, traces);
+                score_cell(cell, sizeof cell, score, max);
+                fprintf(out, "  %-40.40s %11s  %s\n", what, cell, passed == traces ? "ok" : "LOST");
+                traces = 0;
+            }
+            if (t->kind == KIND_CORRECTNESS && t->passed)
+                continue;
+            score_cell(cell, sizeof cell, t->score, t->max_score);
+            fprintf(out, "  %-40.40s %11s  %s\n", t->name, cell, t->passed ? "ok" : "LOST");
+            int show = t->output != NULL && (!t->passed || t->kind != KIND_CORRECTNESS);
+            if (show && !(t->kind == KIND_BUILD && t->passed && strcmp(t->output, "compiled cleanly") == 0))
+                indented(out, t->output, t->kind == KIND_BUILD ? 30 : 16);
+        }
+    }
+    char cell[64];
+    score_cell(cell, sizeof cell, grading_total(g, NULL, 0), grading_total(g, NULL, 1));
+    fprintf(out, "\ntotal %52s\n", cell);
+    fprintf(out, "graded in %.1f s%s\n", g->seconds, g->sandboxed ? "" : " (WITHOUT the run-time sandbox)");
+}
+
+int report_results_json(const char *path, const struct grading *g)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "score", round(grading_total(g, NULL, 0) * 100) / 100);
+    cJSON_AddNumberToObject(root, "execution_time", round(g->seconds));
+    if (g->notes[0] != '\0')
+        cJSON_AddStringToObject(root, "output", g->notes);
+    cJSON *tests = cJSON_AddArrayToObject(root, "tests");
+    for (size_t i = 0; i < g->test_count; i++) {
+        const struct test *t = &g->tests[i];
+        cJSON *test = cJSON_CreateObject();
+        char name[GRADE_NAME + 300];
+        snprintf(name, sizeof name, "%s: %s", t->stage, t->name);
+        cJSON_AddStringToObject(test, "name", name);
+        cJSON_AddNumberToObject(test, "score", round(t->score * 1000) / 1000);
+        cJSON_AddNumberToObject(test, "max_score", round(t->max_score * 1000) / 1000);
+        cJSON_AddStringToObject(test, "status", t->passed ? "passed" : "failed");
+        cJSON_AddStringToObject(test, "output", t->output != NULL ? t->output : "");
+        const char *tags[2] = { t->stage, KIND_NAMES[t->kind] };
+        cJSON_AddItemToObject(test, "tags", cJSON_CreateStringArray(tags, 2));
+        cJSON_AddStringToObject(test, "visibility", t->hidden ? "after_published" : "visible");
+        cJSON_AddItemToArray(tests, test);
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (text == NULL)
+        return -1;
+    FILE *out = fopen(path, "w");
+    int status = out != NULL && fputs(text, out) >= 0 && fputc('\n', out) != EOF ? 0 : -1;
+    if (out != NULL && fclose(out) != 0)
+        status = -1;
+    free(text);
+    if (status != 0)
+        fprintf(stderr, "grade: cannot write %s\n", path);
+    return status;
+}
+
+/* A CSV field: quoted when it holds a comma, a quote or a line break. */
+static void csv_field(FILE *out, const char *text)
+{
+    if (strpbrk(text, ",\"\n\r") == NULL) {
+        fputs(text, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            fputc('"', out);
+        fputc(*c == '\n' || *c == '\r' ? ' ' : *c, out);
+    }
+    fputc('"', out);
+}
+
+int report_csv_row(const char *path, const struct grading *g)
+{
+    FILE *out = fopen(path, "a");
+    if (out == NULL) {
+        fprintf(stderr, "grade: cannot append to %s\n", path);
+        return -1;
+    }
+    if (ftell(out) == 0) {
+        fprintf(out, "submission,score,max_score");
+        for (size_t s = 0; s < g->stage_count; s++)
+            fprintf(out, ",%s", g->stages[s]);
+        fprintf(out, "\n");
+    }
+    csv_field(out, base_name(g->submission));
+    fprintf(out, ",%g,%g", round(grading_total(g, NULL, 0) * 100) / 100, round(grading_total(g, NULL, 1) * 100) / 100);
+    for (size_t s = 0; s < g->stage_count; s++)
+        fprintf(out, ",%g", round(grading_total(g, g->stages[s], 0) * 100) / 100);
+    fprintf(out, "\n");
+    return fclose(out) == 0 ? 0 : -1;
+}

@@ -1,0 +1,165 @@
+/* grade_rubric.c: read grader/rubric.ini with libinih (see the file itself for its keys). */
+#include "grade.h"
+
+#include "options.h"
+
+#include <ini.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const KIND_NAMES[KIND_COUNT] = { "build", "correctness", "utilization", "throughput", "complexity" };
+
+struct reading {
+    struct rubric *rubric;
+    char error[512];
+};
+
+static int parse_number(const char *text, double *out)
+{
+    char *end;
+    double value = strtod(text, &end);
+    if (end == text || *end != '\0' || value < 0 || value > 1e6)
+        return -1;
+    *out = value;
+    return 0;
+}
+
+static int parse_yes_no(const char *text, int *out)
+{
+    if (strcasecmp(text, "yes") == 0 || strcasecmp(text, "true") == 0 || strcmp(text, "1") == 0)
+        *out = 1;
+    else if (strcasecmp(text, "no") == 0 || strcasecmp(text, "false") == 0 || strcmp(text, "0") == 0)
+        *out = 0;
+    else
+        return -1;
+    return 0;
+}
+
+static int grader_key(struct reading *r, const char *name, const char *value)
+{
+    struct rubric *rubric = r->rubric;
+    struct { const char *key; double *number; } numbers[] = {
+        { "utilization_low", &rubric->utilization_low }, { "utilization_high", &rubric->utilization_high },
+        { "throughput_low", &rubric->throughput_low }, { "throughput_high", &rubric->throughput_high },
+        { "replay_seconds", &rubric->replay_seconds }, { "runner_seconds", &rubric->runner_seconds },
+    };
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        if (strcmp(name, numbers[i].key) == 0)
+            return parse_number(value, numbers[i].number) == 0 ? 0
+                   : (snprintf(r->error, sizeof r->error, "%s: not a number: '%s'", name, value), -1);
+    uint32_t count;
+    uint64_t bytes;
+    if (strcmp(name, "public_traces") == 0) {
+        snprintf(rubric->public_traces, sizeof rubric->public_traces, "%s", value);
+    } else if (strcmp(name, "hidden_traces") == 0) {
+        snprintf(rubric->hidden_traces, sizeof rubric->hidden_traces, "%s", value);
+    } else if (strcmp(name, "runs") == 0 && parse_count(value, 1, 101, &count) == 0) {
+        rubric->runs = count;
+    } else if (strcmp(name, "stop_after_timeouts") == 0 && parse_count(value, 1, 1000, &count) == 0) {
+        rubric->stop_after_timeouts = count;
+    } else if (strcmp(name, "memory_limit") == 0 && parse_size(value, &bytes) == 0 &&
+               strlen(value) < sizeof rubric->memory_limit) {
+        snprintf(rubric->memory_limit, sizeof rubric->memory_limit, "%s", value);
+        rubric->memory_limit_bytes = bytes;
+    } else if (strcmp(name, "static_memory_limit") == 0 && parse_size(value, &bytes) == 0) {
+        rubric->static_bytes_limit = bytes;
+    } else {
+        snprintf(r->error, sizeof r->error, "[grader]: unknown key or bad value: %s = %s", name, value);
+        return -1;
+    }
+    return 0;
+}
+
+static struct stage_rubric *stage_section(struct rubric *rubric, const char *section)
+{
+    for (size_t i = 0; i < rubric->stage_count; i++)
+        if (strcmp(rubric->stages[i].name, section) == 0)
+            return &rubric->stages[i];
+    if (rubric->stage_count == GRADE_MAX_STAGES)
+        return NULL;
+    struct stage_rubric *stage = &rubric->stages[rubric->stage_count++];
+    memset(stage, 0, sizeof *stage);
+    snprintf(stage->name, sizeof stage->name, "%s", section);
+    return stage;
+}
+
+static int stage_key(struct reading *r, const char *section, const char *name, const char *value)
+{
+    if (strspn(section, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(section) ||
+        strlen(section) >= GRADE_NAME) {
+        snprintf(r->error, sizeof r->error, "[%s]: a stage name is lower-case letters, digits and _", section);
+        return -1;
+    }
+    struct stage_rubric *stage = stage_section(r->rubric, section);
+    if (stage == NULL) {
+        snprintf(r->error, sizeof r->error, "[%s]: more than %d stages", section, GRADE_MAX_STAGES);
+        return -1;
+    }
+    for (int kind = 0; kind < KIND_COUNT; kind++)
+        if (strcmp(name, KIND_NAMES[kind]) == 0) {
+            if (parse_number(value, &stage->points[kind]) == 0)
+                return 0;
+            snprintf(r->error, sizeof r->error, "[%s]: %s: not a number of points: '%s'", section, name, value);
+            return -1;
+        }
+    int *flag = strcmp(name, "malloc_o1") == 0 ? &stage->malloc_o1 : strcmp(name, "free_o1") == 0 ? &stage->free_o1 : NULL;
+    if (flag != NULL && parse_yes_no(value, flag) == 0)
+        return 0;
+    snprintf(r->error, sizeof r->error, "[%s]: unknown key or bad value: %s = %s", section, name, value);
+    return -1;
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+    struct reading *r = user;
+    if (section[0] == '\0') {
+        snprintf(r->error, sizeof r->error, "%s = %s: outside any [section]", name, value);
+        return 0;
+    }
+    if (strcmp(section, "grader") == 0)
+        return grader_key(r, name, value) == 0;
+    return stage_key(r, section, name, value) == 0;
+}
+
+int rubric_load(const char *path, struct rubric *rubric)
+{
+    *rubric = (struct rubric){
+        .public_traces = "traces/*.rep", .hidden_traces = "grader/hidden/*.rep",
+        .utilization_low = 0.5, .utilization_high = 0.9, .throughput_low = 0.25, .throughput_high = 0.6,
+        .runs = 3, .replay_seconds = 10, .runner_seconds = 120, .stop_after_timeouts = 2,
+        .memory_limit = "1G", .memory_limit_bytes = UINT64_C(1) << 30, .static_bytes_limit = UINT64_C(64) << 20,
+    };
+    snprintf(rubric->path, sizeof rubric->path, "%s", path);
+    struct reading reading = { .rubric = rubric };
+    int line = ini_parse(path, on_key, &reading);
+    if (line < 0) {
+        fprintf(stderr, "%s: cannot read the rubric\n", path);
+        return -1;
+    }
+    if (line > 0) {
+        fprintf(stderr, "%s:%d: %s\n", path, line, reading.error[0] ? reading.error : "not INI syntax");
+        return -1;
+    }
+    if (reading.error[0] != '\0') {
+        fprintf(stderr, "%s: %s\n", path, reading.error);
+        return -1;
+    }
+    if (rubric->utilization_low >= rubric->utilization_high || rubric->throughput_low >= rubric->throughput_high) {
+        fprintf(stderr, "%s: each _low threshold must be below its _high\n", path);
+        return -1;
+    }
+    if (rubric->stage_count == 0) {
+        fprintf(stderr, "%s: no [STAGE] section: nothing to grade\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+const struct stage_rubric *rubric_stage(const struct rubric *rubric, const char *name)
+{
+    for (size_t i = 0; i < rubric->stage_count; i++)
+        if (strcmp(rubric->stages[i].name, name) == 0)
+            return &rubric->stages[i];
+    return NULL;
+}

@@ -1,0 +1,24 @@
+# grader/grader.mk: the autograder's build rules (included by the Makefile).
+#
+#   make grader        $(BUILD)/grader/grade and everything it grades with
+#   make autograder    $(BUILD)/autograder.zip for Gradescope
+#
+# Needs libcjson-dev and libinih-dev.
+
+GRADER_SRC  := grader/grade_main.c grader/grade_rubric.c grader/grade_build.c grader/grade_run.c \
+               grader/grade_score.c grader/grade_report.c
+GRADER_OBJ  := $(GRADER_SRC:%.c=$(BUILD)/obj/%.o)
+GRADER_LIBS := -lcjson -linih
+# A stage is compiled as the kit compiles it, warnings reported but not fatal.
+GRADE_STAGE_CFLAGS := $(filter-out -Werror,$(CFLAGS)) $(STAGE_CFLAGS)
+
+.PHONY: grader autograder
+
+grader: $(BUILD)/grader/grade $(STAGE_RUNNERS) $(RUNNER_OBJ) $(HARNESS_LIB) $(BUILD)/gen/freelist
+
+$(BUILD)/obj/grader/grade_main.o: CPPFLAGS += -DGRADE_CC='"$(CC)"' -DGRADE_CFLAGS='"$(GRADE_STAGE_CFLAGS)"' \
+                                             -DGRADE_LDFLAGS='"$(LDFLAGS)"'
+
+$(BUILD)/grader/grade: $(GRADER_OBJ) $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(GRADER_LIBS) $(LDLIBS) -o $@

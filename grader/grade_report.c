@@ -94,24 +94,65 @@ void report_text(FILE *out, const struct grading *g)
     fprintf(out, "graded in %.1f s%s\n", g->seconds, g->sandboxed ? "" : " (WITHOUT the run-time sandbox)");
 }
 
+/* A copy of text that is valid UTF-8: every byte of an invalid sequence becomes U+FFFD.
+ * (cJSON escapes quotes and control characters, but passes other bytes on as they are.) */
+static char *valid_utf8(const char *text)
+{
+    size_t length = strlen(text);
+    char *out = malloc(3 * length + 1);
+    if (out == NULL)
+        return NULL;
+    size_t o = 0;
+    const unsigned char *c = (const unsigned char *)text;
+    for (size_t i = 0; i < length;) {
+        size_t need = c[i] < 0x80 ? 1 : (c[i] & 0xe0) == 0xc0 && c[i] >= 0xc2 ? 2 : (c[i] & 0xf0) == 0xe0 ? 3
+                    : (c[i] & 0xf8) == 0xf0 && c[i] <= 0xf4 ? 4 : 0;
+        int ok = need > 0 && i + need <= length;
+        for (size_t k = 1; ok && k < need; k++)
+            ok = (c[i + k] & 0xc0) == 0x80;
+        if (ok && need == 3 && ((c[i] == 0xe0 && c[i + 1] < 0xa0) || (c[i] == 0xed && c[i + 1] >= 0xa0)))
+            ok = 0; /* overlong, or a surrogate */
+        if (ok && need == 4 && ((c[i] == 0xf0 && c[i + 1] < 0x90) || (c[i] == 0xf4 && c[i + 1] >= 0x90)))
+            ok = 0;
+        if (ok) {
+            memcpy(out + o, c + i, need);
+            o += need;
+            i += need;
+        } else {
+            memcpy(out + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            i++;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static void add_text(cJSON *object, const char *key, const char *text)
+{
+    char *valid = valid_utf8(text);
+    cJSON_AddStringToObject(object, key, valid != NULL ? valid : "");
+    free(valid);
+}
+
 int report_results_json(const char *path, const struct grading *g)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "score", round(grading_total(g, NULL, 0) * 100) / 100);
     cJSON_AddNumberToObject(root, "execution_time", round(g->seconds));
     if (g->notes[0] != '\0')
-        cJSON_AddStringToObject(root, "output", g->notes);
+        add_text(root, "output", g->notes);
     cJSON *tests = cJSON_AddArrayToObject(root, "tests");
     for (size_t i = 0; i < g->test_count; i++) {
         const struct test *t = &g->tests[i];
         cJSON *test = cJSON_CreateObject();
         char name[GRADE_NAME + 300];
         snprintf(name, sizeof name, "%s: %s", t->stage, t->name);
-        cJSON_AddStringToObject(test, "name", name);
+        add_text(test, "name", name);
         cJSON_AddNumberToObject(test, "score", round(t->score * 1000) / 1000);
         cJSON_AddNumberToObject(test, "max_score", round(t->max_score * 1000) / 1000);
         cJSON_AddStringToObject(test, "status", t->passed ? "passed" : "failed");
-        cJSON_AddStringToObject(test, "output", t->output != NULL ? t->output : "");
+        add_text(test, "output", t->output != NULL ? t->output : "");
         const char *tags[2] = { t->stage, KIND_NAMES[t->kind] };
         cJSON_AddItemToObject(test, "tags", cJSON_CreateStringArray(tags, 2));
         cJSON_AddStringToObject(test, "visibility", t->hidden ? "after_published" : "visible");

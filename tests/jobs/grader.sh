@@ -1,0 +1,256 @@
+# tests/jobs/grader.sh: the autograder's tests (sourced by tests/run.sh; see grader/README.md).
+#
+#   grader/reference          the reference stages as a submission: full marks; results.json
+#                             parses and tags each test [STAGE, KIND]; --csv appends one row
+#   grader/order              the same, stages in another order: the same scores
+#   grader/skeletons          the student kit's skeletons score what the rubric gives for nothing
+#   grader/static/NAME        a stage that does not compile, calls malloc, has a constructor,
+#                             makes a system call itself, defines a global: build fails, named
+#   grader/defect/NAME        tests/allocators/NAME.c as a stage: loses its correctness points
+#                             with the message that check gives, and a local reproduce command
+#   grader/json-escape        bytes a stage prints end up escaped in results.json
+#   grader/grade-all          a folder of submissions: class.csv and summary; a second run resumes
+#   grader/gradescope         make autograder, run in an emulated /autograder layout
+#
+# Each grading of a test uses a small rubric of its own (in $WORK) when it can, to stay fast.
+
+GRADER=grader/grade
+
+# grader_score FILE: the total score of a text report ("total ... S / M": prints "S / M").
+grader_score() {
+    sed -nE 's/^total +([0-9.]+ \/ [0-9.]+)$/\1/p' "$1"
+}
+
+# grader_run NAME OUTPUT ARGS...: run the grader; fail NAME and return 1 when it did not run.
+grader_run() {
+    local name=$1 out=$2 status
+    shift 2
+    limited 600 "$GRADER" "$@" >"$out" 2>"$out.err"
+    status=$?
+    if [ "$status" -ne 0 ]; then
+        fail "$name" "grader/grade exited with status $status, expected 0" "$(cat "$out.err" "$out")"
+        return 1
+    fi
+}
+
+# A rubric of one stage with build and correctness points only, on the given traces.
+# grader_small_rubric FILE STAGE TRACE-GLOB [MEMORY-LIMIT] [REPLAY-SECONDS]
+grader_small_rubric() {
+    cat >"$1" <<EOF
+[grader]
+public_traces = $3
+hidden_traces = grader/hidden/no-such-*.rep
+memory_limit = ${4:-1G}
+replay_seconds = ${5:-10}
+runner_seconds = 60
+[$2]
+build = 1
+correctness = 10
+EOF
+}
+
+job_grader_reference() {
+    local name=grader/reference dir=$WORK/grader-reference out score
+    mkdir -p "$dir/submission"
+    cp stages/{minimal,pad,list,dlist,bins,mmap}.c "$dir/submission/"
+    out=$dir/report.txt
+    grader_run "$name" "$out" --results "$dir/results.json" --csv "$dir/class.csv" "$dir/submission" || return
+    score=$(grader_score "$out")
+    if [ "$score" != "100 / 100" ]; then
+        fail "$name" "the reference scored $score, expected 100 / 100" "$(grep -B2 -A6 LOST "$out")"
+        return
+    elif [ "$(wc -l <"$dir/class.csv")" -ne 2 ] || ! grep -q '^submission,100,100,10,10,20,24,24,12$' "$dir/class.csv"; then
+        fail "$name" "--csv did not write a header and one row of full marks" "$(cat "$dir/class.csv")"
+        return
+    fi
+    if ! command -v python3 >/dev/null; then
+        skip "$name/json" "python3 is not installed"
+    elif ! output=$(python3 - "$dir/results.json" <<'EOF' 2>&1
+import json, sys
+r = json.load(open(sys.argv[1]))
+kinds = {"build", "correctness", "utilization", "throughput", "complexity"}
+assert abs(r["score"] - 100) < 0.01, r["score"]
+assert isinstance(r["execution_time"], (int, float))
+assert len(r["tests"]) > 6
+for t in r["tests"]:
+    for key in ("name", "score", "max_score", "status", "output", "tags", "visibility"):
+        assert key in t, (key, t)
+    assert len(t["tags"]) == 2 and t["tags"][1] in kinds, t["tags"]
+    assert t["status"] in ("passed", "failed") and t["visibility"] in ("visible", "after_published")
+    if "hidden" in t["name"]:
+        assert t["visibility"] == "after_published", t
+assert {t["tags"][0] for t in r["tests"]} == {"minimal", "pad", "list", "dlist", "bins", "mmap"}
+assert kinds == {t["tags"][1] for t in r["tests"]}
+EOF
+    ); then
+        fail "$name" "results.json is not what Gradescope reads" "$output"
+        return
+    fi
+    pass "$name"
+}
+
+# The order of the stages and the load of the machine (other tests run at the same time)
+# change nothing: the reference still gets full marks, stage by stage.
+job_grader_order() {
+    local name=grader/order dir=$WORK/grader-order out
+    mkdir -p "$dir/submission"
+    cp stages/{pad,list,mmap}.c "$dir/submission/"
+    out=$dir/report.txt
+    grader_run "$name" "$out" --stages mmap,list,pad --csv "$dir/class.csv" "$dir/submission" || return
+    if ! grep -q '^submission,42,42,12,20,10$' "$dir/class.csv"; then
+        fail "$name" "not full marks in the order mmap, list, pad" "$(cat "$dir/class.csv"; grep -A6 LOST "$out")"
+    else
+        pass "$name"
+    fi
+}
+
+job_grader_skeletons() {
+    local name=grader/skeletons dir=$WORK/grader-skeletons out want stage
+    mkdir -p "$dir/submission"
+    for stage in dlist bins; do
+        awk -v stage="$stage" -f student/skeleton.awk "stages/$stage.c" >"$dir/submission/$stage.c"
+    done
+    out=$dir/report.txt
+    grader_run "$name" "$out" --stages dlist,bins "$dir/submission" || return
+    # What the rubric gives for nothing: the build points of the two stages.
+    want=$(awk -F= '/^\[/ { s = $0 } s ~ /^\[(dlist|bins)\]/ && $1 ~ /^build / { t += $2 } END { print t }' grader/rubric.ini)
+    if [ "$(grader_score "$out" | cut -d' ' -f1)" != "$want" ]; then
+        fail "$name" "the skeletons scored $(grader_score "$out"), expected $want (their build points)" "$(cat "$out")"
+    elif ! grep -q 'not implemented yet: dlist: ' "$out"; then
+        fail "$name" "the report does not say the skeleton is not implemented yet" "$(cat "$out")"
+    else
+        pass "$name"
+    fi
+}
+
+# grader_static NAME TEXT: the stage file $WORK/grader-static-NAME/submission/dlist.c (written
+# by the caller) fails its build with TEXT in the report, and the grader finishes.
+job_grader_static() {
+    local kind=$1 expect=$2 name=grader/static/$1 dir=$WORK/grader-static-$1 out
+    mkdir -p "$dir/submission"
+    case $kind in
+    not-compiling) printf '#include "heapmgr.h"\nvoid *hm_malloc(size_t n) { return n +; }\n' ;;
+    malloc) cat stages/dlist.c; printf 'void *grab(size_t n);\nvoid *grab(size_t n) { return malloc(n); }\n' ;;
+    constructor) cat stages/dlist.c; printf '__attribute__((constructor)) static void early(void) { fputs("early", stderr); }\n' ;;
+    syscall) cat stages/dlist.c; printf '__attribute__((used)) static int sneak(void) { long r; __asm__ volatile("syscall" : "=a"(r) : "a"(39L) : "rcx", "r11", "memory"); return (int)r; }\n' ;;
+    global) cat stages/dlist.c; printf 'int result_write;\n' ;;
+    include) printf '#include "/etc/passwd"\n' ;;
+    esac >"$dir/submission/dlist.c"
+    grader_small_rubric "$dir/rubric.ini" dlist traces/tiny-basic.rep
+    out=$dir/report.txt
+    grader_run "$name" "$out" --rubric "$dir/rubric.ini" "$dir/submission" || return
+    if [ "$(grader_score "$out")" != "0 / 11" ]; then
+        fail "$name" "scored $(grader_score "$out"), expected 0 / 11" "$(cat "$out")"
+    elif ! grep -qF -- "$expect" "$out"; then
+        fail "$name" "the report lacks: $expect" "$(cat "$out")"
+    else
+        pass "$name"
+    fi
+}
+
+# A test allocator that breaks one rule, as a submitted stage: it loses the correctness points
+# of its trace with the message build/replay gives, and the command that reproduces it.
+job_grader_defect() {
+    local source=$1 allocator name dir out trace options limit=1G seconds=10 expect missing=""
+    allocator=$(basename "$source" .c)
+    name=grader/defect/$allocator
+    dir=$WORK/grader-defect-$allocator
+    case=$(allocator_cases "$source" | sed -n 1p)
+    IFS=$'\x1f' read -r -a fields <<<"$case"
+    trace=${fields[0]}
+    options=${fields[1]}
+    if [[ $options == *-c* ]]; then
+        skip "$name" "its check needs -c (the heap checker), which grading does not run"
+        return
+    fi
+    [[ $options =~ --limit\ ([^ ]+) ]] && limit=${BASH_REMATCH[1]}
+    [[ $options =~ -t\ ([^ ]+) ]] && seconds=${BASH_REMATCH[1]}
+    mkdir -p "$dir/submission"
+    # (A stage asks the harness for the page size: sysconf is not among what it may call.)
+    { cat tests/allocators/base.h; grep -v '^#include "base.h"' "$source"; } |
+        sed 's/(size_t)sysconf(_SC_PAGESIZE)/hm_page_bytes()/' >"$dir/submission/dlist.c"
+    if [ "$allocator" = exit ]; then
+        # Its defect, calling exit, is what the static check refuses.
+        grader_small_rubric "$dir/rubric.ini" dlist "$trace"
+        grader_run "$name" "$dir/report.txt" --rubric "$dir/rubric.ini" "$dir/submission" || return
+        if [ "$(grader_score "$dir/report.txt")" = "0 / 11" ] && grep -q 'stage dlist calls exit, which a stage may not call' "$dir/report.txt"; then
+            pass "$name"
+        else
+            fail "$name" "calling exit is not refused by the static check" "$(cat "$dir/report.txt")"
+        fi
+        return
+    fi
+    grader_small_rubric "$dir/rubric.ini" dlist "$trace" "$limit" "$seconds"
+    out=$dir/report.txt
+    grader_run "$name" "$out" --rubric "$dir/rubric.ini" "$dir/submission" || return
+    local limit_bytes
+    limit_bytes=$(numfmt --from=iec "$limit" 2>/dev/null || echo "$limit")
+    for expect in "${fields[@]:2}"; do
+        [[ $expect == *reproduce:* || $expect == */tests/stages/* ]] && continue
+        expect=${expect//memory limit of 4294967296 bytes/memory limit of $limit_bytes bytes}
+        grep -qF -- "$expect" "$out" || missing+="    missing: $expect"$'\n'
+    done
+    grep -qF -- "reproduce: build/replay -s dlist --limit $limit -t $seconds $trace" "$out" ||
+        missing+="    missing: reproduce: build/replay -s dlist --limit $limit -t $seconds $trace"$'\n'
+    if [ "$(grader_score "$out")" != "1 / 11" ]; then
+        fail "$name" "scored $(grader_score "$out"), expected 1 / 11 (the build point only)" "$(cat "$out")"
+    elif [ -n "$missing" ]; then
+        fail "$name" "the report lacks an expected text" "$missing$(cat "$out")"
+    else
+        pass "$name"
+    fi
+}
+
+# Whatever bytes a stage prints, results.json stays valid JSON.
+job_grader_json_escape() {
+    local name=grader/json-escape dir=$WORK/grader-json out output
+    if ! command -v python3 >/dev/null; then
+        skip "$name" "python3 is not installed"
+        return
+    fi
+    mkdir -p "$dir/submission"
+    {
+        cat tests/allocators/base.h
+        printf '%s\n' 'void *hm_malloc(size_t size) { fprintf(stderr, "\"}\\\\\x01\xff\xfe\t{\n"); return (char *)base_malloc(size) + 8; }' \
+            'void hm_free(void *ptr) { base_free(ptr); }' \
+            'void *hm_realloc(void *ptr, size_t size) { return base_realloc(ptr, size); }' \
+            'void *hm_calloc(size_t nmemb, size_t size) { return base_calloc(nmemb, size); }' \
+            'int hm_check(void) { return 0; }'
+    } >"$dir/submission/dlist.c"
+    grader_small_rubric "$dir/rubric.ini" dlist traces/tiny-basic.rep
+    out=$dir/report.txt
+    grader_run "$name" "$out" --rubric "$dir/rubric.ini" --results "$dir/results.json" "$dir/submission" || return
+    if ! output=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1], encoding="utf-8", errors="strict")); assert r["score"] == 1, r["score"]' "$dir/results.json" 2>&1); then
+        fail "$name" "results.json does not parse as UTF-8 JSON" "$output$(head -c 2000 "$dir/results.json")"
+    else
+        pass "$name"
+    fi
+}
+
+add_grader_jobs() {
+    if [ ! -x "$GRADER" ]; then
+        return # a student kit: no grader in it
+    fi
+    if [ -n "$SANITIZED" ]; then
+        skipped_lines+="SKIP grader/*: $BUILD is built with sanitizers: the grader's resource limits (address space) and timings do not hold under them"$'\n'
+        return
+    fi
+    if ! make -s --no-print-directory BUILD="$BUILD" grader >/dev/null 2>&1; then
+        skipped_lines+="SKIP grader/*: make grader failed (libcjson-dev and libinih-dev installed?)"$'\n'
+        return
+    fi
+    add grader_reference
+    add grader_order
+    add grader_skeletons
+    add grader_static not-compiling "dlist.c does not compile:"
+    add grader_static malloc "stage dlist calls malloc, which a stage may not call"
+    add grader_static constructor "stage dlist has code that runs outside the replay (a constructor or destructor: section .init_array"
+    add grader_static syscall "stage dlist makes a system call itself (inline assembly: syscall)"
+    add grader_static global "stage dlist defines result_write outside the file"
+    add grader_static include "dlist.c does not compile:"
+    for source in tests/allocators/*.c; do
+        grep -q '^// test-expect: ' "$source" || continue
+        add grader_defect "$source"
+    done
+    add grader_json_escape
+}

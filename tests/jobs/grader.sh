@@ -227,6 +227,39 @@ job_grader_json_escape() {
     fi
 }
 
+# A class: a good submission, a broken one, a hanging one, an empty folder. Every one gets a
+# row; a second run grades nothing again; --force grades again.
+job_grader_grade_all() {
+    local name=grader/grade-all dir=$WORK/grader-class output
+    mkdir -p "$dir/class/good" "$dir/class/broken" "$dir/class/hangs" "$dir/class/empty"
+    cp stages/pad.c "$dir/class/good/"
+    printf 'this is not C\n' >"$dir/class/broken/pad.c"
+    { cat tests/allocators/base.h; grep -v '^#include "base.h"' tests/allocators/hang.c; } >"$dir/class/hangs/pad.c"
+    grader_small_rubric "$dir/rubric.ini" pad traces/tiny-edge.rep 1G 1
+    if ! output=$(limited 300 grader/grade-all -j 2 --rubric "$dir/rubric.ini" "$dir/class" 2>&1); then
+        fail "$name" "grade-all failed" "$output"
+        return
+    fi
+    local csv=$dir/class-grades/class.csv
+    if [ "$(cat "$csv" 2>/dev/null)" != "submission,score,max_score,pad
+broken,0,11,0
+empty,0,11,0
+good,11,11,11
+hangs,1,11,1" ]; then
+        fail "$name" "class.csv is not the one expected" "$(cat "$csv"; echo "$output")"
+    elif ! grep -q '^pad  *mean  *3.00  median  *0.50' "$dir/class-grades/summary.txt"; then
+        fail "$name" "summary.txt lacks the mean and median of pad" "$(cat "$dir/class-grades/summary.txt")"
+    elif ! grep -q 'graded 4/4' <<<"$output"; then
+        fail "$name" "no progress line" "$output"
+    elif ! output=$(grader/grade-all --rubric "$dir/rubric.ini" "$dir/class" 2>&1) || [[ $output != *"(4 already graded)"* ]]; then
+        fail "$name" "a second run does not resume (skip what is graded)" "$output"
+    elif ! output=$(grader/grade-all --force --rubric "$dir/rubric.ini" "$dir/class" 2>&1) || [[ $output != *"(0 already graded)"* ]]; then
+        fail "$name" "--force does not grade again" "$output"
+    else
+        pass "$name"
+    fi
+}
+
 add_grader_jobs() {
     if [ ! -x "$GRADER" ]; then
         return # a student kit: no grader in it
@@ -253,4 +286,5 @@ add_grader_jobs() {
         add grader_defect "$source"
     done
     add grader_json_escape
+    add grader_grade_all
 }

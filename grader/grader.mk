@@ -22,3 +22,15 @@ $(BUILD)/obj/grader/grade_main.o: CPPFLAGS += -DGRADE_CC='"$(CC)"' -DGRADE_CFLAG
 $(BUILD)/grader/grade: $(GRADER_OBJ) $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(GRADER_LIBS) $(LDLIBS) -o $@
+
+# Gradescope: the kit's sources with setup.sh and run_autograder at the top of the zip; Gradescope
+# unpacks it into /autograder/source and runs setup.sh there once.
+AUTOGRADER_DIR := $(BUILD)/autograder
+autograder:
+	@command -v zip >/dev/null || { echo "make autograder needs zip: apt-get install zip"; exit 1; }
+	rm -rf $(AUTOGRADER_DIR) $(BUILD)/autograder.zip
+	mkdir -p $(AUTOGRADER_DIR)
+	cp -r Makefile harness stages traces grader $(AUTOGRADER_DIR)/
+	cp grader/gradescope/setup.sh grader/gradescope/run_autograder $(AUTOGRADER_DIR)/
+	cd $(AUTOGRADER_DIR) && zip -qr $(abspath $(BUILD))/autograder.zip .
+	@echo "Gradescope autograder: $(BUILD)/autograder.zip"

@@ -260,6 +260,47 @@ hangs,1,11,1" ]; then
     fi
 }
 
+# make autograder, then Gradescope's layout emulated in $WORK: setup.sh (without apt-get), then
+# run_autograder on a submission, and on a broken kit, which still writes a results.json.
+job_grader_gradescope() {
+    local name=grader/gradescope root=$WORK/autograder output
+    if ! command -v zip >/dev/null || ! command -v unzip >/dev/null; then
+        skip "$name" "zip or unzip is not installed"
+        return
+    fi
+    mkdir -p "$root/submission/folder"
+    if ! output=$(make -s --no-print-directory BUILD="$root/build" autograder 2>&1); then
+        fail "$name" "make autograder failed" "$output"
+        return
+    fi
+    unzip -q "$root/build/autograder.zip" -d "$root/source" || { fail "$name" "the zip does not unpack"; return; }
+    if ! output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE AUTOGRADER_ROOT="$root" HEAPKIT_SKIP_APT=1 CC="${CC:-cc}" bash "$root/source/setup.sh" 2>&1); then
+        fail "$name" "setup.sh failed" "$output"
+        return
+    fi
+    cp stages/pad.c "$root/submission/folder/"
+    output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE AUTOGRADER_ROOT="$root" bash "$root/source/run_autograder" 2>&1)
+    if ! python3 - "$root/results/results.json" <<'EOF' >"$root/check.txt" 2>&1; then
+import json, sys
+r = json.load(open(sys.argv[1]))
+pad = [t for t in r["tests"] if t["tags"][0] == "pad"]
+assert pad and all(t["score"] == t["max_score"] for t in pad), pad
+assert abs(r["score"] - sum(t["max_score"] for t in pad)) < 0.01, r["score"]
+EOF
+        fail "$name" "results.json of a submitted pad.c (in a folder) is not full marks for pad" "$(cat "$root/check.txt"; echo "$output")"
+        return
+    fi
+    # A broken kit: the rubric does not parse. There is a results.json all the same.
+    echo 'this line is not INI' >>"$root/source/grader/rubric.ini"
+    output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE AUTOGRADER_ROOT="$root" bash "$root/source/run_autograder" 2>&1)
+    if ! python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["score"] == 0 and "could not grade" in r["output"], r' \
+        "$root/results/results.json" >"$root/check.txt" 2>&1; then
+        fail "$name" "no results.json when grading fails" "$(cat "$root/check.txt" "$root/results/results.json"; echo "$output")"
+        return
+    fi
+    pass "$name"
+}
+
 add_grader_jobs() {
     if [ ! -x "$GRADER" ]; then
         return # a student kit: no grader in it
@@ -287,4 +328,5 @@ add_grader_jobs() {
     done
     add grader_json_escape
     add grader_grade_all
+    command -v python3 >/dev/null && add grader_gradescope
 }

@@ -113,7 +113,7 @@ static char *replace_all(char *text, const char *from, const char *to)
         o += to_length;
         p = hit + from_length;
     }
-    strcpy(o, p);
+    memcpy(o, p, strlen(p) + 1);
     free(text);
     return out;
 }

@@ -511,7 +511,9 @@ static int add_traces(struct grading *g, const char *pattern, int hidden)
 
 static int setup_work(struct grading *g)
 {
-    const char *tmp = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+    const char *tmp = getenv("TMPDIR");
+    if (tmp == NULL || tmp[0] == '\0')
+        tmp = "/tmp";
     snprintf(g->work, sizeof g->work, "%s/heapkit-grade.XXXXXX", tmp);
     if (mkdtemp(g->work) == NULL || chmod(g->work, 0755) != 0) {
         fprintf(stderr, "grade: cannot make a work directory in %s: %s\n", tmp, strerror(errno));

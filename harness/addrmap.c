@@ -5,18 +5,22 @@
 
 enum { ADDRMAP_FIRST_CAPACITY = 1024 };
 
-int addrmap_init(struct addrmap *map)
+int addrmap_init_capacity(struct addrmap *map, uint64_t ranges)
 {
-    *map = (struct addrmap){ .random_state = 0x9e3779b9u };
-    map->nodes = host_alloc(ADDRMAP_FIRST_CAPACITY * sizeof *map->nodes);
+    *map = (struct addrmap){ .random_state = 0x9e3779b9u, .never_used = 1 };
+    if (ranges >= UINT32_MAX)
+        return -1;
+    uint32_t capacity = (uint32_t)ranges + 1;
+    map->nodes = host_alloc((size_t)capacity * sizeof *map->nodes);
     if (map->nodes == NULL)
         return -1;
-    map->capacity = ADDRMAP_FIRST_CAPACITY;
-    for (uint32_t i = ADDRMAP_FIRST_CAPACITY - 1; i >= 1; i--) {
-        map->nodes[i].left = map->free_list;
-        map->free_list = i;
-    }
+    map->capacity = capacity;
     return 0;
+}
+
+int addrmap_init(struct addrmap *map)
+{
+    return addrmap_init_capacity(map, ADDRMAP_FIRST_CAPACITY - 1);
 }
 
 void addrmap_release(struct addrmap *map)
@@ -25,7 +29,7 @@ void addrmap_release(struct addrmap *map)
     *map = (struct addrmap){ 0 };
 }
 
-/* Double the node array; the new nodes go on the free list. */
+/* Double the node array; the new nodes are never used ones. */
 static int grow(struct addrmap *map)
 {
     uint32_t old_capacity = map->capacity;
@@ -38,11 +42,20 @@ static int grow(struct addrmap *map)
         return -1;
     map->nodes = nodes;
     map->capacity = new_capacity;
-    for (uint32_t i = new_capacity - 1; i >= old_capacity; i--) {
-        nodes[i].left = map->free_list;
-        map->free_list = i;
-    }
     return 0;
+}
+
+/* A node to fill: a given-back one, else one never used, else one of a grown array. */
+static addrmap_ref take_node(struct addrmap *map)
+{
+    if (map->free_list != 0) {
+        addrmap_ref node = map->free_list;
+        map->free_list = map->nodes[node].left;
+        return node;
+    }
+    if (map->never_used >= map->capacity && grow(map) != 0)
+        return 0;
+    return map->never_used++;
 }
 
 /* xorshift32: priorities only need to look random, and must be the same on every run. */
@@ -98,11 +111,10 @@ static addrmap_ref merge(struct addrmap_node *nodes, addrmap_ref low, addrmap_re
 
 addrmap_ref addrmap_insert(struct addrmap *map, uintptr_t start, uintptr_t end, uint32_t value)
 {
-    if (map->free_list == 0 && grow(map) != 0)
+    addrmap_ref fresh = take_node(map);
+    if (fresh == 0)
         return 0;
-    addrmap_ref fresh = map->free_list;
     struct addrmap_node *nodes = map->nodes;
-    map->free_list = nodes[fresh].left;
     nodes[fresh] = (struct addrmap_node){
         .start = start, .end = end, .value = value, .priority = next_priority(map)
     };

@@ -26,12 +26,19 @@ struct addrmap {
     uint32_t capacity;          /* nodes allocated, including nodes[0] */
     uint32_t count;             /* ranges in the map */
     addrmap_ref root;
-    addrmap_ref free_list;
+    addrmap_ref free_list;      /* nodes given back by addrmap_remove */
+    addrmap_ref never_used;     /* nodes from here to capacity were never handed out */
     uint32_t random_state;
 };
 
 /* An empty map. Returns 0, or -1 when no memory is left for the first nodes. */
 int addrmap_init(struct addrmap *map);
+
+/* An empty map with room for `ranges` ranges before it must grow. The nodes are reserved, not
+ * touched (the kernel commits a page when a node on it is first used), so a generous bound is
+ * cheap; a replay that must not ask the kernel for memory while the stage runs sizes its maps
+ * this way. Returns 0, or -1 when the room cannot be had. */
+int addrmap_init_capacity(struct addrmap *map, uint64_t ranges);
 void addrmap_release(struct addrmap *map);
 
 /* Insert [start, end), end > start, which the caller knows overlaps nothing in the map.

@@ -518,7 +518,10 @@ static int prepare(const struct checked_setup *setup)
     replay.report = isolate_report();
     replay.block_table_bytes = (size_t)ids_used(setup->trace) * sizeof *replay.blocks;
     replay.blocks = host_alloc(replay.block_table_bytes);
-    if (replay.blocks == NULL || addrmap_init(&replay.live) != 0)
+    /* A node for every id at once, the most that can be live: the table never grows during
+     * the replay, so the replay asks the kernel for no memory once the stage runs. */
+    if (replay.blocks == NULL ||
+        addrmap_init_capacity(&replay.live, ids_used(setup->trace)) != 0)
         return fail("the checker ran out of memory", "room for the checker's tables", "none left");
     if (setup->stage_is_libc) {
         libc_footprint_start();

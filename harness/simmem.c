@@ -17,8 +17,10 @@
 #include "hostmem.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -325,6 +327,27 @@ int hm_munmap(void *addr, size_t length)
     return 0;
 }
 
+/* The most ranges the mapping table can ever hold: each is a live mapping, or a piece of one
+ * left by a partial munmap, at least a page long, all within the limit; and each is a region
+ * of its own in the kernel, which allows a process vm.max_map_count of them. The table is
+ * made this big at once, so that it never grows (and never asks the kernel for memory) while
+ * the stage runs; its pages are committed only as they are used. */
+static uint64_t most_mapping_ranges(uint64_t limit_bytes)
+{
+    uint64_t most = limit_bytes / sim.page_bytes;
+    char text[32] = "";
+    int setting = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+    if (setting >= 0) {
+        ssize_t got = read(setting, text, sizeof text - 1);
+        text[got > 0 ? got : 0] = '\0';
+        close(setting);
+    }
+    unsigned long long regions = strtoull(text, NULL, 10); /* no stdio stream: no malloc */
+    if (regions != 0 && regions < most)
+        most = regions;
+    return most + 1; /* a partial munmap adds a piece before it removes the old one */
+}
+
 int simmem_init(uint64_t limit_bytes, int checked, char *error, size_t error_size)
 {
     memset(&sim, 0, sizeof sim);
@@ -338,7 +361,7 @@ int simmem_init(uint64_t limit_bytes, int checked, char *error, size_t error_siz
     uintptr_t map_bytes = 4 * round_up_to_page(limit_bytes) + 16 * sim.page_bytes;
     void *reserved = mmap((void *)HEAP_HINT, heap_bytes + map_bytes, PROT_NONE,
                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (reserved == MAP_FAILED || addrmap_init(&sim.mappings) != 0) {
+    if (reserved == MAP_FAILED || addrmap_init_capacity(&sim.mappings, most_mapping_ranges(limit_bytes)) != 0) {
         snprintf(error, error_size, "cannot reserve %llu MiB of address space for simulated memory: %s",
                  (unsigned long long)((heap_bytes + map_bytes) >> 20), strerror(errno));
         if (reserved != MAP_FAILED)

@@ -555,6 +555,7 @@ void checked_replay(void *argument)
         replay.report->finished = 1;
         return;
     }
+    isolate_enter_stage();
     replay.probe = "before the first operation, probe free(NULL), which must do nothing";
     hm_free(NULL);
     if (check_system_use() != 0) {

@@ -11,11 +11,40 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 static struct child_report *report;
+
+/* SIGSYS's si_code when a system-call filter refused the call (the kernel's SYS_SECCOMP). */
+enum { SIGSYS_FROM_FILTER = 1 };
+
+/* The child setup hook (see isolate.h), the time limit of the child's replay, the namer. */
+static struct {
+    void (*setup)(void *context);
+    void *context;
+    double time_limit_seconds;
+    isolate_syscall_namer namer;
+} hook;
+
+void isolate_set_child_setup(void (*setup)(void *context), void *context)
+{
+    hook.setup = setup;
+    hook.context = context;
+}
+
+void isolate_set_syscall_namer(isolate_syscall_namer namer)
+{
+    hook.namer = namer;
+}
+
+double isolate_time_limit(void)
+{
+    return hook.time_limit_seconds;
+}
 
 /* The child's stack, to tell a stack overflow from any other fault. */
 static uintptr_t stack_top, stack_limit_bytes;
@@ -57,6 +86,20 @@ static struct child_report *shared_report(void)
     return shared;
 }
 
+void isolate_enter_stage(void)
+{
+    if (hook.setup != NULL)
+        hook.setup(hook.context);
+}
+
+_Noreturn void isolate_setup_failed(const char *why)
+{
+    struct child_report *r = isolate_report();
+    snprintf(r->setup_error, sizeof r->setup_error, "%s", why != NULL ? why : "(no reason given)");
+    r->setup_failed = 1;
+    leave_child();
+}
+
 _Noreturn void hm_todo(const char *what)
 {
     struct child_report *r = isolate_report();
@@ -65,10 +108,27 @@ _Noreturn void hm_todo(const char *what)
     leave_child();
 }
 
-/* Record what faulted and where, then die of the same signal so the parent sees it. */
+/* The first argument of the system call that a filter refused, from the registers saved at
+ * the signal; 0 on a machine this does not know. */
+static uint64_t refused_call_argument(const void *context)
+{
+    const ucontext_t *saved = context;
+#if defined(__x86_64__)
+    return (uint64_t)saved->uc_mcontext.gregs[REG_RDI];
+#elif defined(__aarch64__)
+    return (uint64_t)saved->uc_mcontext.regs[0];
+#else
+    (void)saved;
+    return 0;
+#endif
+}
+
+/* Record what faulted and where, then die of the same signal so the parent sees it. The
+ * handler is installed with SA_RESETHAND: the kernel puts back the default action as it
+ * calls it, so that the signal raised here kills (no system call needed for that, which
+ * matters when a filter refused the one that brought us here). */
 static void on_fault(int signal_number, siginfo_t *info, void *context)
 {
-    (void)context;
     struct child_report *r = report;
     if (r != NULL && r->fault_signal == 0) {
         uintptr_t address = (uintptr_t)info->si_addr;
@@ -80,8 +140,12 @@ static void on_fault(int signal_number, siginfo_t *info, void *context)
         r->break_offset = simmem_break() - simmem_heap_start();
         r->fault_on_stack = signal_number == SIGSEGV && address < stack_top &&
                             address + stack_limit_bytes + (1u << 20) > stack_top;
+        if (signal_number == SIGSYS && info->si_code == SIGSYS_FROM_FILTER) {
+            r->fault_syscall = info->si_syscall;
+            r->fault_syscall_arch = info->si_arch;
+            r->fault_syscall_argument = refused_call_argument(context);
+        }
     }
-    signal(signal_number, SIG_DFL);
     raise(signal_number);
 }
 
@@ -92,7 +156,7 @@ static void install_fault_handler(void)
     stack_t alternate = { .ss_sp = host_alloc(ALTERNATE_STACK_BYTES), .ss_size = ALTERNATE_STACK_BYTES };
     if (alternate.ss_sp != NULL)
         sigaltstack(&alternate, NULL);
-    struct sigaction action = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_ONSTACK };
+    struct sigaction action = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND };
     sigemptyset(&action.sa_mask);
     for (size_t i = 0; i < sizeof deadly / sizeof deadly[0]; i++)
         sigaction(deadly[i], &action, NULL);
@@ -170,6 +234,7 @@ struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
     sigprocmask(SIG_BLOCK, &child_signals, &previous);
     fflush(NULL); /* a child that calls exit must not write the parent's buffers twice */
 
+    hook.time_limit_seconds = time_limit_seconds;
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     pid_t child = fork();
@@ -187,6 +252,8 @@ struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
         kill(child, SIGKILL);
         waitpid(child, &status, 0);
         outcome.end = CHILD_TIMED_OUT;
+    } else if (r->setup_failed) {
+        outcome.end = CHILD_NOT_ISOLATED;
     } else if (r->todo_called) {
         outcome.end = CHILD_TODO;
     } else if (WIFSIGNALED(status)) {
@@ -256,6 +323,27 @@ static void describe_fault(const struct child_report *r, char *out, size_t out_s
                  (unsigned long long)r->fault_address);
 }
 
+/* "it made the system call 'openat', which a stage may not make" */
+static void describe_refused_call(const struct child_report *r, char *out, size_t out_size)
+{
+    char name[96];
+    if (hook.namer == NULL || hook.namer(r->fault_syscall_arch, r->fault_syscall, name, sizeof name) != 0)
+        snprintf(name, sizeof name, "number %d", r->fault_syscall);
+    const char *why = "";
+    char detail[160] = "";
+    if (r->fault_syscall == SYS_write) {
+        snprintf(detail, sizeof detail, " on file descriptor %llu",
+                 (unsigned long long)r->fault_syscall_argument);
+        why = ": a stage may print to stderr (file descriptor 2) only";
+    } else if (r->fault_syscall == SYS_kill || r->fault_syscall == SYS_tgkill ||
+               r->fault_syscall == SYS_tkill) {
+        snprintf(detail, sizeof detail, " to process %lld", (long long)(int)r->fault_syscall_argument);
+        why = ": a stage may signal only itself (as abort does)";
+    }
+    snprintf(out, out_size, "was stopped: it made the system call '%s'%s, which a stage may not make%s",
+             name, detail, why);
+}
+
 void isolate_describe_end(const struct child_outcome *outcome, const struct child_report *r,
                           double time_limit_seconds, char *out, size_t out_size)
 {
@@ -268,6 +356,10 @@ void isolate_describe_end(const struct child_outcome *outcome, const struct chil
         snprintf(out, out_size, "stopped: not implemented yet: %s (the stage called hm_todo)", r->todo_what);
         return;
     case CHILD_SIGNALED:
+        if (outcome->signal == SIGSYS && r->fault_signal == SIGSYS && r->fault_code == SIGSYS_FROM_FILTER) {
+            describe_refused_call(r, out, out_size);
+            return;
+        }
         if (r->fault_signal == outcome->signal &&
             (outcome->signal == SIGSEGV || outcome->signal == SIGBUS))
             describe_fault(r, where, sizeof where);
@@ -283,6 +375,10 @@ void isolate_describe_end(const struct child_outcome *outcome, const struct chil
         return;
     case CHILD_NOT_STARTED:
         snprintf(out, out_size, "could not be started: %s", strerror(errno));
+        return;
+    case CHILD_NOT_ISOLATED:
+        snprintf(out, out_size, "could not be isolated, so it was not run: %s (a fault of the machine "
+                 "that runs the replay, not of the stage)", r->setup_error);
         return;
     }
 }

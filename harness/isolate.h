@@ -6,6 +6,9 @@
  * When the stage crashes, hangs, overflows the stack, calls exit or hm_todo, the parent still
  * knows where: the report survives the child. A fault handler on its own stack records the
  * signal and the faulting address before the child dies of it.
+ *
+ * The grader's runner sets a hook that confines each child before it runs the stage's code
+ * (grader/sandbox.h); the kit's own runners set none, and run the stage as they always did.
  */
 #ifndef ISOLATE_H
 #define ISOLATE_H
@@ -33,6 +36,13 @@ struct child_report {
     volatile int fault_on_stack;     /* the address lies just below the stack: an overflow */
     volatile uint64_t fault_offset;  /* from the heap start or the mapping area start */
     volatile uint64_t break_offset;  /* the break, from the heap start, at the fault */
+    volatile int fault_syscall;      /* SIGSYS from a system-call filter: the call's number, */
+    volatile uint32_t fault_syscall_arch; /* its AUDIT_ARCH_* calling convention, */
+    volatile uint64_t fault_syscall_argument; /* and its first argument (0 when unknown) */
+
+    /* Set by a child setup hook that could not do its work (isolate_setup_failed). */
+    volatile int setup_failed;
+    char setup_error[256];
 
     /* Results of a checked replay. */
     int failed;                        /* a check failed: error holds the message */
@@ -54,6 +64,7 @@ enum child_end {
     CHILD_EXITED,    /* ended the process before the end of the replay */
     CHILD_TIMED_OUT, /* killed after the time limit */
     CHILD_NOT_STARTED,
+    CHILD_NOT_ISOLATED, /* the child setup hook failed: the stage was never called */
 };
 
 struct child_outcome {
@@ -83,5 +94,35 @@ struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
  * past the break (break at heap+0x1000)", "did not finish within 10 s", and so on. */
 void isolate_describe_end(const struct child_outcome *outcome, const struct child_report *report,
                           double time_limit_seconds, char *out, size_t out_size);
+
+/* ---- the child setup hook ---------------------------------------------------------------
+ *
+ * The grader's runner confines every child that runs the stage's code (grader/sandbox.h).
+ * The hook cannot run as the child starts: the replay must first take every piece of memory
+ * it will need (simulated memory's reservation, the checker's tables), because the confined
+ * child may not ask the kernel for more. So each replay body calls isolate_enter_stage()
+ * once its setup is done, just before its first call into the stage, and the hook runs
+ * there. The timed replay of the C library does not call it: that code is not the student's,
+ * and its timings stay comparable with the kit's own runners. */
+
+/* The hook: setup(context), in the child; NULL (the default) for none. */
+void isolate_set_child_setup(void (*setup)(void *context), void *context);
+
+/* In a replay child, when the replay is set up and about to call the stage: run the hook. */
+void isolate_enter_stage(void);
+
+/* For the hook, when it cannot confine the child: the stage is not called, and the parent
+ * reports "could not be isolated: WHY", a fault of the machine, not of the stage. */
+_Noreturn void isolate_setup_failed(const char *why);
+
+/* In a replay child: the time limit of its replay, in seconds (the hook's CPU limit). */
+double isolate_time_limit(void);
+
+/* Names a system call for messages: `number` and `arch` (AUDIT_ARCH_*) as SIGSYS reports
+ * them. Writes the name, such as "openat", and returns 0, or returns -1 when it does not know
+ * it. The kit's runners set none, and messages give the number; the grader's names it with
+ * libseccomp, which the kit does not need. Called in the parent only. */
+typedef int (*isolate_syscall_namer)(uint32_t arch, int number, char *name, size_t name_size);
+void isolate_set_syscall_namer(isolate_syscall_namer namer);
 
 #endif /* ISOLATE_H */

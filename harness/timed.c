@@ -65,6 +65,8 @@ void timed_replay(void *argument)
     if (slots == NULL || (!setup->use_libc && simmem_init(setup->limit_bytes, 0, error, sizeof error) != 0))
         return; /* not finished: the parent reports it */
     memset(slots, 0, (size_t)slot_count * sizeof *slots); /* fault the table in before timing */
+    if (!setup->use_libc)
+        isolate_enter_stage();
 
     /* One clock reading per mark of the trace, none per operation. */
     uint64_t start = now_ns(), segment_start = start;

@@ -59,7 +59,14 @@ $(SANDBOX_UNIT_TESTS): $(BUILD)/grader/tests/unit/%: grader/tests/%.c $(SANDBOX_
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(SANDBOX_CFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) $^ $(SANDBOX_LIBS) $(LDLIBS) -o $@
 
-sandbox-tests: sandbox $(HOSTILE_RUNNERS) $(SANDBOXED_STAGES) $(SANDBOXED_TEST_STAGES) $(SANDBOX_UNIT_TESTS)
+# The constructor case linked as a plain runner, to show what the graded runner prevents.
+CONSTRUCTOR_DEMO := $(BUILD)/grader/plain/constructor/list
+$(CONSTRUCTOR_DEMO): $(BUILD)/grader/hostile/constructor/list.o $(RUNNER_OBJ) $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+sandbox-tests: sandbox $(HOSTILE_RUNNERS) $(SANDBOXED_STAGES) $(SANDBOXED_TEST_STAGES) $(SANDBOX_UNIT_TESTS) \
+               $(CONSTRUCTOR_DEMO)
 
 # make test builds them when libseccomp's header is there; tests/jobs/sandbox.sh skips them
 # with the reason when it is not.

@@ -1,6 +1,7 @@
 /*
- * hostile submission "memory", stage mmap: hm_malloc maps 1 GiB after 1 GiB with the real mmap
- * (the syscall instruction), touching every page, to take the machine's memory.
+ * hostile submission "memory", stage mmap: hm_malloc maps 64 MiB after 64 MiB with the real mmap
+ * (the syscall instruction), touching every page, to take the machine's memory (only 512 MiB
+ * of it, so that a test run with a broken sandbox does not take the machine down).
  * Stopped by: the system-call filter, at the first mmap: a stage gets memory only from the
  * simulated calls, within the memory limit.
  */
@@ -37,12 +38,12 @@ static long raw_syscall(long number, long a, long b, long c, long d, long e, lon
 
 void *hm_malloc(size_t size)
 {
-    for (;;) { /* the attack */
-        long gib = 1L << 30;
-        long got = raw_syscall(SYS_mmap, 0, gib, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    for (int i = 0; i < 8; i++) { /* the attack */
+        long bytes = 64L << 20;
+        long got = raw_syscall(SYS_mmap, 0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (got < 0 && got > -4096)
             break;
-        memset((void *)got, 1, (size_t)gib);
+        memset((void *)got, 1, (size_t)bytes);
     }
     return bump(size);
 }

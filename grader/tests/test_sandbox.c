@@ -136,7 +136,7 @@ static void open_file(void) { open("/tmp/heapkit-test-sandbox", O_WRONLY | O_CRE
 static void write_to_stdout(void) { (void)!write(STDOUT_FILENO, "forged\n", 7); }
 static void protect_exec(void) { mprotect(page, 4096, PROT_READ | PROT_EXEC); }
 static void advise_other(void) { madvise(page, 4096, MADV_WILLNEED); }
-static void map_memory(void) { mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); }
+static void map_memory(void) { (void)mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); }
 static void move_break(void) { syscall(SYS_brk, 0); }
 static void fork_child(void) { syscall(SYS_fork); }
 static void signal_parent(void) { kill(parent, SIGUSR1); }
@@ -195,8 +195,9 @@ static void test_a_stage_cannot_escape_sigsys(void)
 static void wait_for_parent(void)
 {
     shared->entered = 1;
-    while (!shared->may_leave)
-        continue;
+    while (!shared->may_leave) {
+        /* the parent reads /proc/PID/limits meanwhile */
+    }
 }
 
 /* The value of a limit in /proc/PID/limits ("Max open files  3  3  files"): the soft one. */
@@ -241,8 +242,9 @@ static void test_limits_are_set_and_other_files_closed(void)
         wait_for_parent();
         _exit(0);
     }
-    while (!shared->entered)
-        continue;
+    while (!shared->entered) {
+        /* the child enters the sandbox meanwhile */
+    }
     expect(limit_of(child, "Max core file size") == 0);
     expect(limit_of(child, "Max file size") == 4096);
     expect(limit_of(child, "Max open files") == 3);
@@ -263,8 +265,9 @@ static void test_limits_are_set_and_other_files_closed(void)
 
 static void spin(void)
 {
-    for (volatile uint64_t i = 0;; i++)
-        continue;
+    for (volatile uint64_t i = 0;; i = i + 1) {
+        /* until RLIMIT_CPU stops it */
+    }
 }
 
 static void test_output_and_cpu_limits_stop_the_process(void)

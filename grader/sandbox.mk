@@ -74,3 +74,6 @@ SECCOMP_HEADER := $(shell echo '\#include <seccomp.h>' | $(CC) -E -x c - >/dev/n
 ifeq ($(SECCOMP_HEADER),yes)
 test: sandbox-tests
 endif
+
+# The headers each grader object was built from (the Makefile includes those under obj/ only).
+-include $(shell find $(BUILD)/grader -name '*.d' 2>/dev/null)

@@ -5,6 +5,7 @@
 #include "hostmem.h"
 
 #include <errno.h>
+#include <linux/audit.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,15 @@ static struct child_report *report;
 
 /* SIGSYS's si_code when a system-call filter refused the call (the kernel's SYS_SECCOMP). */
 enum { SIGSYS_FROM_FILTER = 1 };
+
+/* si_arch of this machine's own system calls: the SYS_ numbers below are these. */
+#if defined(__x86_64__)
+static const uint32_t NATIVE_ARCH = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+static const uint32_t NATIVE_ARCH = AUDIT_ARCH_AARCH64;
+#else
+static const uint32_t NATIVE_ARCH = 0; /* unknown: refused calls are named, not explained */
+#endif
 
 /* The child setup hook (see isolate.h), the time limit of the child's replay, the namer. */
 static struct {
@@ -323,25 +333,28 @@ static void describe_fault(const struct child_report *r, char *out, size_t out_s
                  (unsigned long long)r->fault_address);
 }
 
-/* "it made the system call 'openat', which a stage may not make" */
+/* "was stopped: it made the system call 'openat', which a stage may not make" */
 static void describe_refused_call(const struct child_report *r, char *out, size_t out_size)
 {
-    char name[96];
-    if (hook.namer == NULL || hook.namer(r->fault_syscall_arch, r->fault_syscall, name, sizeof name) != 0)
-        snprintf(name, sizeof name, "number %d", r->fault_syscall);
+    char name[96], call[128];
+    if (hook.namer != NULL && hook.namer(r->fault_syscall_arch, r->fault_syscall, name, sizeof name) == 0)
+        snprintf(call, sizeof call, "'%s'", name);
+    else
+        snprintf(call, sizeof call, "number %d (architecture 0x%x)", r->fault_syscall,
+                 (unsigned)r->fault_syscall_arch);
     const char *why = "";
     char detail[160] = "";
-    if (r->fault_syscall == SYS_write) {
-        snprintf(detail, sizeof detail, " on file descriptor %llu",
-                 (unsigned long long)r->fault_syscall_argument);
+    int native = NATIVE_ARCH != 0 && r->fault_syscall_arch == NATIVE_ARCH;
+    if (native && r->fault_syscall == SYS_write) {
+        snprintf(detail, sizeof detail, " on file descriptor %lld", (long long)(int)r->fault_syscall_argument);
         why = ": a stage may print to stderr (file descriptor 2) only";
-    } else if (r->fault_syscall == SYS_kill || r->fault_syscall == SYS_tgkill ||
-               r->fault_syscall == SYS_tkill) {
+    } else if (native && (r->fault_syscall == SYS_kill || r->fault_syscall == SYS_tgkill ||
+                          r->fault_syscall == SYS_tkill)) {
         snprintf(detail, sizeof detail, " to process %lld", (long long)(int)r->fault_syscall_argument);
         why = ": a stage may signal only itself (as abort does)";
     }
-    snprintf(out, out_size, "was stopped: it made the system call '%s'%s, which a stage may not make%s",
-             name, detail, why);
+    snprintf(out, out_size, "was stopped: it made the system call %s%s, which a stage may not make%s",
+             call, detail, why);
 }
 
 void isolate_describe_end(const struct child_outcome *outcome, const struct child_report *r,

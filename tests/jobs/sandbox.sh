@@ -216,7 +216,7 @@ job_sandbox_strace() {
     fi
     # Per process: every call after its seccomp(SECCOMP_SET_MODE_FILTER, ...) = 0.
     calls=$(cat "$log" "$log.bins" | awk '
-        /seccomp\(SECCOMP_SET_MODE_FILTER, 0, / && / = 0$/ { loaded[$1] = 1; next }
+        /seccomp\(SECCOMP_SET_MODE_FILTER, [A-Z_|0]+, \{/ && / = 0$/ { loaded[$1] = 1; next }
         ($1 in loaded) && $2 ~ /^[a-z_0-9]+\(/ { call = $2; sub(/\(.*/, "", call); seen[call] = 1 }
         END { for (call in seen) print call }' | sort | tr '\n' ' ')
     local call unexpected=""

@@ -23,13 +23,12 @@ static struct child_report *report;
 /* SIGSYS's si_code when a system-call filter refused the call (the kernel's SYS_SECCOMP). */
 enum { SIGSYS_FROM_FILTER = 1 };
 
-/* si_arch of this machine's own system calls: the SYS_ numbers below are these. */
+/* si_arch of this machine's own system calls, whose numbers SYS_write and the like are; on
+ * another machine refused calls are named, not explained. */
 #if defined(__x86_64__)
-static const uint32_t NATIVE_ARCH = AUDIT_ARCH_X86_64;
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
-static const uint32_t NATIVE_ARCH = AUDIT_ARCH_AARCH64;
-#else
-static const uint32_t NATIVE_ARCH = 0; /* unknown: refused calls are named, not explained */
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
 #endif
 
 /* The child setup hook (see isolate.h), the time limit of the child's replay, the namer. */
@@ -333,26 +332,41 @@ static void describe_fault(const struct child_report *r, char *out, size_t out_s
                  (unsigned long long)r->fault_address);
 }
 
+/* Why a refused call of this machine's own was refused, when its argument says more: fills
+ * detail (" on file descriptor 1") and returns the reason (": a stage may print to stderr
+ * ..."), or returns "". */
+static const char *explain_refused_call(const struct child_report *r, char *detail, size_t detail_size)
+{
+    detail[0] = '\0';
+#ifdef NATIVE_ARCH
+    long long argument = (long long)(int)r->fault_syscall_argument;
+    if (r->fault_syscall_arch != NATIVE_ARCH)
+        return "";
+    if (r->fault_syscall == SYS_write) {
+        snprintf(detail, detail_size, " on file descriptor %lld", argument);
+        return ": a stage may print to stderr (file descriptor 2) only";
+    }
+    if (r->fault_syscall == SYS_kill || r->fault_syscall == SYS_tgkill || r->fault_syscall == SYS_tkill) {
+        snprintf(detail, detail_size, " to process %lld", argument);
+        return ": a stage may signal only itself (as abort does)";
+    }
+#else
+    (void)r;
+    (void)detail_size;
+#endif
+    return "";
+}
+
 /* "was stopped: it made the system call 'openat', which a stage may not make" */
 static void describe_refused_call(const struct child_report *r, char *out, size_t out_size)
 {
-    char name[96], call[128];
+    char name[96], call[128], detail[160];
     if (hook.namer != NULL && hook.namer(r->fault_syscall_arch, r->fault_syscall, name, sizeof name) == 0)
         snprintf(call, sizeof call, "'%s'", name);
     else
         snprintf(call, sizeof call, "number %d (architecture 0x%x)", r->fault_syscall,
                  (unsigned)r->fault_syscall_arch);
-    const char *why = "";
-    char detail[160] = "";
-    int native = NATIVE_ARCH != 0 && r->fault_syscall_arch == NATIVE_ARCH;
-    if (native && r->fault_syscall == SYS_write) {
-        snprintf(detail, sizeof detail, " on file descriptor %lld", (long long)(int)r->fault_syscall_argument);
-        why = ": a stage may print to stderr (file descriptor 2) only";
-    } else if (native && (r->fault_syscall == SYS_kill || r->fault_syscall == SYS_tgkill ||
-                          r->fault_syscall == SYS_tkill)) {
-        snprintf(detail, sizeof detail, " to process %lld", (long long)(int)r->fault_syscall_argument);
-        why = ": a stage may signal only itself (as abort does)";
-    }
+    const char *why = explain_refused_call(r, detail, sizeof detail);
     snprintf(out, out_size, "was stopped: it made the system call %s%s, which a stage may not make%s",
              call, detail, why);
 }

@@ -9,6 +9,7 @@
  */
 #include "grade.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -33,7 +34,8 @@ static const char *const ALLOWED_DEFINITIONS[] = { "hm_malloc", "hm_free", "hm_r
 /* Instrumentation of sanitizer and coverage builds (only in such a build). */
 static const char *const INSTRUMENTATION[] = { "__asan_", "__ubsan_", "__sanitizer_", "__gcov_", "__llvm_gcov", "__llvm_gcda" };
 /* Sections whose code runs outside the replay, before main or after exit. */
-static const char *const INIT_SECTIONS[] = { ".init_array", ".fini_array", ".ctors", ".dtors", ".preinit_array" };
+static const char *const INIT_SECTIONS[] = { ".init_array", ".fini_array", ".ctors", ".dtors", ".preinit_array",
+                                             ".init", ".fini" };
 
 static int in_list(const char *name, const char *const *list, size_t count)
 {
@@ -123,7 +125,7 @@ static char *replace_all(char *text, const char *from, const char *to)
 static int check_symbols(struct grading *g, const char *stage, const char *object, struct stage_build *b)
 {
     char *output;
-    char *argv[] = { "/usr/bin/nm", "-P", "-g", (char *)object, NULL };
+    char *argv[] = { "/usr/bin/nm", "-P", (char *)object, NULL }; /* local symbols too: ifuncs */
     if (run_tool(argv, g->work, 1, TOOL_SECONDS, &output) != 0) {
         snprintf(b->violation, sizeof b->violation, "stage %s: nm could not read its object file", stage);
         free(output);
@@ -136,7 +138,16 @@ static int check_symbols(struct grading *g, const char *stage, const char *objec
         char name[512], type;
         if (sscanf(line, "%511s %c", name, &type) != 2 || instrumentation(&g->tools, name))
             continue;
+        if (type == 'i') { /* its resolver runs when the runner loads, before any sandbox */
+            snprintf(b->violation, sizeof b->violation,
+                     "stage %s defines %s as an indirect function (ifunc), whose resolver would run outside "
+                     "the replay", stage, name);
+            status = -2;
+            continue;
+        }
         int undefined = type == 'U' || type == 'w' || type == 'v';
+        if (!undefined && islower((unsigned char)type))
+            continue; /* static: its own business */
         if (undefined && !in_list(name, ALLOWED_CALLS, sizeof ALLOWED_CALLS / sizeof ALLOWED_CALLS[0])) {
             if (used + strlen(name) + 8 < sizeof forbidden)
                 used += (size_t)snprintf(forbidden + used, sizeof forbidden - used, "%s%s", used ? ", " : "", name);

@@ -27,6 +27,8 @@ done
 rm -rf "$BUILD/student"
 mkdir -p "$kit/stages"
 cp -r Makefile .gitignore harness traces tests "$kit/"
+# The grader stays with the instructor, and with it the tests of the grader and its sandbox.
+rm -rf "$kit/tests/hostile" "$kit/tests/jobs/grader.sh" "$kit/tests/jobs/sandbox.sh"
 [ -d handouts ] && cp -r handouts "$kit/"
 cp stages/heapmgr.h "$kit/stages/"
 for name in $whole; do

@@ -134,6 +134,9 @@ job_grader_static() {
     constructor) cat stages/dlist.c; printf '__attribute__((constructor)) static void early(void) { fputs("early", stderr); }\n' ;;
     syscall) cat stages/dlist.c; printf '__attribute__((used)) static int sneak(void) { long r; __asm__ volatile("syscall" : "=a"(r) : "a"(39L) : "rcx", "r11", "memory"); return (int)r; }\n' ;;
     global) cat stages/dlist.c; printf 'int result_write;\n' ;;
+    preinit) cat stages/dlist.c; printf 'static void early(void) { fputs("early", stderr); }\n__attribute__((section(".preinit_array"), used)) static void (*early_entry)(void) = early;\n' ;;
+    ifunc) sed 's/^void \*hm_malloc(size_t size)$/static void *real_malloc(size_t size)/' stages/dlist.c
+           printf 'static void *(*resolve_malloc(void))(size_t) { return real_malloc; }\nvoid *hm_malloc(size_t size) __attribute__((ifunc("resolve_malloc")));\n' ;;
     include) printf '#include "/etc/passwd"\n' ;;
     esac >"$dir/submission/dlist.c"
     grader_small_rubric "$dir/rubric.ini" dlist traces/tiny-basic.rep
@@ -321,6 +324,8 @@ add_grader_jobs() {
     add grader_static constructor "stage dlist has code that runs outside the replay (a constructor or destructor: section .init_array"
     add grader_static syscall "stage dlist makes a system call itself (inline assembly: syscall)"
     add grader_static global "stage dlist defines result_write outside the file"
+    add grader_static preinit "stage dlist has code that runs outside the replay (a constructor or destructor: section .preinit_array"
+    add grader_static ifunc "stage dlist defines hm_malloc as an indirect function (ifunc)"
     add grader_static include "dlist.c does not compile:"
     for source in tests/allocators/*.c; do
         grep -q '^// test-expect: ' "$source" || continue

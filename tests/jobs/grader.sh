@@ -151,6 +151,42 @@ job_grader_static() {
     fi
 }
 
+# A hostile submission (tests/hostile/NAME/): grading finishes; the hostile stage loses its points
+# with the cause named; the correct minimal.c beside it keeps all of its points.
+job_grader_hostile() {
+    local folder=$1 name=grader/hostile/$(basename "$1") dir=$WORK/grader-hostile-$(basename "$1") out
+    local stage stages=() source
+    mkdir -p "$dir"
+    for source in "$folder"/*.c; do stages+=("$(basename "$source" .c)"); done
+    # The trace a hostile stage declares it needs (its hog may need more than tiny-basic).
+    local trace
+    trace=$(sed -n 's|^// hostile-trace: ||p' "$folder"/*.c | grep -v tiny-basic | head -n 1)
+    {
+        printf '[grader]\npublic_traces = %s\nhidden_traces = grader/hidden/no-such-*.rep\n' "${trace:-traces/tiny-basic.rep}"
+        printf 'memory_limit = 64M\nreplay_seconds = 2\nrunner_seconds = 60\n'
+        for stage in "${stages[@]}"; do printf '[%s]\nbuild = 1\ncorrectness = 10\n' "$stage"; done
+    } >"$dir/rubric.ini"
+    out=$dir/report.txt
+    grader_run "$name" "$out" --rubric "$dir/rubric.ini" "$folder" || return
+    local named='may not call|system call|was stopped|crashed|did not finish|ended the process|printed more|runs outside the replay'
+    for stage in "${stages[@]}"; do
+        local score
+        score=$(awk -v s="$stage" '$1 == "stage" && $2 == s { print $(NF-2), $(NF-1), $NF }' "$out")
+        if [ "$stage" = minimal ] && [ "$score" != "11 / 11" ]; then
+            fail "$name" "the correct minimal.c beside the hostile stage scored $score, expected 11 / 11" "$(cat "$out")"
+            return
+        elif [ "$stage" != minimal ] && [ "$score" = "11 / 11" ]; then
+            fail "$name" "hostile stage $stage kept all its points" "$(cat "$out")"
+            return
+        fi
+    done
+    if ! grep -qE "$named" "$out"; then
+        fail "$name" "the report does not name what stopped the hostile stage" "$(cat "$out")"
+    else
+        pass "$name"
+    fi
+}
+
 # A test allocator that breaks one rule, as a submitted stage: it loses the correctness points
 # of its trace with the message build/replay gives, and the command that reproduces it.
 job_grader_defect() {
@@ -327,6 +363,9 @@ add_grader_jobs() {
     add grader_static preinit "stage dlist has code that runs outside the replay (a constructor or destructor: section .preinit_array"
     add grader_static ifunc "stage dlist defines hm_malloc as an indirect function (ifunc)"
     add grader_static include "dlist.c does not compile:"
+    for folder in tests/hostile/*/; do
+        [ -d "$folder" ] && add grader_hostile "${folder%/}"
+    done
     for source in tests/allocators/*.c; do
         grep -q '^// test-expect: ' "$source" || continue
         add grader_defect "$source"

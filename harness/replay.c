@@ -421,6 +421,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: --scaling measures time: it cannot go with --no-time\n", program);
         return 2;
     }
+    if (o.scaling && o.time_limit == NULL)
+        o.time_limit = "60"; /* an O(n) stage walks 100,000 chunks per probe: give it time */
     if (o.trace_count == 0 && default_traces(&o) != 0)
         return 2;
     if (check_traces(&o) != 0)

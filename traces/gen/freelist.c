@@ -23,8 +23,11 @@
 
 enum {
     PROBES = 1000,
-    HOLE_BYTES = 32,
-    KEEPER_BYTES = 32,          /* the size of a hole, so no placement policy can sort them apart */
+    /* Holes and keepers of one size, so no placement policy can sort them apart; 56 bytes make
+     * 64-byte chunks with an 8-byte header, which tile a page: growing the heap a page at a time
+     * leaves no unusable remainders for every later malloc of the setup to walk past. */
+    HOLE_BYTES = 56,
+    KEEPER_BYTES = 56,
     FIRST_PROBE_BYTES = 1024,   /* more than any hole, with any header */
     PROBE_GROWTH_BYTES = 16,    /* each probe is larger than the one before */
 };

@@ -187,6 +187,26 @@ job_grader_hostile() {
     fi
 }
 
+# grader/grade --coverage: an HTML report of the submitted stage's lines that the traces ran.
+job_grader_coverage() {
+    local name=grader/coverage dir=$WORK/grader-coverage output
+    if ! command -v gcovr >/dev/null; then
+        skip "$name" "gcovr is not installed (apt-get install gcovr)"
+        return
+    fi
+    mkdir -p "$dir/submission"
+    cp stages/minimal.c "$dir/submission/"
+    if ! output=$(limited 300 grader/grade --coverage --out "$dir/report" "$dir/submission" 2>&1); then
+        fail "$name" "grader/grade --coverage failed" "$output"
+    elif ! grep -q 'minimal.c' "$dir/report/index.html" 2>/dev/null; then
+        fail "$name" "no report of minimal.c in $dir/report/index.html" "$output"
+    elif ! printf '%s\n' "$output" | grep -qE '^lines: [0-9.]+% '; then
+        fail "$name" "no line coverage figure" "$output"
+    else
+        pass "$name"
+    fi
+}
+
 # A test allocator that breaks one rule, as a submitted stage: it loses the correctness points
 # of its trace with the message build/replay gives, and the command that reproduces it.
 job_grader_defect() {
@@ -363,6 +383,7 @@ add_grader_jobs() {
     add grader_static preinit "stage dlist has code that runs outside the replay (a constructor or destructor: section .preinit_array"
     add grader_static ifunc "stage dlist defines hm_malloc as an indirect function (ifunc)"
     add grader_static include "dlist.c does not compile:"
+    add grader_coverage
     for folder in tests/hostile/*/; do
         [ -d "$folder" ] && add grader_hostile "${folder%/}"
     done

@@ -98,6 +98,8 @@ static ssize_t drain(int fd, char **buffer, size_t *used, size_t max)
     return got;
 }
 
+enum { FORK_ATTEMPTS = 8 }; /* over about 3.6 s */
+
 int run_untrusted(char *const argv[], const char *cwd, const struct run_limits *limits,
                   struct run_outcome *outcome)
 {
@@ -111,7 +113,13 @@ int run_untrusted(char *const argv[], const char *cwd, const struct run_limits *
         return -1;
     }
     double start = now_seconds();
+    /* A full process table is the machine's trouble, not the submission's: wait and try again. */
     pid_t pid = fork();
+    for (int attempt = 1; pid < 0 && errno == EAGAIN && attempt <= FORK_ATTEMPTS; attempt++) {
+        struct timespec pause = { 0, 100000000L * attempt };
+        nanosleep(&pause, NULL);
+        pid = fork();
+    }
     if (pid == 0) {
         if (cwd != NULL && chdir(cwd) != 0)
             _exit(126);

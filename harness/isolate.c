@@ -247,6 +247,12 @@ struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     pid_t child = fork();
+    /* A full process table is the machine's trouble, not the stage's: wait and try again. */
+    for (int attempt = 1; child < 0 && errno == EAGAIN && attempt <= 8; attempt++) {
+        struct timespec pause = { 0, 100000000L * attempt };
+        nanosleep(&pause, NULL);
+        child = fork();
+    }
     if (child < 0) {
         sigprocmask(SIG_SETMASK, &previous, NULL);
         return outcome;

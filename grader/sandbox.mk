@@ -42,7 +42,7 @@ SANDBOX_RUNNER_PARTS := $(SANDBOXED_MAIN) $(HARNESS_LIB) $(SANDBOX_LIB)
 
 $(BUILD)/grader/hostile/%.o: tests/hostile/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(filter-out -Werror,$(CFLAGS)) $(STAGE_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) -Itests/hostile $(filter-out -Werror,$(CFLAGS)) $(STAGE_CFLAGS) -MMD -MP -c $< -o $@
 
 $(HOSTILE_RUNNERS): $(BUILD)/grader/hostile/%: $(BUILD)/grader/hostile/%.o $(SANDBOX_RUNNER_PARTS)
 	$(CC) $(LDFLAGS) $^ $(SANDBOX_LIBS) $(LDLIBS) -o $@

@@ -151,12 +151,26 @@ job_grader_static() {
     fi
 }
 
-# A hostile submission (tests/hostile/NAME/): grading finishes; the hostile stage loses its points
-# with the cause named; the correct minimal.c beside it keeps all of its points.
+# A submission is one file per stage: a hostile stage with tests/hostile/hostile.h and
+# raw_syscall.h written in place of their #include lines.
+hostile_as_one_file() {
+    awk '/^#include "(hostile|raw_syscall)\.h"$/ {
+             header = "tests/hostile/" substr($2, 2, length($2) - 2)
+             while ((getline line < header) > 0) print line
+             close(header)
+             next
+         }
+         { print }' "$1"
+}
+
+# A hostile submission (tests/hostile/NAME/, with the reference minimal.c put beside it): grading
+# finishes; the hostile stage loses its points with the cause named; minimal.c keeps all of its points.
 job_grader_hostile() {
-    local folder=$1 name=grader/hostile/$(basename "$1") dir=$WORK/grader-hostile-$(basename "$1") out
-    local stage stages=() source
-    mkdir -p "$dir"
+    local hostile=$1 name=grader/hostile/$(basename "$1") dir=$WORK/grader-hostile-$(basename "$1") out
+    local folder=$dir/submission stage stages=() source
+    mkdir -p "$folder"
+    cp stages/minimal.c "$folder/"
+    for source in "$hostile"/*.c; do hostile_as_one_file "$source" >"$folder/$(basename "$source")"; done
     for source in "$folder"/*.c; do stages+=("$(basename "$source" .c)"); done
     # The trace a hostile stage declares it needs (its hog may need more than tiny-basic).
     local trace

@@ -5,10 +5,10 @@
  * root, another user (nobody, 65534) with no supplementary groups.
  */
 #include "grade.h"
+#include "privileges.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -21,7 +21,6 @@
 enum {
     RESULTS_MAX_BYTES = 4 << 20, /* a runner's result lines for one run: a few KiB each */
     OUTPUT_MAX_BYTES = 64 << 10,
-    NOBODY = 65534,
 };
 
 int run_as_root(void)
@@ -71,10 +70,9 @@ static void become_untrusted(const struct run_limits *limits, int results_fd, in
     if (limits->as_nobody) {
         if (limits->nproc > 0)
             limit(RLIMIT_NPROC, limits->nproc);
-        if (setgroups(0, NULL) != 0 || setgid(NOBODY) != 0 || setuid(NOBODY) != 0)
+        char error[256];
+        if (drop_privileges(error, sizeof error) != 0)
             _exit(126); /* never run student code as root */
-        if (setuid(0) == 0)
-            _exit(126);
     }
 }
 

@@ -6,7 +6,7 @@
 # Needs libcjson-dev and libinih-dev.
 
 GRADER_SRC  := grader/grade_main.c grader/grade_rubric.c grader/grade_build.c grader/grade_run.c \
-               grader/grade_score.c grader/grade_report.c
+               grader/grade_score.c grader/grade_report.c grader/privileges.c
 GRADER_OBJ  := $(GRADER_SRC:%.c=$(BUILD)/obj/%.o)
 GRADER_LIBS := -lcjson -linih
 # A stage is compiled as the kit compiles it, warnings reported but not fatal.

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <math.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -12,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -198,26 +196,5 @@ int sandbox_syscall_name(uint32_t arch, int number, char *name, size_t name_size
         return -1;
     snprintf(name, name_size, "%s%s", resolved, convention);
     free(resolved);
-    return 0;
-}
-
-/* ---- privileges ------------------------------------------------------------------------ */
-
-int sandbox_drop_privileges(char *error, size_t error_size)
-{
-    if (getuid() != 0 && geteuid() != 0)
-        return 0;
-    const uid_t user = SANDBOX_UNPRIVILEGED_ID;
-    const gid_t group = SANDBOX_UNPRIVILEGED_ID;
-    if (setgroups(0, NULL) != 0)
-        return failed(error, error_size, "setgroups(0): %s", strerror(errno));
-    if (setresgid(group, group, group) != 0)
-        return failed(error, error_size, "setresgid(%u): %s", (unsigned)group, strerror(errno));
-    if (setresuid(user, user, user) != 0)
-        return failed(error, error_size, "setresuid(%u): %s", (unsigned)user, strerror(errno));
-    if (setresuid(0, 0, 0) == 0 || getuid() == 0 || geteuid() == 0)
-        return failed(error, error_size, "root could be had back after dropping to uid %u", (unsigned)user);
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        return failed(error, error_size, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
     return 0;
 }

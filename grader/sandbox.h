@@ -42,7 +42,6 @@ struct sandbox_policy {
 #define SANDBOX_ADDRESS_SPACE_HEADROOM_BYTES (UINT64_C(256) << 20)
 
 /* The user and group a grader that runs as root becomes: Debian's nobody and nogroup. */
-enum { SANDBOX_UNPRIVILEGED_ID = 65534 };
 
 /*
  * Confine this process, for good: close every file descriptor above 2; make stdout
@@ -60,16 +59,5 @@ int sandbox_enter(const struct sandbox_policy *policy, char *error, size_t error
  * si_arch), such as "openat", or "open (i386, int 0x80)" for another architecture's. Returns 0,
  * or -1 when libseccomp does not know it. Uses malloc: call it outside the sandbox. */
 int sandbox_syscall_name(uint32_t arch, int number, char *name, size_t name_size);
-
-/*
- * When this process runs as root (real or effective uid 0): drop every supplementary group
- * and become uid and gid SANDBOX_UNPRIVILEGED_ID for good (real, effective and saved), check
- * that root cannot be had back, and set no-new-privileges, so that nothing it execs can gain
- * privileges. Otherwise it does nothing. For the grader's child just before it execs a
- * runner: the runner and its replays then run as nobody, and can write no file of root's.
- * (The kernel clears the parent-death signal when the uid changes: set it after this.)
- * Returns 0, or -1 with a message in error (then do not exec the runner).
- */
-int sandbox_drop_privileges(char *error, size_t error_size);
 
 #endif /* SANDBOX_H */

@@ -24,7 +24,7 @@ $(BUILD)/grader/%.o: grader/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(SANDBOX_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(SANDBOX_LIB): $(BUILD)/grader/sandbox.o
+$(SANDBOX_LIB): $(BUILD)/grader/sandbox.o $(BUILD)/grader/privileges.o
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^

@@ -6,6 +6,7 @@
  * installed before entering records which call it was (si_syscall) on a page shared with the
  * parent. Nothing a refused call would have done may be seen afterwards: no file, no signal.
  */
+#include "privileges.h"
 #include "sandbox.h"
 #include "unit.h"
 
@@ -323,12 +324,12 @@ static void test_privileges_are_dropped_when_root(void)
     pid_t child = fork();
     if (child == 0) {
         char error[256];
-        if (sandbox_drop_privileges(error, sizeof error) != 0)
+        if (drop_privileges(error, sizeof error) != 0)
             _exit(1);
         if (before != 0)
             _exit(getuid() == before ? 0 : 2); /* not root: nothing changes */
-        if (getuid() != SANDBOX_UNPRIVILEGED_ID || geteuid() != SANDBOX_UNPRIVILEGED_ID ||
-            getgid() != SANDBOX_UNPRIVILEGED_ID || getegid() != SANDBOX_UNPRIVILEGED_ID)
+        if (getuid() != UNPRIVILEGED_ID || geteuid() != UNPRIVILEGED_ID ||
+            getgid() != UNPRIVILEGED_ID || getegid() != UNPRIVILEGED_ID)
             _exit(3);
         if (getgroups(0, NULL) != 0)
             _exit(4);

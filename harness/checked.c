@@ -312,6 +312,14 @@ static void note_new_payload(uint64_t bytes)
         replay.peak_payload_bytes = replay.live_payload_bytes;
 }
 
+/* The operation's result, for the timed replays to repeat (see checked.h). */
+static void note_result(const void *result)
+{
+    if (replay.setup->fingerprints != NULL && replay.op != NULL)
+        replay.setup->fingerprints[replay.op - replay.trace->ops] =
+            fingerprint_of(result, replay.setup->stage_is_libc ? 0 : simmem_heap_start());
+}
+
 static int take_block(uint32_t id, void *result, uint64_t request_bytes, int must_be_zero)
 {
     struct block *b = &replay.blocks[id];
@@ -336,6 +344,7 @@ static int take_block(uint32_t id, void *result, uint64_t request_bytes, int mus
 static int replay_malloc(const struct trace_op *op)
 {
     void *result = hm_malloc(op->size);
+    note_result(result);
     if (check_system_use() != 0)
         return -1;
     return take_block(op->id, result, op->size, 0);
@@ -344,6 +353,7 @@ static int replay_malloc(const struct trace_op *op)
 static int replay_calloc(const struct trace_op *op)
 {
     void *result = hm_calloc(op->nmemb, op->size);
+    note_result(result);
     if (check_system_use() != 0)
         return -1;
     if (op->nmemb != 0 && op->size > SIZE_MAX / op->nmemb) {
@@ -402,6 +412,7 @@ static int replay_realloc(const struct trace_op *op)
         return -1;
     retire_block(b);
     void *result = hm_realloc((void *)old.address, op->size);
+    note_result(result);
     if (check_system_use() != 0)
         return -1;
 

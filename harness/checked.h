@@ -24,7 +24,18 @@ struct checked_setup {
     uint64_t limit_bytes;
     int run_heap_checker; /* -c */
     int stage_is_libc;    /* real memory: no simulated calls, footprint from the C library */
+    /* NULL, or room for op_count entries (memory the runner shares): the checker writes each
+     * operation's result there, as fingerprint_of gives it, for the timed replays to repeat. */
+    uint64_t *fingerprints;
 };
+
+/* An operation's result as a number that is the same on every run: the offset of the block
+ * from the start of simulated memory, plus 1 (0 for NULL, and for free). A deterministic stage
+ * gives the same sequence in every replay of a trace, checked or timed. */
+static inline uint64_t fingerprint_of(const void *result, uintptr_t memory_start)
+{
+    return result == NULL ? 0 : (uint64_t)((uintptr_t)result - memory_start) + 1;
+}
 
 /* The body of a checked replay child (see isolate_run): the argument is a checked_setup;
  * the results go to isolate_report(). */

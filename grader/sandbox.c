@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <linux/futex.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -132,6 +133,12 @@ static int build_filter(scmp_filter_ctx filter, pid_t self)
         status = allow(filter, SCMP_SYS(tgkill), 2, argument(0, SCMP_CMP_EQ, pid), argument(1, SCMP_CMP_EQ, pid));
     if (status == 0)
         status = allow(filter, SCMP_SYS(tkill), 1, argument(0, SCMP_CMP_EQ, pid), none);
+    /* The replay hands each call to the stage's process and takes its answer back through
+     * shared memory: waiting and waking on a word there is all it needs of futex. */
+    static const scmp_datum_t futex_operations[] = { FUTEX_WAIT, FUTEX_WAKE };
+    for (size_t i = 0; i < 2 && status == 0; i++)
+        status = allow(filter, SCMP_SYS(futex), 1,
+                       argument_masked(1, ~(scmp_datum_t)FUTEX_PRIVATE_FLAG, futex_operations[i]), none);
     return status;
 }
 

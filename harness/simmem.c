@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 enum { CANARY_BYTE = 0xa5 };
@@ -49,8 +50,16 @@ static struct {
 
     unsigned char *canary_reference; /* a page of CANARY_BYTE, to compare with */
 
+    /* Shared memory (simmem_init_shared): the reservation is a memory file, mapped before the
+     * stage's process is made, so both processes see the same pages at the same addresses. */
+    int shared;
+    int memory_file; /* when shared */
+    simmem_protect_hook protect_hook;
+    /* In the stage's process: where its calls go (the checker's process simulates them). */
+    const struct simmem_forwarder *forwarder;
+
     simmem_release_hook release_hook;
-    int violation_pending;
+    int violation_pending; /* 0, or what simmem_take_violation returns */
     char violation[1024];
 } sim;
 
@@ -84,16 +93,17 @@ void simmem_violation(const char *format, ...)
     va_start(arguments, format);
     vsnprintf(sim.violation, sizeof sim.violation, format, arguments);
     va_end(arguments);
-    sim.violation_pending = 1;
+    sim.violation_pending = VIOLATION_MISUSE;
 }
 
 int simmem_take_violation(char *out, size_t out_size)
 {
-    if (!sim.violation_pending)
+    int kind = sim.violation_pending;
+    if (kind == 0)
         return 0;
     snprintf(out, out_size, "%s", sim.violation);
     sim.violation_pending = 0;
-    return 1;
+    return kind;
 }
 
 void simmem_on_release(simmem_release_hook hook)
@@ -110,9 +120,67 @@ static int set_pages(uintptr_t start, uintptr_t end, int accessible)
 {
     if (end <= start)
         return 0;
+    /* Dropping a shared page's mapping keeps the page in the file: punch it out instead. */
     if (!accessible)
-        madvise((void *)start, end - start, MADV_DONTNEED);
-    return mprotect((void *)start, end - start, accessible ? PROT_READ | PROT_WRITE : PROT_NONE);
+        madvise((void *)start, end - start, sim.shared ? MADV_REMOVE : MADV_DONTNEED);
+    int status = mprotect((void *)start, end - start, accessible ? PROT_READ | PROT_WRITE : PROT_NONE);
+    if (status == 0 && sim.protect_hook != NULL)
+        sim.protect_hook(start, end, accessible);
+    return status;
+}
+
+/* ---- memory the stage was never given ---------------------------------------------------
+ *
+ * With shared memory the stage runs in a process of its own, which can change its own page
+ * protections (mprotect is a call it may make) and so write pages it was never given. Those
+ * writes land in the memory file, where they show as data: a page the simulation never opened
+ * holds none, since pages given back are punched out. */
+
+/* The first page at or after `from` and before `to` that holds data, or 0 when none does. */
+static uintptr_t first_written_page(uintptr_t from, uintptr_t to)
+{
+    if (!sim.shared || from >= to)
+        return 0;
+    off_t found = lseek(sim.memory_file, (off_t)(from - sim.heap_start), SEEK_DATA);
+    if (found < 0 || (uintptr_t)found >= to - sim.heap_start)
+        return 0;
+    return sim.heap_start + (uintptr_t)found;
+}
+
+static void report_stray_page(uintptr_t page)
+{
+    char where[64];
+    simmem_describe(page, where, sizeof where);
+    if (sim.violation_pending)
+        return;
+    simmem_violation("the page at %s holds data, yet the simulation never gave it out (the stage's "
+                     "process made pages accessible itself)", where);
+    sim.violation_pending = VIOLATION_MEMORY_NEVER_GIVEN;
+}
+
+/* Before memory is given: it must hold nothing yet. */
+static void check_unwritten(uintptr_t start, uintptr_t end)
+{
+    uintptr_t stray = first_written_page(start, end);
+    if (stray != 0)
+        report_stray_page(stray);
+}
+
+int simmem_check_unwritten_outside(void)
+{
+    uintptr_t at = sim.accessible_end;
+    while (at < sim.map_end) {
+        uintptr_t page = first_written_page(at, sim.map_end);
+        if (page == 0)
+            return 0;
+        addrmap_ref holder = page >= sim.map_start ? addrmap_containing(&sim.mappings, page) : 0;
+        if (holder == 0) {
+            report_stray_page(page);
+            return -1;
+        }
+        at = addrmap_node(&sim.mappings, holder)->end;
+    }
+    return 0;
 }
 
 /* A call that changes no page still costs a trip into the kernel, as the real one does. */
@@ -157,6 +225,8 @@ static int set_break(uintptr_t new_brk)
                          (unsigned long long)written, where);
     }
     uintptr_t old_brk = sim.brk, new_accessible_end = round_up_to_page(new_brk);
+    if (new_accessible_end > sim.accessible_end)
+        check_unwritten(sim.accessible_end, new_accessible_end);
     if (new_accessible_end > sim.accessible_end && set_pages(sim.accessible_end, new_accessible_end, 1) != 0)
         return -1;
     if (new_brk > old_brk) {
@@ -196,6 +266,8 @@ static int heap_may_end_at(uintptr_t new_brk)
 
 int hm_brk(void *addr)
 {
+    if (sim.forwarder != NULL)
+        return sim.forwarder->brk(addr);
     sim.counts.brk++;
     uintptr_t new_brk = (uintptr_t)addr;
     if (!heap_may_end_at(new_brk) || set_break(new_brk) != 0) {
@@ -207,6 +279,8 @@ int hm_brk(void *addr)
 
 void *hm_sbrk(intptr_t increment)
 {
+    if (sim.forwarder != NULL)
+        return sim.forwarder->sbrk(increment);
     if (increment == 0) {
         sim.counts.sbrk_queries++;
         return (void *)sim.brk;
@@ -239,6 +313,8 @@ static uintptr_t find_room(uintptr_t from, uintptr_t bytes)
 
 void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
 {
+    if (sim.forwarder != NULL)
+        return sim.forwarder->mmap(addr, length, prot, flags, fd, offset);
     (void)addr; /* a hint, as the real call may ignore it */
     sim.counts.mmap++;
     if (length == 0 || prot != (PROT_READ | PROT_WRITE) || (flags & MAP_FIXED) || fd != -1 ||
@@ -257,6 +333,8 @@ void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
         if (start == 0)
             start = find_room(sim.map_start, bytes);
     }
+    if (start != 0)
+        check_unwritten(start, start + bytes);
     if (start == 0 || set_pages(start, start + bytes, 1) != 0 ||
         addrmap_insert(&sim.mappings, start, start + bytes, 0) == 0) {
         if (start != 0)
@@ -299,6 +377,8 @@ static void cut_mappings(uintptr_t start, uintptr_t end)
 
 int hm_munmap(void *addr, size_t length)
 {
+    if (sim.forwarder != NULL)
+        return sim.forwarder->munmap(addr, length);
     sim.counts.munmap++;
     uintptr_t start = (uintptr_t)addr, rounded = round_up_to_page(length);
     uintptr_t end = start + rounded;
@@ -348,7 +428,34 @@ static uint64_t most_mapping_ranges(uint64_t limit_bytes)
     return most + 1; /* a partial munmap adds a piece before it removes the old one */
 }
 
-int simmem_init(uint64_t limit_bytes, int checked, char *error, size_t error_size)
+/* The reservation: private memory, or (shared) a sparse memory file of its size, mapped
+ * shared; either way inaccessible until the simulation opens its pages. */
+static void *reserve(uintptr_t bytes, int shared)
+{
+    if (!shared)
+        return mmap((void *)HEAP_HINT, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    sim.shared = 1;
+    sim.memory_file = memfd_create("heapkit-simulated-memory", MFD_CLOEXEC);
+    if (sim.memory_file < 0)
+        return MAP_FAILED;
+    /* The file is as long as the reservation (sparse: no page is taken until written), longer
+     * than the soft limit a replay child's output has; the limit is lifted for this alone. */
+    struct rlimit output, lifted;
+    int limited = getrlimit(RLIMIT_FSIZE, &output) == 0;
+    lifted = (struct rlimit){ limited ? output.rlim_max : RLIM_INFINITY, limited ? output.rlim_max : RLIM_INFINITY };
+    if (limited)
+        setrlimit(RLIMIT_FSIZE, &lifted);
+    int sized = ftruncate(sim.memory_file, (off_t)bytes);
+    int why = errno;
+    if (limited)
+        setrlimit(RLIMIT_FSIZE, &output);
+    errno = why;
+    if (sized != 0)
+        return MAP_FAILED;
+    return mmap((void *)HEAP_HINT, bytes, PROT_NONE, MAP_SHARED | MAP_NORESERVE, sim.memory_file, 0);
+}
+
+static int init_memory(uint64_t limit_bytes, int checked, int shared, char *error, size_t error_size)
 {
     memset(&sim, 0, sizeof sim);
     sim.page_bytes = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -359,8 +466,7 @@ int simmem_init(uint64_t limit_bytes, int checked, char *error, size_t error_siz
      * larger so that freed holes rarely force a search. */
     uintptr_t heap_bytes = round_up_to_page(limit_bytes) + sim.page_bytes;
     uintptr_t map_bytes = 4 * round_up_to_page(limit_bytes) + 16 * sim.page_bytes;
-    void *reserved = mmap((void *)HEAP_HINT, heap_bytes + map_bytes, PROT_NONE,
-                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *reserved = reserve(heap_bytes + map_bytes, shared);
     if (reserved == MAP_FAILED || addrmap_init_capacity(&sim.mappings, most_mapping_ranges(limit_bytes)) != 0) {
         snprintf(error, error_size, "cannot reserve %llu MiB of address space for simulated memory: %s",
                  (unsigned long long)((heap_bytes + map_bytes) >> 20), strerror(errno));
@@ -383,8 +489,33 @@ int simmem_init(uint64_t limit_bytes, int checked, char *error, size_t error_siz
     return 0;
 }
 
+int simmem_init(uint64_t limit_bytes, int checked, char *error, size_t error_size)
+{
+    return init_memory(limit_bytes, checked, 0, error, error_size);
+}
+
+int simmem_init_shared(uint64_t limit_bytes, char *error, size_t error_size)
+{
+    return init_memory(limit_bytes, 1, 1, error, error_size);
+}
+
+void simmem_on_protect(simmem_protect_hook hook)
+{
+    sim.protect_hook = hook;
+}
+
+void simmem_forward_to(const struct simmem_forwarder *forwarder)
+{
+    sim.forwarder = forwarder;
+    if (sim.shared)
+        close(sim.memory_file); /* the stage's process has no use for it */
+    sim.shared = 0;
+}
+
 void simmem_release(void)
 {
+    if (sim.shared && sim.memory_file >= 0)
+        close(sim.memory_file);
     if (sim.heap_start != 0)
         munmap((void *)sim.heap_start, sim.map_end - sim.heap_start);
     addrmap_release(&sim.mappings);

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct simmem_counts {
     uint64_t brk;          /* hm_brk calls */
@@ -39,6 +40,31 @@ enum simmem_area { AREA_OUTSIDE, AREA_HEAP, AREA_PAST_BREAK, AREA_MAPPING, AREA_
 /* Set up empty simulated memory with a limit in bytes, checked (canary) or not.
  * Returns 0, or -1 with a message in error when the address space cannot be reserved. */
 int simmem_init(uint64_t limit_bytes, int checked, char *error, size_t error_size);
+
+/* The same, checked, with memory that a child process made after this call shares: the
+ * checked replay runs the stage in a process of its own (remote.h), which sees the same pages
+ * at the same addresses, while this process keeps the simulation's state. */
+int simmem_init_shared(uint64_t limit_bytes, char *error, size_t error_size);
+
+/* Shared memory: called with each range whose protection the simulation changed, so that the
+ * stage's process can make the same change to its own view. */
+typedef void (*simmem_protect_hook)(uintptr_t start, uintptr_t end, int accessible);
+void simmem_on_protect(simmem_protect_hook hook);
+
+/* In the stage's process: hm_brk, hm_sbrk, hm_mmap and hm_munmap call these instead, which
+ * ask the checker's process to simulate the call. */
+struct simmem_forwarder {
+    int (*brk)(void *addr);
+    void *(*sbrk)(intptr_t increment);
+    void *(*mmap)(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
+    int (*munmap)(void *addr, size_t length);
+};
+void simmem_forward_to(const struct simmem_forwarder *forwarder);
+
+/* Shared memory: is every page outside the heap's accessible part and the live mappings
+ * unwritten? Returns 0, or -1 with a violation recorded (the stage wrote memory it opened
+ * itself; see simmem_take_violation). */
+int simmem_check_unwritten_outside(void);
 
 /* Give everything back; simmem_init may be called again (the tests reset between cases). */
 void simmem_release(void);
@@ -73,7 +99,8 @@ uint64_t simmem_bytes_written_past_break(void);
 
 /* A misuse found inside a simulated call (munmap of memory never mapped, a write past the
  * break found when the break moved, memory released under a live block...): the first one's
- * text, taken once. Returns 1 and fills out when there is one. */
+ * text, taken once. Returns 0 when there is none; else fills out and says which kind. */
+enum { VIOLATION_MISUSE = 1, VIOLATION_MEMORY_NEVER_GIVEN = 2 };
 int simmem_take_violation(char *out, size_t out_size);
 
 /* Checked mode: called with each range the stage gives back (brk down, munmap), so that the

@@ -611,6 +611,71 @@ static void test_release_and_init_again_start_afresh(void)
     expect(violation()[0] == '\0');
 }
 
+/* ---- shared memory (the checked replay with the stage apart) ---------------------------- */
+
+static void fresh_shared(uint64_t limit_bytes)
+{
+    char error[256];
+    simmem_release();
+    if (simmem_init_shared(limit_bytes, error, sizeof error) != 0) {
+        printf("  simmem_init_shared: %s\n", error);
+        unit_fail(__FILE__, __LINE__, "simmem_init_shared failed");
+    }
+    start = simmem_heap_start();
+}
+
+/* What a child process (the stage's) writes there is what this process reads. */
+static void test_shared_memory_is_seen_by_both_processes(void)
+{
+    fresh_shared(1024 * KIB);
+    unsigned char *heap = hm_sbrk((intptr_t)page);
+    fflush(NULL);
+    pid_t child = fork();
+    if (child == 0) {
+        heap[10] = 0x5a;
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    expect(heap[10] == 0x5a);
+}
+
+/* Pages given back are punched out of the file: they read zero when given again, and are no
+ * stray data. */
+static void test_shared_pages_given_back_are_dropped(void)
+{
+    fresh_shared(1024 * KIB);
+    unsigned char *heap = hm_sbrk((intptr_t)(4 * page));
+    memset(heap, 0x77, 4 * page);
+    hm_sbrk(-(intptr_t)(3 * page));
+    expect(simmem_check_unwritten_outside() == 0);
+    expect(violation()[0] == '\0');
+    hm_sbrk((intptr_t)(3 * page));
+    expect(all_bytes_are(start + page, 3 * page, 0));
+    unsigned char *mapping = map(2 * page);
+    memset(mapping, 0x11, 2 * page);
+    hm_munmap(mapping, 2 * page);
+    expect(simmem_check_unwritten_outside() == 0);
+    expect(violation()[0] == '\0');
+}
+
+/* A page written that the simulation never gave out is found: at the end, and before it is
+ * given out. */
+static void test_shared_memory_never_given_is_found(void)
+{
+    fresh_shared(1024 * KIB);
+    hm_sbrk((intptr_t)page);
+    uintptr_t stray = start + 8 * page;
+    expect(mprotect((void *)stray, page, PROT_READ | PROT_WRITE) == 0);
+    *(volatile char *)stray = 1;
+    expect(simmem_check_unwritten_outside() == -1);
+    char text[1024];
+    expect(simmem_take_violation(text, sizeof text) == VIOLATION_MEMORY_NEVER_GIVEN);
+    expect(strstr(text, "the page at heap+0x8000 holds data") != NULL || page != 4096);
+
+    hm_sbrk((intptr_t)(16 * page)); /* gives that page out */
+    expect(simmem_take_violation(text, sizeof text) == VIOLATION_MEMORY_NEVER_GIVEN);
+}
+
 int main(void)
 {
     page = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -640,6 +705,9 @@ int main(void)
     RUN(test_describe);
     RUN(test_release_hook_sees_what_is_given_back);
     RUN(test_release_and_init_again_start_afresh);
+    RUN(test_shared_memory_is_seen_by_both_processes);
+    RUN(test_shared_pages_given_back_are_dropped);
+    RUN(test_shared_memory_never_given_is_found);
     simmem_release();
     return unit_exit_status();
 }

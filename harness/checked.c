@@ -18,6 +18,7 @@
 #include "hostmem.h"
 #include "isolate.h"
 #include "libc_stage.h"
+#include "remote.h"
 #include "simmem.h"
 
 #include <stdarg.h>
@@ -33,7 +34,10 @@ struct block {
     uint8_t live;      /* the trace considers the id allocated */
 };
 
+static int stage_apart; /* checked_keep_stage_apart */
+
 static struct {
+    int remote; /* the stage runs in its own process */
     const struct checked_setup *setup;
     const struct trace *trace;
     struct child_report *report;
@@ -46,6 +50,44 @@ static struct {
     const struct trace_op *op; /* the operation being checked; NULL during a probe */
     const char *probe;         /* the probe being checked, such as "free(NULL)" */
 } replay;
+
+/* ---- calls into the stage ------------------------------------------------------------------
+ *
+ * In the grader the stage runs in a process of its own (remote.h), so that nothing it does to
+ * its memory can reach the checker's; elsewhere, and for the C library, it is called here. */
+
+void checked_keep_stage_apart(void)
+{
+    stage_apart = 1;
+}
+
+static void *stage_malloc(size_t size)
+{
+    return replay.remote ? remote_malloc(size) : hm_malloc(size);
+}
+
+static void stage_free(void *ptr)
+{
+    if (replay.remote)
+        remote_free(ptr);
+    else
+        hm_free(ptr);
+}
+
+static void *stage_realloc(void *ptr, size_t size)
+{
+    return replay.remote ? remote_realloc(ptr, size) : hm_realloc(ptr, size);
+}
+
+static void *stage_calloc(size_t nmemb, size_t size)
+{
+    return replay.remote ? remote_calloc(nmemb, size) : hm_calloc(nmemb, size);
+}
+
+static int stage_check(void)
+{
+    return replay.remote ? remote_check() : hm_check();
+}
 
 /* ---- messages ------------------------------------------------------------------------ */
 
@@ -279,9 +321,15 @@ static int check_system_use(void)
     if (replay.setup->stage_is_libc)
         return 0;
     char violation[1024];
-    if (simmem_take_violation(violation, sizeof violation))
+    switch (simmem_take_violation(violation, sizeof violation)) {
+    case 0: break;
+    case VIOLATION_MEMORY_NEVER_GIVEN:
+        return fail("the stage used memory it was never given",
+                    "memory from hm_sbrk, hm_brk and hm_mmap only", "%s", violation);
+    default:
         return fail("a simulated system call was misused", "calls as heapmgr.h describes them", "%s",
                     violation);
+    }
     uint64_t written = simmem_bytes_written_past_break();
     if (written != 0) {
         char at[80];
@@ -343,7 +391,7 @@ static int take_block(uint32_t id, void *result, uint64_t request_bytes, int mus
 
 static int replay_malloc(const struct trace_op *op)
 {
-    void *result = hm_malloc(op->size);
+    void *result = stage_malloc(op->size);
     note_result(result);
     if (check_system_use() != 0)
         return -1;
@@ -352,7 +400,7 @@ static int replay_malloc(const struct trace_op *op)
 
 static int replay_calloc(const struct trace_op *op)
 {
-    void *result = hm_calloc(op->nmemb, op->size);
+    void *result = stage_calloc(op->nmemb, op->size);
     note_result(result);
     if (check_system_use() != 0)
         return -1;
@@ -375,7 +423,7 @@ static int replay_free(const struct trace_op *op)
     if (address != NULL && check_payload(op->id, "before it was freed") != 0)
         return -1;
     retire_block(b);
-    hm_free(address); /* NULL when the block was a NULL result: free(NULL) */
+    stage_free(address); /* NULL when the block was a NULL result: free(NULL) */
     return check_system_use();
 }
 
@@ -411,7 +459,7 @@ static int replay_realloc(const struct trace_op *op)
     if (old.address != 0 && check_payload(op->id, "before realloc") != 0)
         return -1;
     retire_block(b);
-    void *result = hm_realloc((void *)old.address, op->size);
+    void *result = stage_realloc((void *)old.address, op->size);
     note_result(result);
     if (check_system_use() != 0)
         return -1;
@@ -458,7 +506,7 @@ static int replay_one(const struct trace_op *op)
             replay.libc_peak_footprint_bytes = footprint;
     }
     if (replay.setup->run_heap_checker) {
-        int verdict = hm_check();
+        int verdict = stage_check();
         if (verdict != 0)
             return fail("hm_check() found a broken invariant", "hm_check() returns 0",
                         "%d (what hm_check printed, below, says which invariant)", verdict);
@@ -493,7 +541,7 @@ static int run_end_probes(void)
     replay.probe = "after the last operation, probe realloc(NULL, 24), which must act as malloc(24)";
     if (!replay.setup->stage_is_libc)
         replay.enomem_before = simmem_counts().enomem;
-    void *block = hm_realloc(NULL, 24);
+    void *block = stage_realloc(NULL, 24);
     if (check_system_use() != 0)
         return -1;
     if (block == NULL && null_is_allowed(24))
@@ -503,7 +551,7 @@ static int run_end_probes(void)
     memset(block, 0x5a, 24);
     replay.probe = "after the last operation, probe realloc(p, 0) on the block of realloc(NULL, 24), "
                    "which must free it and return NULL";
-    void *gone = hm_realloc(block, 0);
+    void *gone = stage_realloc(block, 0);
     if (check_system_use() != 0)
         return -1;
     if (gone != NULL)
@@ -539,9 +587,17 @@ static int prepare(const struct checked_setup *setup)
         return 0;
     }
     char error[256];
-    if (simmem_init(setup->limit_bytes, 1, error, sizeof error) != 0)
+    replay.remote = stage_apart;
+    int status = replay.remote ? simmem_init_shared(setup->limit_bytes, error, sizeof error)
+                               : simmem_init(setup->limit_bytes, 1, error, sizeof error);
+    if (status != 0)
         return fail("simulated memory could not be set up", "room for it", "%s", error);
     simmem_on_release(on_release);
+    if (!replay.remote)
+        return 0;
+    size_t fingerprint_bytes = setup->fingerprints != NULL ? setup->trace->op_count * sizeof(uint64_t) : 0;
+    if (remote_start(setup->fingerprints, fingerprint_bytes, error, sizeof error) != 0)
+        return fail("the stage's process could not be started", "a process for the stage", "%s", error);
     return 0;
 }
 
@@ -558,19 +614,44 @@ static void write_results(uint64_t ops_done)
     }
 }
 
+/* The replay's end, reached or not: the stage's process goes first, so that it has left
+ * (with its coverage counters written, in a coverage build) before the parent reads on. */
+static void finish(void)
+{
+    if (replay.remote)
+        remote_stop();
+    replay.report->finished = 1;
+}
+
+/* At the end: every live block's payload intact; no memory used that was never given. */
+static int check_end_state(void)
+{
+    replay.op = NULL;
+    replay.probe = "after the last operation, checking every live block's payload";
+    for (uint32_t id = 0; id < replay.block_table_bytes / sizeof *replay.blocks; id++)
+        if (replay.blocks[id].address != 0 && check_payload(id, "at the end of the trace") != 0)
+            return -1;
+    if (replay.setup->stage_is_libc)
+        return 0;
+    replay.probe = "after the last operation, checking the memory outside the heap and mappings";
+    simmem_check_unwritten_outside();
+    return check_system_use();
+}
+
 void checked_replay(void *argument)
 {
     const struct checked_setup *setup = argument;
     const struct trace *trace = setup->trace;
     if (prepare(setup) != 0) {
-        replay.report->finished = 1;
+        finish();
         return;
     }
-    isolate_enter_stage();
+    if (!replay.remote)
+        isolate_enter_stage(); /* a stage's own process enters it (remote.c) */
     replay.probe = "before the first operation, probe free(NULL), which must do nothing";
-    hm_free(NULL);
+    stage_free(NULL);
     if (check_system_use() != 0) {
-        replay.report->finished = 1;
+        finish();
         return;
     }
 
@@ -582,14 +663,7 @@ void checked_replay(void *argument)
     }
     replay.report->op_position = done + 1;
     write_results(done);
-    if (done == trace->op_count) {
-        replay.op = NULL;
-        replay.probe = "after the last operation, checking every live block's payload";
-        for (uint32_t id = 0; id < replay.block_table_bytes / sizeof *replay.blocks; id++)
-            if (replay.blocks[id].address != 0 && check_payload(id, "at the end of the trace") != 0)
-                break;
-        if (!replay.report->failed)
-            run_end_probes();
-    }
-    replay.report->finished = 1;
+    if (done == trace->op_count && check_end_state() == 0)
+        run_end_probes();
+    finish();
 }

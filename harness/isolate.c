@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -184,6 +185,20 @@ static double seconds_since(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+/* Bound the stage's output file. A replay child keeps the hard limit it had, so that it may
+ * lift its own soft one to size simulated memory's file (simmem.c); a stage's own process
+ * (`for_good`) may not. */
+static void limit_output(int for_good)
+{
+    struct rlimit output;
+    if (getrlimit(RLIMIT_FSIZE, &output) != 0)
+        output.rlim_max = ISOLATE_OUTPUT_LIMIT_BYTES;
+    output.rlim_cur = ISOLATE_OUTPUT_LIMIT_BYTES;
+    if (for_good || output.rlim_max < output.rlim_cur)
+        output.rlim_max = ISOLATE_OUTPUT_LIMIT_BYTES;
+    setrlimit(RLIMIT_FSIZE, &output);
+}
+
 static void run_child(void (*body)(void *), void *argument, int close_in_child, int stderr_fd)
 {
     volatile char stack_marker = 0;
@@ -196,8 +211,7 @@ static void run_child(void (*body)(void *), void *argument, int close_in_child, 
         close(close_in_child);
     if (stderr_fd >= 0) {
         dup2(stderr_fd, STDERR_FILENO);
-        struct rlimit output = { ISOLATE_OUTPUT_LIMIT_BYTES, ISOLATE_OUTPUT_LIMIT_BYTES };
-        setrlimit(RLIMIT_FSIZE, &output);
+        limit_output(0);
     }
     sigset_t none;
     sigemptyset(&none);
@@ -284,6 +298,78 @@ struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
     outcome.seconds = seconds_since(&start);
     sigprocmask(SIG_SETMASK, &previous, NULL);
     return outcome;
+}
+
+/* ---- a replay in two processes ---------------------------------------------------------- */
+
+_Noreturn void isolate_leave(void)
+{
+    leave_child();
+}
+
+void isolate_become_stage_process(struct child_report *own)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    limit_output(1);
+    struct child_report *parents = shared_report();
+    munmap(parents, sizeof *parents);
+    memset(own, 0, sizeof *own);
+    report = own;
+}
+
+/* Copy a string the other process wrote, which may lack its end. */
+static void copy_claim(char *to, size_t to_size, const char *from, size_t from_size)
+{
+    size_t length = strnlen(from, from_size < to_size ? from_size : to_size - 1);
+    memcpy(to, from, length);
+    to[length] = '\0';
+}
+
+_Noreturn void isolate_end_as_stage_ended(const struct child_report *theirs, int status)
+{
+    struct child_report *r = isolate_report();
+    char text[256];
+    if (theirs->setup_failed) {
+        copy_claim(text, sizeof text, theirs->setup_error, sizeof theirs->setup_error);
+        isolate_setup_failed(text);
+    }
+    if (theirs->todo_called) {
+        copy_claim(text, sizeof text, theirs->todo_what, sizeof theirs->todo_what);
+        hm_todo(text);
+    }
+    if (!WIFSIGNALED(status)) {
+#ifdef HEAPKIT_COVERAGE
+        __gcov_dump();
+#endif
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+    }
+    int signal_number = WTERMSIG(status);
+    if (theirs->fault_signal == signal_number) {
+        uintptr_t address = theirs->fault_address;
+        r->fault_code = theirs->fault_code;
+        r->fault_address = address;
+        r->fault_area = simmem_area_of(address);
+        r->fault_offset = simmem_offset_of(address);
+        r->break_offset = simmem_break() - simmem_heap_start();
+        r->fault_on_stack = theirs->fault_on_stack != 0;
+        r->fault_syscall = theirs->fault_syscall;
+        r->fault_syscall_arch = theirs->fault_syscall_arch;
+        r->fault_syscall_argument = theirs->fault_syscall_argument;
+        r->fault_signal = signal_number;
+    }
+#ifdef HEAPKIT_COVERAGE
+    __gcov_dump();
+#endif
+    struct sigaction default_action = { .sa_handler = SIG_DFL };
+    sigemptyset(&default_action.sa_mask);
+    sigaction(signal_number, &default_action, NULL);
+    sigset_t just_this;
+    sigemptyset(&just_this);
+    sigaddset(&just_this, signal_number);
+    sigprocmask(SIG_UNBLOCK, &just_this, NULL);
+    raise(signal_number);
+    raise(SIGKILL); /* a signal whose default is not to end the process cannot have ended it */
+    _exit(1);
 }
 
 static const char *signal_name(int signal_number)

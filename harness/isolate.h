@@ -118,6 +118,25 @@ _Noreturn void isolate_setup_failed(const char *why);
 /* In a replay child: the time limit of its replay, in seconds (the hook's CPU limit). */
 double isolate_time_limit(void);
 
+/* ---- a replay in two processes (remote.h) -------------------------------------------------
+ *
+ * The checked replay runs the stage in a process of its own, forked from the replay child.
+ * That process reports its faults and hm_todo to a child_report of its own, in memory it
+ * shares with the replay child, which then ends the way it did so that the parent sees it. */
+
+/* In the stage's process: drop the view of the parent's report (the stage must not reach
+ * it) and report to `own` instead; die with the replay child. */
+void isolate_become_stage_process(struct child_report *own);
+
+/* In the replay child, when the stage's process has ended with wait status `status`: take
+ * what its report says of a setup failure, hm_todo or fault (read once, as a claim: bounded,
+ * and the fault's place recomputed from this process's simulated memory), then end the same
+ * way: the same signal, the same exit status. */
+_Noreturn void isolate_end_as_stage_ended(const struct child_report *theirs, int status);
+
+/* End a replay child or a stage's process as the end of its work (coverage counters kept). */
+_Noreturn void isolate_leave(void);
+
 /* Names a system call for messages: `number` and `arch` (AUDIT_ARCH_*) as SIGSYS reports
  * them. Writes the name, such as "openat", and returns 0, or returns -1 when it does not know
  * it. The kit's runners set none, and messages give the number; the grader's names it with

@@ -80,7 +80,10 @@ static struct run_limits runner_limits(const struct grading *g)
         .wall_seconds = r->runner_seconds, .cpu_seconds = r->runner_seconds,
         /* The simulated memory reserves address space for five times its limit. */
         .address_space_bytes = g->tools.sanitized ? 0 : 6 * r->memory_limit_bytes + (UINT64_C(4) << 30),
-        .file_bytes = UINT64_C(64) << 20, .nofile = 64, .nproc = 64, .as_nobody = run_as_root(),
+        /* No file size limit: the runner writes no file (its output goes to pipes), simulated
+         * memory is a memory file as long as its reservation, and every process that runs the
+         * stage gets an output limit of its own (ISOLATE_OUTPUT_LIMIT_BYTES). */
+        .file_bytes = 0, .nofile = 64, .nproc = 64, .as_nobody = run_as_root(),
     };
 }
 

@@ -21,6 +21,7 @@
  *   cc STAGE.o build/grader/sandboxed_main.o build/libharness.a build/grader/libsandbox.a \
  *      -lseccomp -lm -o RUNNER
  */
+#include "checked.h"
 #include "isolate.h"
 #include "runner.h"
 #include "sandbox.h"
@@ -77,6 +78,7 @@ static void run_before_constructors(int argc, char **argv, char **envp)
         program_invocation_short_name = slash != NULL ? (char *)slash + 1 : argv[0];
     }
     isolate_set_child_setup(confine, NULL);
+    checked_keep_stage_apart();
     isolate_set_syscall_namer(sandbox_syscall_name);
     exit(runner_main(argc, argv, 0));
 }

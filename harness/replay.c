@@ -2,7 +2,7 @@
  * replay.c: build/replay, the command students and instructors run.
  *
  *   build/replay [-s STAGE[,STAGE...]|all|libc] [-c] [-v] [-n RUNS] [-t SECONDS]
- *                [--limit SIZE] [--no-time] [--json] [TRACE...]
+ *                [--limit SIZE] [--no-time] [--separate] [--json] [TRACE...]
  *
  * It reads every trace first (a malformed one stops everything with FILE:LINE: message),
  * then starts one runner per stage (build/stages/NAME: the stage linked with the harness)
@@ -32,7 +32,7 @@ enum { COURSE_STAGES = sizeof COURSE_ORDER / sizeof COURSE_ORDER[0] };
 
 struct options {
     const char *stages;      /* as given to -s */
-    int checked, verbose, json, measure_time, scaling;
+    int checked, verbose, json, measure_time, scaling, separate;
     const char *runs, *time_limit, *limit; /* passed on to the runners as given */
     const char *save_json;                 /* --save-json FILE: the JSON too, beside the tables */
     uint64_t limit_bytes;
@@ -46,7 +46,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: %s [-s STAGE[,STAGE...]|all|libc] [-c] [-v] [-n RUNS] [-t SECONDS]\n"
-            "              [--limit SIZE] [--no-time] [--json] [--save-json FILE] [--scaling] [TRACE...]\n"
+            "              [--limit SIZE] [--no-time] [--separate] [--json] [--save-json FILE]\n"
+            "              [--scaling] [TRACE...]\n"
             "\n"
             "Replays allocation traces against stages, checks every result, measures utilization\n"
             "and throughput against the C library.\n"
@@ -60,6 +61,9 @@ static void usage(FILE *out)
             "  -t SECONDS    time limit of one replay (default 10; 60 with -c)\n"
             "  --limit SIZE  memory limit of the simulated system calls, such as 64M (default 4G)\n"
             "  --no-time     check only: no timed runs\n"
+            "  --separate    run the stage of each checked replay in a process of its own, as the\n"
+            "                grader does: nothing the stage does to memory reaches the checker\n"
+            "                (about three times slower)\n"
             "  --json        print JSON instead of tables\n"
             "  --save-json FILE  also write the JSON to FILE\n"
             "  --scaling     how malloc and free cost grows with the free list: replay workloads\n"
@@ -108,6 +112,8 @@ static int read_options(int argc, char **argv, struct options *o)
             o->json = 1;
         } else if (strcmp(flag, "--no-time") == 0) {
             o->measure_time = 0;
+        } else if (strcmp(flag, "--separate") == 0) {
+            o->separate = 1;
         } else if (strcmp(flag, "--scaling") == 0) {
             o->scaling = 1;
         } else if (strcmp(flag, "--save-json") == 0) {
@@ -336,6 +342,8 @@ static int run_stage(const struct options *o, const char *stage, struct stage_ru
         arguments[n++] = "-c";
     if (!o->measure_time)
         arguments[n++] = "--no-time";
+    if (o->separate)
+        arguments[n++] = "--separate";
     if (o->runs)
         arguments[n++] = "-n", arguments[n++] = (char *)o->runs;
     if (o->time_limit)

@@ -37,6 +37,7 @@ enum { MAX_RUNS = 101 };
 struct runner_options {
     const char *stage_name;
     int run_heap_checker;
+    int separate; /* --separate: the checked replay's stage in a process of its own */
     int measure_time;
     uint32_t runs;
     double time_limit_seconds;
@@ -50,8 +51,8 @@ struct runner_options {
 static void usage(const char *program)
 {
     fprintf(stderr,
-            "usage: %s [-c] [-n RUNS] [-t SECONDS] [--limit SIZE] [--no-time] [--as COMMAND]\n"
-            "          [--results-fd FD] TRACE...\n"
+            "usage: %s [-c] [-n RUNS] [-t SECONDS] [--limit SIZE] [--no-time] [--separate]\n"
+            "          [--as COMMAND] [--results-fd FD] TRACE...\n"
             "Replays each trace against this stage (checked, then timed against the C library) and\n"
             "writes one result line per trace. build/replay runs this for you and prints tables.\n",
             program);
@@ -77,6 +78,9 @@ static int read_options(int argc, char **argv, struct runner_options *o, int *fi
             o->run_heap_checker = 1;
         } else if (strcmp(flag, "--no-time") == 0) {
             o->measure_time = 0;
+        } else if (strcmp(flag, "--separate") == 0) {
+            o->separate = 1;
+            checked_keep_stage_apart();
         } else if (strcmp(flag, "-n") == 0 && parse_count(value, 1, MAX_RUNS, &o->runs) == 0) {
             i++;
         } else if (strcmp(flag, "-t") == 0 && parse_seconds(value, &o->time_limit_seconds) == 0) {
@@ -118,8 +122,8 @@ static void append_reproduce(const struct runner_options *o, struct trace_result
     else
         snprintf(command, sizeof command, "build/replay -s %s", o->stage_name);
     size_t used = strlen(r->error);
-    snprintf(r->error + used, sizeof r->error - used, "\n    reproduce: %s%s%s%s%s%s %s", command,
-             o->run_heap_checker ? " -c" : "", o->limit_text ? " --limit " : "",
+    snprintf(r->error + used, sizeof r->error - used, "\n    reproduce: %s%s%s%s%s%s%s %s", command,
+             o->run_heap_checker ? " -c" : "", o->separate ? " --separate" : "", o->limit_text ? " --limit " : "",
              o->limit_text ? o->limit_text : "", o->time_limit_text ? " -t " : "",
              o->time_limit_text ? o->time_limit_text : "", r->trace_path);
 }

@@ -11,8 +11,10 @@
 #   bad/NAME                tests/traces/bad/NAME.rep is refused: exit 2, stderr = NAME.expect
 #   allocator/NAME[/TRACE]  tests/allocators/NAME.c breaks one rule and gets its message: the
 #                           replay exits 1 and its output holds every "// test-expect:" line
+#   allocator-separate/...  the same with --separate: the stage in a process of its own
 #   replay/STAGE/TRACE      correct and libc pass every bundled, classic and tests/traces/good
-#                           trace with -c; correct passes some under a memory limit too
+#                           trace with -c; correct passes some under a memory limit too, and
+#                           every bundled trace with --separate (replay/correct/separate/...)
 #   traces-regenerate       the generators write the committed traces/*.rep byte for byte
 #   cli/...                 build/replay's command-line errors: exit 2 and a clear message
 #   json/...                --json parses and holds every key; no peak footprint below its payload
@@ -150,13 +152,17 @@ allocator_cases() {
 # command on its "reproduce:" line names this stage, every option given and the trace, and
 # fails the same way when it is run.
 job_allocator() {
-    local source=$1 index=$2 stage name output status case trace options expect missing=""
+    local source=$1 index=$2 apart=${3:-} stage name output status case trace options expect missing=""
     stage=$(basename "$source" .c)
     case=$(allocator_cases "$source" | sed -n "${index}p")
     IFS=$'\x1f' read -r -a fields <<<"$case"
     trace=${fields[0]}
     options=${fields[1]}
     name=allocator/$stage
+    if [ -n "$apart" ]; then # the same message when the stage runs in a process of its own
+        options+=" --separate"
+        name=allocator-separate/$stage
+    fi
     [ "$(allocator_cases "$source" | wc -l)" -gt 1 ] && name+=/$(basename "$trace" .rep)
     if [ ! -x "$STAGES/$stage" ]; then
         fail "$name" "$STAGES/$stage is not built (run make test)"
@@ -523,7 +529,10 @@ done
 for source in tests/allocators/*.c; do
     grep -q '^// test-expect: ' "$source" || continue
     cases=$(allocator_cases "$source" | wc -l)
-    for ((i = 1; i <= cases; i++)); do add allocator "$source" "$i"; done
+    for ((i = 1; i <= cases; i++)); do
+        add allocator "$source" "$i"
+        add allocator "$source" "$i" separate
+    done
 done
 good_traces=(traces/*.rep)
 if [ -d "$CMU" ]; then
@@ -547,6 +556,9 @@ for trace in traces/tiny-basic.rep traces/tiny-edge.rep tests/traces/good/reallo
     add replay correct "$trace" "limit-4K/$(basename "$trace" .rep)" "--limit 4K"
 done
 add replay correct traces/mmap-large.rep limit-1M/mmap-large "--limit 1M"
+for trace in traces/*.rep; do
+    add replay correct "$trace" "separate/$(basename "$trace" .rep)" "--separate -c"
+done
 add regenerate
 add cli unknown-option "unknown option '--frobnicate'" --frobnicate traces/tiny-basic.rep
 add cli runs-zero "-n 0: the number of runs must be a whole number from 1 to 101" -n 0 traces/tiny-basic.rep

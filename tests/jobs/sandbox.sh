@@ -221,7 +221,7 @@ job_sandbox_strace() {
         END { for (call in seen) print call }' | sort | tr '\n' ' ')
     local call unexpected=""
     for call in $calls; do
-        case " write mprotect madvise exit exit_group rt_sigreturn rt_sigprocmask rt_sigaction kill tgkill tkill getpid gettid clock_gettime gettimeofday time " in
+        case " write mprotect madvise futex exit exit_group rt_sigreturn rt_sigprocmask rt_sigaction kill tgkill tkill getpid gettid clock_gettime gettimeofday time " in
         *" $call "*) ;;
         *) unexpected+="$call " ;;
         esac

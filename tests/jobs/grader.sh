@@ -242,14 +242,18 @@ job_grader_defect() {
     # (A stage asks the harness for the page size: sysconf is not among what it may call.)
     { cat tests/allocators/base.h; grep -v '^#include "base.h"' "$source"; } |
         sed 's/(size_t)sysconf(_SC_PAGESIZE)/hm_page_bytes()/' >"$dir/submission/dlist.c"
-    if [ "$allocator" = exit ]; then
-        # Its defect, calling exit, is what the static check refuses.
+    local refused=""
+    case $allocator in
+    exit) refused=exit ;;            # its defect, calling exit, is what the static check refuses
+    pages-taken) refused=mprotect ;; # and so is the real mprotect that opens its pages
+    esac
+    if [ -n "$refused" ]; then
         grader_small_rubric "$dir/rubric.ini" dlist "$trace"
         grader_run "$name" "$dir/report.txt" --rubric "$dir/rubric.ini" "$dir/submission" || return
-        if [ "$(grader_score "$dir/report.txt")" = "0 / 11" ] && grep -q 'stage dlist calls exit, which a stage may not call' "$dir/report.txt"; then
+        if [ "$(grader_score "$dir/report.txt")" = "0 / 11" ] && grep -q "stage dlist calls $refused, which a stage may not call" "$dir/report.txt"; then
             pass "$name"
         else
-            fail "$name" "calling exit is not refused by the static check" "$(cat "$dir/report.txt")"
+            fail "$name" "calling $refused is not refused by the static check" "$(cat "$dir/report.txt")"
         fi
         return
     fi

@@ -1,6 +1,7 @@
 /* isolate.c: one replay, one fresh child process (see isolate.h). */
 #include "isolate.h"
 
+#include "checkpoint.h"
 #include "heapmgr.h"
 #include "hostmem.h"
 
@@ -221,8 +222,16 @@ static void run_child(void (*body)(void *), void *argument, int close_in_child, 
     leave_child();
 }
 
-/* Wait for the child, at most `limit` seconds; 1 when it ended (status filled), 0 if not. */
-static int wait_at_most(pid_t child, double limit, const struct timespec *start, int *status)
+/* How long the runner sleeps at most while it waits for a checkpoint: a child that ends without
+ * reaching one (a crash, exit) is noticed this late at worst. */
+#define CHECKPOINT_POLL_SECONDS 0.002
+
+enum wait_end { WAIT_TIMED_OUT, WAIT_ENDED, WAIT_REFUSED };
+
+/* Wait for the child, at most `limit` seconds, serving its checkpoints (watch: NULL for none).
+ * WAIT_ENDED: it ended (status filled); WAIT_REFUSED: the server refused a checkpoint. */
+static enum wait_end wait_at_most(pid_t child, double limit, const struct timespec *start, int *status,
+                                  struct checkpoint_watch *watch)
 {
     sigset_t child_signals;
     sigemptyset(&child_signals);
@@ -230,12 +239,20 @@ static int wait_at_most(pid_t child, double limit, const struct timespec *start,
     for (;;) {
         pid_t ended = waitpid(child, status, WNOHANG);
         if (ended == child)
-            return 1;
+            return WAIT_ENDED;
         if (ended < 0 && errno != EINTR)
-            return 1;
+            return WAIT_ENDED;
         double left = limit - seconds_since(start);
         if (left <= 0)
-            return 0;
+            return WAIT_TIMED_OUT;
+        /* While checkpoints may come: sleep on the checkpoint word, a few ms at a time, so
+         * that one is served as soon as the child reaches it (the child sleeps till then). */
+        if (watch != NULL && !checkpoint_watch_done(watch)) {
+            if (checkpoint_serve_pending(watch) != 0)
+                return WAIT_REFUSED;
+            checkpoint_wait(watch, left < CHECKPOINT_POLL_SECONDS ? left : CHECKPOINT_POLL_SECONDS);
+            continue;
+        }
         /* Wake on SIGCHLD, or at least every 50 ms: a signal may have come before we waited. */
         if (left > 0.05)
             left = 0.05;
@@ -247,9 +264,21 @@ static int wait_at_most(pid_t child, double limit, const struct timespec *start,
 struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
                                  double time_limit_seconds, int close_in_child, int stderr_fd)
 {
+    return isolate_run_checkpointed(body, argument, time_limit_seconds, close_in_child, stderr_fd, NULL);
+}
+
+struct child_outcome isolate_run_checkpointed(void (*body)(void *argument), void *argument,
+                                              double time_limit_seconds, int close_in_child,
+                                              int stderr_fd, const struct checkpoint_server *checkpoints)
+{
     struct child_report *r = shared_report();
-    memset(r, 0, sizeof *r);
+    /* The whole of the shared pages, not only the report: nothing one child leaves in memory it
+     * shares with the runner reaches the next. */
+    size_t page_bytes = (size_t)sysconf(_SC_PAGESIZE);
+    memset(r, 0, (sizeof *r + page_bytes - 1) / page_bytes * page_bytes);
     struct child_outcome outcome = { .end = CHILD_NOT_STARTED };
+    if (checkpoint_prepare(checkpoints != NULL) != 0)
+        return outcome;
 
     sigset_t child_signals, previous;
     sigemptyset(&child_signals);
@@ -275,12 +304,24 @@ struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
         run_child(body, argument, close_in_child, stderr_fd);
     setpgid(child, child); /* also here, so the group exists before we might kill it */
 
+    struct checkpoint_watch watch;
+    if (checkpoints != NULL)
+        checkpoint_watch_start(&watch, child, checkpoints);
     int status = 0;
-    if (!wait_at_most(child, time_limit_seconds, &start, &status)) {
+    enum wait_end waited = wait_at_most(child, time_limit_seconds, &start, &status,
+                                        checkpoints != NULL ? &watch : NULL);
+    if (waited != WAIT_ENDED) {
         kill(-child, SIGKILL);
         kill(child, SIGKILL);
         waitpid(child, &status, 0);
+    }
+    if (waited == WAIT_TIMED_OUT) {
         outcome.end = CHILD_TIMED_OUT;
+    } else if (waited == WAIT_REFUSED) {
+        outcome.end = CHILD_SIGNALED;
+        outcome.signal = SIGKILL;
+        outcome.checkpoint_refused = 1;
+        outcome.refused_checkpoint = watch.refused_number;
     } else if (r->setup_failed) {
         outcome.end = CHILD_NOT_ISOLATED;
     } else if (r->todo_called) {

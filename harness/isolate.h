@@ -72,6 +72,10 @@ struct child_outcome {
     int signal;       /* CHILD_SIGNALED */
     int exit_status;  /* CHILD_EXITED */
     double seconds;   /* wall-clock time of the whole child */
+    /* The checkpoint server refused a checkpoint (isolate_run_checkpointed): the runner killed
+     * the child there (end CHILD_SIGNALED, signal SIGKILL), and the server knows why. */
+    int checkpoint_refused;
+    uint32_t refused_checkpoint; /* its number */
 };
 
 /* The report shared with the child, made once per process; reset before every child. */
@@ -89,6 +93,15 @@ struct child_report *isolate_report(void);
  */
 struct child_outcome isolate_run(void (*body)(void *argument), void *argument,
                                  double time_limit_seconds, int close_in_child, int stderr_fd);
+
+/* The same, with the child's checkpoints served as it reaches them (checkpoint.h): while the
+ * child runs, the runner wakes at each one, reads the child's CPU time from the kernel and
+ * calls checkpoints->serve, the child asleep meanwhile. The time limit, the kill of the group
+ * and every outcome are as isolate_run's; a refused checkpoint kills the child at once. */
+struct checkpoint_server;
+struct child_outcome isolate_run_checkpointed(void (*body)(void *argument), void *argument,
+                                              double time_limit_seconds, int close_in_child,
+                                              int stderr_fd, const struct checkpoint_server *checkpoints);
 
 /* The parent's account of a child that did not finish: "crashed with SIGSEGV at heap+0x1010,
  * past the break (break at heap+0x1000)", "did not finish within 10 s", and so on. */

@@ -52,9 +52,7 @@ struct child_report {
     uint64_t peak_footprint_bytes;
     struct simmem_counts counts;
 
-    /* Result of a timed replay: the whole, and each segment between marks of the trace. */
-    uint64_t elapsed_ns;
-    uint64_t segment_ns[REPORT_MAX_SEGMENTS];
+    /* A timed replay reports no time here: the runner measures it (timed_proof.h). */
 };
 
 enum child_end {

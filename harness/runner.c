@@ -13,6 +13,12 @@
  * time and comes in bursts; the median ignores a burst that hits one run without being as
  * optimistic as the minimum. The speed ratio is the median over the pairs of neighbouring
  * runs of libc time / stage time, so slow drifts (clock scaling, other load) cancel too.
+ *
+ * Who measures: the runner. A replay child runs the stage's code, which can write anything in
+ * that process, so the child reports no time: it stops at checkpoints, where the runner reads
+ * its CPU time from the kernel and checks that the stage's results so far are the checked
+ * replay's (timed_proof.h). CPU time, not wall time: the time the child waits to be scheduled
+ * on a busy machine is no one's work.
  */
 #include "runner.h"
 
@@ -21,7 +27,9 @@
 #include "median.h"
 #include "options.h"
 #include "result.h"
+#include "checkpoint.h"
 #include "timed.h"
+#include "timed_proof.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -200,12 +208,52 @@ static void show_or_attach_output(struct trace_result *r, int failed)
     }
 }
 
+/* ---- the fingerprints of a trace's results ------------------------------------------- */
+
+/* One trace's fingerprints (checked.h), in memory shared with the replay children: expected,
+ * written by the checked replay; observed, written by each timed replay. The runner compares
+ * them at the timed replay's checkpoints (timed_proof.h). Made for each trace, so that no
+ * trace's results reach another's replays. */
+static struct {
+    uint64_t *expected, *observed; /* NULL when nothing is timed */
+    size_t bytes;
+} fingerprints;
+
+static uint64_t *share_region(size_t bytes)
+{
+    void *region = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (region == MAP_FAILED) {
+        perror("replay: cannot share the fingerprints of a trace with the replay processes");
+        exit(2);
+    }
+    return region;
+}
+
+static void share_fingerprints(const struct trace *trace)
+{
+    fingerprints.bytes = (size_t)(trace->op_count ? trace->op_count : 1) * sizeof *fingerprints.expected;
+    fingerprints.expected = share_region(fingerprints.bytes);
+    fingerprints.observed = share_region(fingerprints.bytes);
+}
+
+static void release_fingerprints(void)
+{
+    if (fingerprints.expected != NULL) {
+        munmap(fingerprints.expected, fingerprints.bytes);
+        munmap(fingerprints.observed, fingerprints.bytes);
+    }
+    fingerprints.expected = fingerprints.observed = NULL;
+}
+
+/* ---- the replays ------------------------------------------------------------------------ */
+
 static int run_checked(const struct runner_options *o, const struct trace *trace, int is_libc,
                        struct trace_result *r)
 {
     struct checked_setup setup = {
         .trace = trace, .limit_bytes = o->limit_bytes,
         .run_heap_checker = o->run_heap_checker, .stage_is_libc = is_libc,
+        .fingerprints = fingerprints.expected,
     };
     int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
     struct child_outcome outcome =
@@ -234,25 +282,48 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
     return -1;
 }
 
-/* One timed replay in a fresh child; its seconds, or -1 when it did not finish (r->error says). */
-static double time_once(const struct runner_options *o, const struct trace *trace, int use_libc,
+/* One timed replay in a fresh child; its CPU seconds, as the runner measured them, or -1 when
+ * it did not finish or did not prove its work (r->error says). is_libc: the stage is the C
+ * library; use_libc: time the C library's side of the pair. */
+static double time_once(const struct runner_options *o, const struct trace *trace, int is_libc, int use_libc,
                         struct trace_result *r, double segment_seconds[REPORT_MAX_SEGMENTS])
 {
-    struct timed_setup setup = { .trace = trace, .limit_bytes = o->limit_bytes, .use_libc = use_libc };
+    struct timed_setup setup = {
+        .trace = trace, .limit_bytes = o->limit_bytes, .use_libc = use_libc,
+        .observed = fingerprints.observed,
+        .expected = fingerprints.expected, .expected_bytes = fingerprints.bytes,
+    };
+    /* The stage's results are compared; the C library's are not: its real addresses vary. */
+    static struct timed_proof proof;
+    const char *who = use_libc ? "the C library" : "the stage";
+    timed_proof_start(&proof, trace, who, use_libc || is_libc ? NULL : fingerprints.expected,
+                      fingerprints.observed);
+    /* Nothing an earlier replay wrote counts. */
+    memset(fingerprints.observed, TIMED_NOT_DONE_BYTE, fingerprints.bytes);
+    const struct checkpoint_server server = { timed_proof_checkpoint, &proof, timed_last_checkpoint(trace) };
     int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
-    struct child_outcome outcome =
-        isolate_run(timed_replay, &setup, o->time_limit_seconds, results_fd, discarded_output_fd);
+    struct child_outcome outcome = isolate_run_checkpointed(timed_replay, &setup, o->time_limit_seconds, results_fd,
+                                                            discarded_output_fd, &server);
     const struct child_report *report = isolate_report();
-    if (outcome.end == CHILD_FINISHED) {
+    if (outcome.end == CHILD_FINISHED && timed_proof_complete(&proof)) {
         for (uint32_t i = 0; i <= trace->mark_count; i++)
-            segment_seconds[i] = (double)report->segment_ns[i] / 1e9;
-        return (double)report->elapsed_ns / 1e9;
+            segment_seconds[i] = (double)proof.segment_ns[i] / 1e9;
+        return (double)proof.elapsed_ns / 1e9;
     }
-    char how[1024];
-    isolate_describe_end(&outcome, report, o->time_limit_seconds, how, sizeof how);
-    snprintf(r->error, sizeof r->error,
-             "%s: the timed replay of %s (which runs no checks) %s, though the checked replay passed",
-             trace->path, use_libc ? "the C library" : "the stage", how);
+    if (outcome.checkpoint_refused) {
+        snprintf(r->error, sizeof r->error, "%s", proof.error);
+    } else if (outcome.end == CHILD_FINISHED) {
+        snprintf(r->error, sizeof r->error,
+                 "%s: the timed replay of %s said it had finished, but the runner saw it reach only "
+                 "operation %u of %u: a stage must not write the replay's report (the runner believes "
+                 "only what it measures)", trace->path, who, proof.ops_passed, trace->op_count);
+    } else {
+        char how[1024];
+        isolate_describe_end(&outcome, report, o->time_limit_seconds, how, sizeof how);
+        snprintf(r->error, sizeof r->error,
+                 "%s: the timed replay of %s (which runs no checks) %s, though the checked replay passed",
+                 trace->path, who, how);
+    }
     append_reproduce(o, r);
     return -1;
 }
@@ -272,15 +343,17 @@ static void keep_segments(const struct trace *trace, uint32_t runs,
     }
 }
 
-static int run_timed(const struct runner_options *o, const struct trace *trace, struct trace_result *r)
+static int run_timed(const struct runner_options *o, const struct trace *trace, int is_libc,
+                     struct trace_result *r)
 {
     double stage[MAX_RUNS] = { 0 }, libc[MAX_RUNS] = { 0 }, ratio[MAX_RUNS] = { 0 };
     static double segments[REPORT_MAX_SEGMENTS][MAX_RUNS], run_segments[REPORT_MAX_SEGMENTS],
         ignored[REPORT_MAX_SEGMENTS];
     for (uint32_t run = 0; run < o->runs; run++) {
         int libc_first = run % 2 == 1;
-        double first = time_once(o, trace, libc_first, r, libc_first ? ignored : run_segments);
-        double second = first < 0 ? -1 : time_once(o, trace, !libc_first, r, libc_first ? run_segments : ignored);
+        double first = time_once(o, trace, is_libc, libc_first, r, libc_first ? ignored : run_segments);
+        double second = first < 0 ? -1
+                                  : time_once(o, trace, is_libc, !libc_first, r, libc_first ? run_segments : ignored);
         if (first < 0 || second < 0) {
             r->correct = 0;
             return -1;
@@ -323,8 +396,11 @@ int runner_main(int argc, char **argv, int is_libc)
         result.loaded = 1;
         result.ops = trace.op_count;
         snprintf(result.trace_name, sizeof result.trace_name, "%s", trace.name);
+        if (o.measure_time)
+            share_fingerprints(&trace);
         if (run_checked(&o, &trace, is_libc, &result) == 0 && o.measure_time)
-            run_timed(&o, &trace, &result);
+            run_timed(&o, &trace, is_libc, &result);
+        release_fingerprints();
         all_correct &= result.correct;
         result_write(o.results_fd, &result);
         trace_release(&trace);

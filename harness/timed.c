@@ -1,6 +1,8 @@
 /* timed.c: the timed replay (see timed.h). */
 #include "timed.h"
 
+#include "checked.h"
+#include "checkpoint.h"
 #include "heapmgr.h"
 #include "hostmem.h"
 #include "isolate.h"
@@ -8,9 +10,9 @@
 #include "simmem.h"
 
 #include <string.h>
-#include <time.h>
+#include <sys/mman.h>
 
-_Static_assert(REPORT_MAX_SEGMENTS == TRACE_MAX_MARKS + 1, "a report has room for every segment");
+_Static_assert(REPORT_MAX_SEGMENTS == TRACE_MAX_MARKS + 1, "a result has room for every segment");
 
 struct allocator {
     void *(*malloc)(size_t size);
@@ -19,70 +21,80 @@ struct allocator {
     void *(*calloc)(size_t nmemb, size_t size);
 };
 
-/* Inlined into each caller with a constant allocator, so the calls below become direct. */
+/* Where fingerprints are measured from: simulated memory's start for the stage, 0 for the C
+ * library. Read from memory, never known to the compiler, so that the stage's loop and the C
+ * library's compute their fingerprints with the same instructions. */
+static volatile uintptr_t fingerprint_origin;
+
+/* Inlined into each caller with a constant allocator, so the calls below become direct. Each
+ * result's fingerprint goes to observed[i], for the runner to compare (free: 0). */
 static inline __attribute__((always_inline)) void
-run_operations(const struct trace_op *ops, uint32_t op_count, void **slots, const struct allocator a)
+run_operations(const struct trace_op *ops, uint32_t op_count, void **slots, uint64_t *observed,
+               const struct allocator a)
 {
+    const uintptr_t origin = fingerprint_origin;
     for (uint32_t i = 0; i < op_count; i++) {
         const struct trace_op *op = &ops[i];
+        void *result = NULL;
         switch (op->kind) {
-        case OP_MALLOC: slots[op->id] = a.malloc(op->size); break;
+        case OP_MALLOC: result = slots[op->id] = a.malloc(op->size); break;
         case OP_FREE: a.free(slots[op->id]); break;
-        case OP_REALLOC: slots[op->id] = a.realloc(slots[op->id], op->size); break;
-        default: slots[op->id] = a.calloc(op->nmemb, op->size); break;
+        case OP_REALLOC: result = slots[op->id] = a.realloc(slots[op->id], op->size); break;
+        default: result = slots[op->id] = a.calloc(op->nmemb, op->size); break;
         }
+        observed[i] = fingerprint_of(result, origin);
     }
 }
 
-static void run_stage(const struct trace_op *ops, uint32_t op_count, void **slots)
+static void run_stage(const struct trace_op *ops, uint32_t op_count, void **slots, uint64_t *observed)
 {
-    run_operations(ops, op_count, slots,
+    run_operations(ops, op_count, slots, observed,
                    (struct allocator){ hm_malloc, hm_free, hm_realloc, hm_calloc });
 }
 
-static void run_libc(const struct trace_op *ops, uint32_t op_count, void **slots)
+static void run_libc(const struct trace_op *ops, uint32_t op_count, void **slots, uint64_t *observed)
 {
-    run_operations(ops, op_count, slots,
+    run_operations(ops, op_count, slots, observed,
                    (struct allocator){ libc_malloc, libc_free, libc_realloc, libc_calloc });
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
 void timed_replay(void *argument)
 {
     const struct timed_setup *setup = argument;
     const struct trace *trace = setup->trace;
-    struct child_report *report = isolate_report();
 
     uint32_t slot_count = trace->id_count ? trace->id_count : 1;
     void **slots = host_alloc((size_t)slot_count * sizeof *slots);
     char error[256];
     if (slots == NULL || (!setup->use_libc && simmem_init(setup->limit_bytes, 0, error, sizeof error) != 0))
         return; /* not finished: the parent reports it */
-    memset(slots, 0, (size_t)slot_count * sizeof *slots); /* fault the table in before timing */
+    /* Fault the tables in before timing: the stage's time is its own work, not ours. */
+    memset(slots, 0, (size_t)slot_count * sizeof *slots);
+    memset(setup->observed, TIMED_NOT_DONE_BYTE, (size_t)trace->op_count * sizeof *setup->observed);
+    /* The checked replay's answers: the stage must find its own, not copy them. */
+    if (setup->expected != NULL)
+        munmap(setup->expected, setup->expected_bytes);
+    fingerprint_origin = setup->use_libc ? 0 : simmem_heap_start();
     if (!setup->use_libc)
         isolate_enter_stage();
 
-    /* One clock reading per mark of the trace, none per operation. */
-    uint64_t start = now_ns(), segment_start = start;
+    checkpoint_reach(TIMED_CHECKPOINT_READY);
+    /* As the checked replay begins, with its probe: both replays start from the same state. */
+    if (setup->use_libc)
+        libc_free(NULL);
+    else
+        hm_free(NULL);
     uint32_t from = 0;
     for (uint32_t segment = 0; segment <= trace->mark_count; segment++) {
-        uint32_t to = segment < trace->mark_count ? trace->marks[segment].op_index : trace->op_count;
+        uint32_t to = timed_segment_end(trace, segment);
         if (setup->use_libc)
-            run_libc(trace->ops + from, to - from, slots);
+            run_libc(trace->ops + from, to - from, slots, setup->observed + from);
         else
-            run_stage(trace->ops + from, to - from, slots);
-        uint64_t now = now_ns();
-        report->segment_ns[segment] = now - segment_start;
-        segment_start = now;
+            run_stage(trace->ops + from, to - from, slots, setup->observed + from);
+        checkpoint_reach(timed_checkpoint_after(segment));
         from = to;
     }
-    report->elapsed_ns = segment_start - start;
+    struct child_report *report = isolate_report();
     report->op_position = trace->op_count + 1;
     report->finished = 1;
 }

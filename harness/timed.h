@@ -2,10 +2,24 @@
  * timed.h: the timed replay: the trace's operations as fast as they can be called, with no
  * checks, for throughput. The same loop serves the stage and the C library baseline, each
  * compiled with direct calls, so that neither pays for an indirection the other does not.
+ *
+ * The child only works; the runner measures. The child stops at checkpoints (checkpoint.h):
+ *
+ *   1                      ready: set up, about to make its first call (free(NULL), as the
+ *                          checked replay's first probe, then the operations)
+ *   2 .. mark_count + 1    after the operations before each "# mark:" line of the trace
+ *   mark_count + 2         the end: every operation done
+ *
+ * and the runner reads the child's CPU time at each one (timed_proof.h). Everything before
+ * checkpoint 1 is the harness's own code, run before any of the stage's: the tables faulted
+ * in, the checked replay's results unmapped, the child confined (isolate_enter_stage). After
+ * each operation the child writes its result's fingerprint (checked.h) where the runner can
+ * compare it with the checked replay's, at the next checkpoint.
  */
 #ifndef TIMED_H
 #define TIMED_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "trace.h"
@@ -14,10 +28,43 @@ struct timed_setup {
     const struct trace *trace;
     uint64_t limit_bytes;
     int use_libc; /* time the C library instead of the stage */
+    /* op_count entries the runner shares with the child: each operation's fingerprint, as
+     * fingerprint_of gives it (0 for free), TIMED_NOT_DONE until it is done. */
+    uint64_t *observed;
+    /* The checked replay's fingerprints, which the child has by the fork and must not see:
+     * unmapped before the first call into the allocator. NULL for none. */
+    void *expected;
+    size_t expected_bytes;
 };
 
-/* The body of a timed replay child (see isolate_run): the argument is a timed_setup;
- * the elapsed nanoseconds go to isolate_report()->elapsed_ns. */
+enum { TIMED_CHECKPOINT_READY = 1 };
+
+/* An operation's fingerprint before the operation is done: memory filled with 0xff bytes. No
+ * result has it (it would be the last byte of the address space). */
+#define TIMED_NOT_DONE UINT64_MAX
+enum { TIMED_NOT_DONE_BYTE = 0xff };
+
+/* The checkpoint reached after segment `segment` (0 to mark_count) of the trace. */
+static inline uint32_t timed_checkpoint_after(uint32_t segment)
+{
+    return segment + 2;
+}
+
+/* The last checkpoint of a timed replay of the trace: the end. */
+static inline uint32_t timed_last_checkpoint(const struct trace *trace)
+{
+    return timed_checkpoint_after(trace->mark_count);
+}
+
+/* The operations before the end of segment `segment`: the index of the mark that closes it,
+ * or op_count for the last. */
+static inline uint32_t timed_segment_end(const struct trace *trace, uint32_t segment)
+{
+    return segment < trace->mark_count ? trace->marks[segment].op_index : trace->op_count;
+}
+
+/* The body of a timed replay child (see isolate_run_checkpointed): the argument is a
+ * timed_setup. It sets isolate_report()->finished at its end, and reports nothing else. */
 void timed_replay(void *setup);
 
 #endif /* TIMED_H */

@@ -3,37 +3,35 @@
  *
  * Replays a trace against the C library two ways, interleaved, each run in a fresh process:
  * a bare loop that calls malloc, free, realloc and calloc directly, and the harness's timed
- * replay of the libc stage. Prints the medians and their ratio: the harness's overhead.
+ * replay of the libc stage (which also writes each result's fingerprint, and stops at each
+ * mark of the trace). Both are timed as the runner times a replay: the child stops at a
+ * checkpoint before and after its work, and the parent reads the child's CPU time there
+ * (checkpoint.h). Prints the medians and their ratio: the harness's overhead.
  *
  *   build/bench/bare_libc [-n RUNS] TRACE
  */
+#include "checkpoint.h"
 #include "hostmem.h"
 #include "isolate.h"
 #include "median.h"
 #include "options.h"
 #include "timed.h"
+#include "timed_proof.h"
 #include "trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/mman.h>
 
 enum { MOST_RUNS = 101 };
 
-static uint64_t now_ns(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-}
-
-/* The loop as a student would write it, without the harness. */
+/* The loop as a student would write it, without the harness: checkpoint 1 before, 2 after. */
 static void bare_loop(void *argument)
 {
     const struct trace *trace = argument;
     void **slots = host_alloc((trace->id_count ? trace->id_count : 1) * sizeof *slots);
-    uint64_t start = now_ns();
+    checkpoint_reach(1);
     for (uint32_t i = 0; i < trace->op_count; i++) {
         const struct trace_op *op = &trace->ops[i];
         switch (op->kind) {
@@ -43,18 +41,52 @@ static void bare_loop(void *argument)
         default: slots[op->id] = calloc(op->nmemb, op->size); break;
         }
     }
-    isolate_report()->elapsed_ns = now_ns() - start;
+    checkpoint_reach(2);
     isolate_report()->finished = 1;
 }
 
-static double run_once(void (*body)(void *), void *argument)
+/* The bare loop's server: the child's CPU time at its two checkpoints. */
+struct stopwatch {
+    uint64_t start_ns, end_ns;
+};
+
+static int stopwatch_serve(void *context, uint32_t number, uint64_t child_cpu_ns)
 {
-    struct child_outcome outcome = isolate_run(body, argument, 60, -1, -1);
+    struct stopwatch *watch = context;
+    if (number == 1)
+        watch->start_ns = child_cpu_ns;
+    else
+        watch->end_ns = child_cpu_ns;
+    return 0;
+}
+
+static void must_finish(struct child_outcome outcome)
+{
     if (outcome.end != CHILD_FINISHED) {
         fprintf(stderr, "bare_libc: a run did not finish\n");
         exit(1);
     }
-    return (double)isolate_report()->elapsed_ns / 1e9;
+}
+
+static double time_bare(const struct trace *trace)
+{
+    struct stopwatch watch = { 0, 0 };
+    const struct checkpoint_server server = { stopwatch_serve, &watch, 2 };
+    must_finish(isolate_run_checkpointed(bare_loop, (void *)trace, 60, -1, -1, &server));
+    return (double)(watch.end_ns - watch.start_ns) / 1e9;
+}
+
+static double time_harness(struct timed_setup *setup)
+{
+    static struct timed_proof proof;
+    timed_proof_start(&proof, setup->trace, "the C library", NULL, setup->observed);
+    const struct checkpoint_server server = { timed_proof_checkpoint, &proof, timed_last_checkpoint(setup->trace) };
+    must_finish(isolate_run_checkpointed(timed_replay, setup, 60, -1, -1, &server));
+    if (!timed_proof_complete(&proof)) {
+        fprintf(stderr, "bare_libc: a run did not pass its checkpoints: %s\n", proof.error);
+        exit(1);
+    }
+    return (double)proof.elapsed_ns / 1e9;
 }
 
 int main(int argc, char **argv)
@@ -78,18 +110,24 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", error);
         return 2;
     }
-    struct timed_setup harness = { .trace = &trace, .use_libc = 1 };
+    size_t observed_bytes = (size_t)(trace.op_count ? trace.op_count : 1) * sizeof(uint64_t);
+    void *observed = mmap(NULL, observed_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (observed == MAP_FAILED) {
+        perror("bare_libc: the fingerprints' memory");
+        return 2;
+    }
+    struct timed_setup harness = { .trace = &trace, .use_libc = 1, .observed = observed };
     double bare[MOST_RUNS], through_harness[MOST_RUNS], ratio[MOST_RUNS];
     for (uint32_t run = 0; run < runs; run++) {
         int harness_first = run % 2;
-        double a = run_once(harness_first ? timed_replay : bare_loop, harness_first ? (void *)&harness : &trace);
-        double b = run_once(harness_first ? bare_loop : timed_replay, harness_first ? (void *)&trace : &harness);
+        double a = harness_first ? time_harness(&harness) : time_bare(&trace);
+        double b = harness_first ? time_bare(&trace) : time_harness(&harness);
         bare[run] = harness_first ? b : a;
         through_harness[run] = harness_first ? a : b;
         ratio[run] = through_harness[run] / bare[run];
     }
     double bare_median = median(bare, runs), harness_median = median(through_harness, runs);
-    printf("trace %s: %u operations, %u runs of each, interleaved, each in a fresh process\n",
+    printf("trace %s: %u operations, %u runs of each, interleaved, each in a fresh process (CPU time)\n",
            trace.name, trace.op_count, runs);
     printf("  bare loop calling malloc/free directly: %.3f ms (median), %.0f Kops/s\n", bare_median * 1e3,
            trace.op_count / bare_median / 1e3);

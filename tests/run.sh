@@ -24,7 +24,9 @@
 #
 # A test allocator's head holds the lines read here, one case per "test-trace":
 #   // test-trace: traces/tiny-basic.rep          the trace to replay
-#   // test-options: -c                           options for build/replay (optional)
+#   // test-options: -c                           options for build/replay (optional; the
+#                                                 replay is checked only, unless they hold
+#                                                 -n RUNS: then it is timed too)
 #   // test-expect: the block is not 16-byte aligned      a text the output must hold
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -148,9 +150,15 @@ allocator_cases() {
     printf '%s' "$cases"
 }
 
+# timing_option OPTIONS: --no-time, unless the options ask for timed runs (-n RUNS): most
+# rules are the checked replay's, and timed runs would only slow their tests.
+timing_option() {
+    [[ " $1 " == *" -n "* ]] || echo --no-time
+}
+
 # One case of a test allocator: the replay fails (exit 1) with every expected text, and the
-# command on its "reproduce:" line names this stage, every option given and the trace, and
-# fails the same way when it is run.
+# command on its "reproduce:" line names this stage, every option given (but -n RUNS: any
+# number of runs fails the same way) and the trace, and fails the same way when it is run.
 job_allocator() {
     local source=$1 index=$2 apart=${3:-} stage name output status case trace options expect missing=""
     stage=$(basename "$source" .c)
@@ -168,8 +176,8 @@ job_allocator() {
         fail "$name" "$STAGES/$stage is not built (run make test)"
         return
     fi
-    # shellcheck disable=SC2086 # the options are words
-    output=$(limited 120 "$REPLAY" -s "$STAGES/$stage" --no-time $options "$trace" 2>&1)
+    # shellcheck disable=SC2086,SC2046 # the options are words
+    output=$(limited 120 "$REPLAY" -s "$STAGES/$stage" $(timing_option "$options") $options "$trace" 2>&1)
     status=$?
     local compared=$output # an expected reproduce: command lacks the --separate added here
     [ -n "$apart" ] && compared=${output// --separate/}
@@ -190,7 +198,9 @@ job_allocator() {
         fail "$name" "the reproduce: line does not run $REPLAY -s $STAGES/$stage ... $trace" "$output"
         return
     fi
-    for word in $options; do
+    local named_options
+    named_options=$(sed -E 's/(^| )-n [0-9]+//' <<<"$options")
+    for word in $named_options; do
         if [[ " $reproduce " != *" $word "* ]]; then
             fail "$name" "the reproduce: line lacks the option \"$word\" that the replay was given" "$output"
             return

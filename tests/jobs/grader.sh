@@ -33,8 +33,9 @@ grader_run() {
     fi
 }
 
-# A rubric of one stage with build and correctness points only, on the given traces.
-# grader_small_rubric FILE STAGE TRACE-GLOB [MEMORY-LIMIT] [REPLAY-SECONDS]
+# A rubric of one stage with build and correctness points only (and throughput points, so
+# that the stage is timed, when THROUGHPUT is given), on the given traces.
+# grader_small_rubric FILE STAGE TRACE-GLOB [MEMORY-LIMIT] [REPLAY-SECONDS] [THROUGHPUT]
 grader_small_rubric() {
     cat >"$1" <<EOF
 [grader]
@@ -46,6 +47,7 @@ runner_seconds = 60
 [$2]
 build = 1
 correctness = 10
+throughput = ${6:-0}
 EOF
 }
 
@@ -257,7 +259,10 @@ job_grader_defect() {
         fi
         return
     fi
-    grader_small_rubric "$dir/rubric.ini" dlist "$trace" "$limit" "$seconds"
+    # A defect of the timed replay (its case gives -n RUNS) shows only when the stage is timed.
+    local throughput=0 score_wanted="1 / 11"
+    [[ " $options " == *" -n "* ]] && throughput=1 score_wanted="1 / 12"
+    grader_small_rubric "$dir/rubric.ini" dlist "$trace" "$limit" "$seconds" "$throughput"
     out=$dir/report.txt
     grader_run "$name" "$out" --rubric "$dir/rubric.ini" "$dir/submission" || return
     local limit_bytes
@@ -269,8 +274,8 @@ job_grader_defect() {
     done
     grep -qF -- "reproduce: build/replay -s dlist --limit $limit -t $seconds $trace" "$out" ||
         missing+="    missing: reproduce: build/replay -s dlist --limit $limit -t $seconds $trace"$'\n'
-    if [ "$(grader_score "$out")" != "1 / 11" ]; then
-        fail "$name" "scored $(grader_score "$out"), expected 1 / 11 (the build point only)" "$(cat "$out")"
+    if [ "$(grader_score "$out")" != "$score_wanted" ]; then
+        fail "$name" "scored $(grader_score "$out"), expected $score_wanted (the build point only)" "$(cat "$out")"
     elif [ -n "$missing" ]; then
         fail "$name" "the report lacks an expected text" "$missing$(cat "$out")"
     else

@@ -161,8 +161,8 @@ job_sandbox_allocator() {
     IFS=$'\x1f' read -r -a fields <<<"$case"
     local trace=${fields[0]} options=${fields[1]} name=sandbox/allocator/$stage
     [ "$(allocator_cases "$source" | wc -l)" -gt 1 ] && name+=/$(basename "$trace" .rep)
-    # shellcheck disable=SC2086 # the options are words
-    output=$(limited 120 "$REPLAY" -s "$SANDBOX_BUILD/tests/stages/$stage" --no-time $options "$trace" 2>&1)
+    # shellcheck disable=SC2086,SC2046 # the options are words
+    output=$(limited 120 "$REPLAY" -s "$SANDBOX_BUILD/tests/stages/$stage" $(timing_option "$options") $options "$trace" 2>&1)
     status=$?
     for expect in "${fields[@]:2}"; do
         [[ $output == *"$expect"* ]] || missing+="    missing: $expect"$'\n'

@@ -65,8 +65,16 @@ $(CONSTRUCTOR_DEMO): $(BUILD)/grader/hostile/constructor/list.o $(RUNNER_OBJ) $(
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# The attacks on the timed replay ("// hostile-timed:") linked as plain runners too: there no
+# sandbox helps, and the runner's checkpoints alone must stop them.
+TIMED_HOSTILE_SOURCES := $(shell grep -l '^// hostile-timed: ' $(HOSTILE_SOURCES) /dev/null)
+PLAIN_TIMED_HOSTILE := $(TIMED_HOSTILE_SOURCES:tests/hostile/%.c=$(BUILD)/grader/plain/%)
+$(PLAIN_TIMED_HOSTILE): $(BUILD)/grader/plain/%: $(BUILD)/grader/hostile/%.o $(RUNNER_OBJ) $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 sandbox-tests: sandbox $(HOSTILE_RUNNERS) $(SANDBOXED_STAGES) $(SANDBOXED_TEST_STAGES) $(SANDBOX_UNIT_TESTS) \
-               $(CONSTRUCTOR_DEMO)
+               $(CONSTRUCTOR_DEMO) $(PLAIN_TIMED_HOSTILE)
 
 # make test builds them when libseccomp's header is there; tests/jobs/sandbox.sh skips them
 # with the reason when it is not.

@@ -153,10 +153,10 @@ job_grader_static() {
     fi
 }
 
-# A submission is one file per stage: a hostile stage with tests/hostile/hostile.h and
-# raw_syscall.h written in place of their #include lines.
+# A submission is one file per stage: a hostile stage with tests/hostile/hostile.h,
+# raw_syscall.h and replay_kind.h written in place of their #include lines.
 hostile_as_one_file() {
-    awk '/^#include "(hostile|raw_syscall)\.h"$/ {
+    awk '/^#include "(hostile|raw_syscall|replay_kind)\.h"$/ {
              header = "tests/hostile/" substr($2, 2, length($2) - 2)
              while ((getline line < header) > 0) print line
              close(header)
@@ -167,6 +167,8 @@ hostile_as_one_file() {
 
 # A hostile submission (tests/hostile/NAME/, with the reference minimal.c put beside it): grading
 # finishes; the hostile stage loses its points with the cause named; minimal.c keeps all of its points.
+# An attack on the timed replay ("// hostile-timed: yes") is graded with a throughput point, so
+# that its stages are timed; any speed at all earns it (this tests the attack, not speed).
 job_grader_hostile() {
     local hostile=$1 name=grader/hostile/$(basename "$1") dir=$WORK/grader-hostile-$(basename "$1") out
     local folder=$dir/submission stage stages=() source
@@ -177,21 +179,28 @@ job_grader_hostile() {
     # The trace a hostile stage declares it needs (its hog may need more than tiny-basic).
     local trace
     trace=$(sed -n 's|^// hostile-trace: ||p' "$folder"/*.c | grep -v tiny-basic | head -n 1)
+    local throughput=0 full="11 / 11"
+    if grep -q '^// hostile-timed: ' "$folder"/*.c; then
+        throughput=1 full="12 / 12"
+    fi
     {
         printf '[grader]\npublic_traces = %s\nhidden_traces = grader/hidden/no-such-*.rep\n' "${trace:-traces/tiny-basic.rep}"
         printf 'memory_limit = 64M\nreplay_seconds = 2\nrunner_seconds = 60\n'
-        for stage in "${stages[@]}"; do printf '[%s]\nbuild = 1\ncorrectness = 10\n' "$stage"; done
+        printf 'throughput_low = 0.000001\nthroughput_high = 0.000002\n'
+        for stage in "${stages[@]}"; do
+            printf '[%s]\nbuild = 1\ncorrectness = 10\nthroughput = %s\n' "$stage" "$throughput"
+        done
     } >"$dir/rubric.ini"
     out=$dir/report.txt
     grader_run "$name" "$out" --rubric "$dir/rubric.ini" "$folder" || return
-    local named='may not call|system call|was stopped|crashed|did not finish|ended the process|printed more|runs outside the replay'
+    local named='may not call|system call|was stopped|crashed|did not finish|ended the process|printed more|runs outside the replay|the timed replay'
     for stage in "${stages[@]}"; do
         local score
         score=$(awk -v s="$stage" '$1 == "stage" && $2 == s { print $(NF-2), $(NF-1), $NF }' "$out")
-        if [ "$stage" = minimal ] && [ "$score" != "11 / 11" ]; then
-            fail "$name" "the correct minimal.c beside the hostile stage scored $score, expected 11 / 11" "$(cat "$out")"
+        if [ "$stage" = minimal ] && [ "$score" != "$full" ]; then
+            fail "$name" "the correct minimal.c beside the hostile stage scored $score, expected $full" "$(cat "$out")"
             return
-        elif [ "$stage" != minimal ] && [ "$score" = "11 / 11" ]; then
+        elif [ "$stage" != minimal ] && [ "$score" = "$full" ]; then
             fail "$name" "hostile stage $stage kept all its points" "$(cat "$out")"
             return
         fi

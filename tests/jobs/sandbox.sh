@@ -3,7 +3,8 @@
 #   unit/test_sandbox            grader/tests/test_sandbox.c: what is allowed, what is refused,
 #                                the limits, the names, dropping root
 #   sandbox/hostile/NAME/STAGE   each submission in tests/hostile/ linked as a graded runner and
-#                                replayed: stopped with the message its "// hostile-expect:"
+#                                replayed (checked only, or timed once too when it says
+#                                "// hostile-timed: yes"): stopped with the message its "// hostile-expect:"
 #                                lines give, and nothing outside happened: no file it tried to
 #                                write ("hostile-no-file"), no forged line in the results
 #                                ("hostile-no-output"), the runner alive and reporting, its
@@ -12,6 +13,9 @@
 #                                with no "hostile-expect") pass
 #   sandbox/constructor-forges   the constructor case linked as a plain runner: its forged line
 #                                reaches build/replay there (what the graded runner prevents)
+#   sandbox/plain/NAME/STAGE     each attack on the timed replay ("// hostile-timed:") linked as
+#                                a plain runner, as the kit links a stage: stopped with the same
+#                                message, by the runner's checkpoints alone
 #   sandbox/allocator/NAME       every test allocator's case, sandboxed: the same message as
 #                                without the sandbox (a crash, a hang, a failed assert, exit...)
 #   sandbox/reference/STAGE[/-c] every reference stage on every bundled, classic and good trace,
@@ -81,12 +85,13 @@ job_sandbox_hostile() {
     fi
     while IFS= read -r file; do rm -f "$file"; done < <(hostile_lines "$source" no-file)
 
-    local want_status=1 passes
+    local want_status=1 passes timing=--no-time
     passes=$(hostile_lines "$source" passes)
     [ -z "$(hostile_lines "$source" expect)" ] && passes=yes
     [ -n "$passes" ] && want_status=0
+    [ -n "$(hostile_lines "$source" timed)" ] && timing="-n 1" # an attack on the timed replay
     # shellcheck disable=SC2086 # the options are words
-    output=$(limited 120 "$REPLAY" -s "$runner" --no-time $options "$trace" 2>&1)
+    output=$(limited 120 "$REPLAY" -s "$runner" $timing $options "$trace" 2>&1)
     status=$?
 
     if [ "$status" -ne "$want_status" ]; then
@@ -150,6 +155,32 @@ job_sandbox_constructor_forges() {
         pass "$name"
     else
         fail "$name" "linked as a plain runner, the constructor's forged line did not reach build/replay: has the test lost its point?" "$output"
+    fi
+}
+
+# An attack on the timed replay, linked as a plain runner (no sandbox): the same message.
+job_sandbox_plain_timed() {
+    local source=$1 case_name runner trace output status text problems=""
+    case_name=${source#tests/hostile/}
+    case_name=${case_name%.c}
+    local name=sandbox/plain/$case_name
+    runner=$SANDBOX_BUILD/plain/$case_name
+    trace=$(hostile_lines "$source" trace | head -n 1)
+    [ -n "$trace" ] || trace=traces/tiny-basic.rep
+    if [ ! -x "$runner" ]; then
+        fail "$name" "$runner is not built (run make test)"
+        return
+    fi
+    output=$(limited 120 "$REPLAY" -s "$runner" -n 1 "$trace" 2>&1)
+    status=$?
+    [ "$status" -eq 1 ] || problems+="exit status $status, expected 1"$'\n'
+    while IFS= read -r text; do
+        [ -z "$text" ] || [[ $output == *"$text"* ]] || problems+="the output lacks: $text"$'\n'
+    done < <(hostile_lines "$source" expect)
+    if [ -n "$problems" ]; then
+        fail "$name" "${problems%%$'\n'*}" "${problems#*$'\n'}$output"
+    else
+        pass "$name"
     fi
 }
 
@@ -249,6 +280,9 @@ add_sandbox_jobs() {
         [ -f "$source" ] && add sandbox_hostile "$source"
     done
     add sandbox_constructor_forges
+    for source in tests/hostile/*/*.c; do
+        grep -q '^// hostile-timed: ' "$source" && add sandbox_plain_timed "$source"
+    done
     for source in tests/allocators/*.c; do
         grep -q '^// test-expect: ' "$source" || continue
         cases=$(allocator_cases "$source" | wc -l)

@@ -7,6 +7,11 @@
  * knows where: the report survives the child. A fault handler on its own stack records the
  * signal and the faulting address before the child dies of it.
  *
+ * The report is written in the child, where the stage's code runs and could write it too
+ * (grader/SECURITY.md, item 3). So no time is taken from it: a child run with
+ * isolate_run_checkpointed stops at checkpoints, where the parent reads the child's CPU time
+ * from the kernel and checks its work (checkpoint.h, timed_proof.h).
+ *
  * The grader's runner sets a hook that confines each child before it runs the stage's code
  * (grader/sandbox.h); the kit's own runners set none, and run the stage as they always did.
  */

@@ -23,11 +23,11 @@
 #include "runner.h"
 
 #include "checked.h"
+#include "checkpoint.h"
 #include "isolate.h"
 #include "median.h"
 #include "options.h"
 #include "result.h"
-#include "checkpoint.h"
 #include "timed.h"
 #include "timed_proof.h"
 #include "trace.h"

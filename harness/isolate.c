@@ -304,7 +304,7 @@ struct child_outcome isolate_run_checkpointed(void (*body)(void *argument), void
         run_child(body, argument, close_in_child, stderr_fd);
     setpgid(child, child); /* also here, so the group exists before we might kill it */
 
-    struct checkpoint_watch watch;
+    struct checkpoint_watch watch = { 0 };
     if (checkpoints != NULL)
         checkpoint_watch_start(&watch, child, checkpoints);
     int status = 0;

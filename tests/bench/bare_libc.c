@@ -117,7 +117,7 @@ int main(int argc, char **argv)
         return 2;
     }
     struct timed_setup harness = { .trace = &trace, .use_libc = 1, .observed = observed };
-    double bare[MOST_RUNS], through_harness[MOST_RUNS], ratio[MOST_RUNS];
+    double bare[MOST_RUNS] = { 0 }, through_harness[MOST_RUNS] = { 0 }, ratio[MOST_RUNS] = { 0 };
     for (uint32_t run = 0; run < runs; run++) {
         int harness_first = run % 2;
         double a = harness_first ? time_harness(&harness) : time_bare(&trace);

@@ -47,10 +47,10 @@ static int serve(void *context, uint32_t number, uint64_t child_cpu_ns)
 /* A word the child sets and the runner reads after it ended. */
 static volatile int *shared_flag(void)
 {
-    static volatile int *flag;
+    static volatile int *flag, unshared; /* unshared: when no page can be had (the test then fails) */
     if (flag == NULL) {
         void *page = mmap(NULL, sizeof *flag, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-        flag = page == MAP_FAILED ? NULL : page;
+        flag = page == MAP_FAILED ? &unshared : page;
     }
     *flag = 0;
     return flag;
@@ -63,14 +63,15 @@ static uint64_t own_cpu_ns(void)
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
+static volatile uint64_t work_done; /* what burn_cpu computes, so that it is computed */
+
 /* Spend `ns` of the child's own CPU time, as the kernel counts it. */
 static void burn_cpu(uint64_t ns)
 {
     uint64_t start = own_cpu_ns();
-    volatile uint64_t sink = 0;
     while (own_cpu_ns() - start < ns)
         for (int i = 0; i < 1000; i++)
-            sink += (uint64_t)i;
+            work_done += (uint64_t)i;
 }
 
 static struct child_outcome run(void (*body)(void *), struct served *served, uint32_t last, double limit)

@@ -17,6 +17,7 @@
 
 #include "heapmgr.h"
 #include "isolate.h"
+#include "regions.h"
 #include "simmem.h"
 
 #include <errno.h>
@@ -276,6 +277,10 @@ int remote_start(void *hidden, size_t hidden_bytes, char *error, size_t error_si
     channel = page;
     atomic_store(&channel->turn, TURN_CHECKER);
     simmem_on_protect(note_protection);
+    /* This process's own mprotect decides when the kernel runs out of regions for simulated
+     * mappings (the stage's process mirrors it): it starts with the count every replay child
+     * that runs a stage starts with (regions.h), as the stage's process does once it is made. */
+    regions_pad_to(REGIONS_AT_STAGE_START);
     fflush(NULL);
     stage_pid = fork();
     for (int attempt = 1; stage_pid < 0 && errno == EAGAIN && attempt <= 8; attempt++) {

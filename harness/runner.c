@@ -217,9 +217,11 @@ static void show_or_attach_output(struct trace_result *r, int failed)
 static struct {
     uint64_t *expected, *observed; /* NULL when nothing is timed */
     size_t bytes;
+    struct trace_op *shown; /* the operations a timed replay may see so far (timed.h) */
+    size_t shown_bytes;
 } fingerprints;
 
-static uint64_t *share_region(size_t bytes)
+static void *share_region(size_t bytes)
 {
     void *region = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (region == MAP_FAILED) {
@@ -234,6 +236,8 @@ static void share_fingerprints(const struct trace *trace)
     fingerprints.bytes = (size_t)(trace->op_count ? trace->op_count : 1) * sizeof *fingerprints.expected;
     fingerprints.expected = share_region(fingerprints.bytes);
     fingerprints.observed = share_region(fingerprints.bytes);
+    fingerprints.shown_bytes = (size_t)(trace->op_count ? trace->op_count : 1) * sizeof *trace->ops;
+    fingerprints.shown = share_region(fingerprints.shown_bytes);
 }
 
 static void release_fingerprints(void)
@@ -241,8 +245,10 @@ static void release_fingerprints(void)
     if (fingerprints.expected != NULL) {
         munmap(fingerprints.expected, fingerprints.bytes);
         munmap(fingerprints.observed, fingerprints.bytes);
+        munmap(fingerprints.shown, fingerprints.shown_bytes);
     }
     fingerprints.expected = fingerprints.observed = NULL;
+    fingerprints.shown = NULL;
 }
 
 /* ---- the replays ------------------------------------------------------------------------ */
@@ -292,12 +298,13 @@ static double time_once(const struct runner_options *o, const struct trace *trac
         .trace = trace, .limit_bytes = o->limit_bytes, .use_libc = use_libc,
         .observed = fingerprints.observed,
         .expected = fingerprints.expected, .expected_bytes = fingerprints.bytes,
+        .shown = fingerprints.shown,
     };
     /* The stage's results are compared; the C library's are not: its real addresses vary. */
     static struct timed_proof proof;
     const char *who = use_libc ? "the C library" : "the stage";
     timed_proof_start(&proof, trace, who, use_libc || is_libc ? NULL : fingerprints.expected,
-                      fingerprints.observed);
+                      fingerprints.observed, fingerprints.shown);
     /* Nothing an earlier replay wrote counts. */
     memset(fingerprints.observed, TIMED_NOT_DONE_BYTE, fingerprints.bytes);
     const struct checkpoint_server server = { timed_proof_checkpoint, &proof, timed_last_checkpoint(trace) };

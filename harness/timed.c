@@ -78,6 +78,9 @@ void timed_replay(void *argument)
     /* The checked replay's answers: the stage must find its own, not copy them. */
     if (setup->expected != NULL)
         munmap(setup->expected, setup->expected_bytes);
+    /* Nor what is to come: each segment is shown at its checkpoint (timed.h). */
+    munmap(trace->ops, (size_t)trace->op_count * sizeof *trace->ops);
+    const struct trace_op *ops = setup->shown;
     fingerprint_origin = setup->use_libc ? 0 : simmem_heap_start();
     if (!setup->use_libc)
         isolate_enter_stage();
@@ -92,9 +95,9 @@ void timed_replay(void *argument)
     for (uint32_t segment = 0; segment <= trace->mark_count; segment++) {
         uint32_t to = timed_segment_end(trace, segment);
         if (setup->use_libc)
-            run_libc(trace->ops + from, to - from, slots, setup->observed + from);
+            run_libc(ops + from, to - from, slots, setup->observed + from);
         else
-            run_stage(trace->ops + from, to - from, slots, setup->observed + from);
+            run_stage(ops + from, to - from, slots, setup->observed + from);
         checkpoint_reach(timed_checkpoint_after(segment));
         from = to;
     }

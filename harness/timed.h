@@ -35,6 +35,11 @@ struct timed_setup {
      * unmapped before the first call into the allocator. NULL for none. */
     void *expected;
     size_t expected_bytes;
+    /* op_count entries the runner shares with the child: the trace's operations, each
+     * segment's copied in by the runner at the checkpoint before it (timed_proof.h). The child
+     * replays these, and unmaps its own copy of the trace's operations before the stage runs,
+     * so that no segment's work can be done ahead of time. */
+    const struct trace_op *shown;
 };
 
 enum { TIMED_CHECKPOINT_READY = 1 };

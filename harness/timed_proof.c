@@ -9,13 +9,24 @@
 #include <string.h>
 
 void timed_proof_start(struct timed_proof *proof, const struct trace *trace, const char *who,
-                       const uint64_t *expected, const uint64_t *observed)
+                       const uint64_t *expected, const uint64_t *observed, struct trace_op *shown)
 {
     memset(proof, 0, sizeof *proof);
     proof->trace = trace;
     proof->who = who;
     proof->expected = expected;
     proof->observed = observed;
+    proof->shown = shown;
+    memset(shown, 0, (size_t)trace->op_count * sizeof *shown);
+}
+
+/* Let the child see the operations of `segment`, as it starts it. */
+static void show_segment(struct timed_proof *proof, uint32_t segment)
+{
+    const struct trace *trace = proof->trace;
+    uint32_t from = segment == 0 ? 0 : timed_segment_end(trace, segment - 1);
+    uint32_t to = timed_segment_end(trace, segment);
+    memcpy(proof->shown + from, trace->ops + from, (size_t)(to - from) * sizeof *trace->ops);
 }
 
 int timed_proof_complete(const struct timed_proof *proof)
@@ -106,6 +117,7 @@ int timed_proof_checkpoint(void *context, uint32_t number, uint64_t child_cpu_ns
                       "must not write them", trace->path, proof->who, number, due, last, proof->ops_passed);
     if (number == TIMED_CHECKPOINT_READY) {
         proof->ready_ns = child_cpu_ns;
+        show_segment(proof, 0);
     } else {
         uint32_t segment = number - timed_checkpoint_after(0), end = timed_segment_end(trace, segment);
         if (proof->expected != NULL && prove_operations(proof, number, end) != 0)
@@ -117,5 +129,7 @@ int timed_proof_checkpoint(void *context, uint32_t number, uint64_t child_cpu_ns
     proof->passed = number;
     if (number == last)
         proof->elapsed_ns = child_cpu_ns - proof->ready_ns;
+    else if (number != TIMED_CHECKPOINT_READY)
+        show_segment(proof, number - timed_checkpoint_after(0) + 1);
     return 0;
 }

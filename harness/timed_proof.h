@@ -12,6 +12,9 @@
  *     (observed) must be the one the checked replay wrote for it (expected). The child never
  *     sees the expected ones (timed.c unmaps them before the stage runs), so it matches them
  *     only by making the calls and getting the same results.
+ *   - no work ahead of time: the child unmaps the trace too, and sees a segment's operations
+ *     only once the checkpoint before it is passed (shown), so no segment's work can be done,
+ *     and timed, in an earlier one.
  *
  * The replay counts only when it passed every checkpoint, the last one included.
  */
@@ -28,6 +31,7 @@ struct timed_proof {
     const char *who;                   /* "the stage", "the C library" */
     const uint64_t *expected;          /* NULL: results not compared (the C library's) */
     const uint64_t *observed;          /* written by the child */
+    struct trace_op *shown;            /* the operations the child may see (timed.h) */
     uint32_t passed;                   /* checkpoints passed */
     uint32_t ops_passed;               /* operations done by the last checkpoint passed */
     uint64_t ready_ns, previous_ns;    /* the child's CPU time at "ready", at the last checkpoint */
@@ -39,7 +43,7 @@ struct timed_proof {
 /* Before the child starts. who: what is timed, for messages ("the stage"); expected: the
  * checked replay's fingerprints, or NULL. */
 void timed_proof_start(struct timed_proof *proof, const struct trace *trace, const char *who,
-                       const uint64_t *expected, const uint64_t *observed);
+                       const uint64_t *expected, const uint64_t *observed, struct trace_op *shown);
 
 /* The checkpoint server (checkpoint.h's serve): context is the timed_proof. */
 int timed_proof_checkpoint(void *proof, uint32_t number, uint64_t child_cpu_ns);

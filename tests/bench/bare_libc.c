@@ -79,7 +79,8 @@ static double time_bare(const struct trace *trace)
 static double time_harness(struct timed_setup *setup)
 {
     static struct timed_proof proof;
-    timed_proof_start(&proof, setup->trace, "the C library", NULL, setup->observed);
+    timed_proof_start(&proof, setup->trace, "the C library", NULL, setup->observed,
+                      (struct trace_op *)setup->shown);
     const struct checkpoint_server server = { timed_proof_checkpoint, &proof, timed_last_checkpoint(setup->trace) };
     must_finish(isolate_run_checkpointed(timed_replay, setup, 60, -1, -1, &server));
     if (!timed_proof_complete(&proof)) {
@@ -116,7 +117,13 @@ int main(int argc, char **argv)
         perror("bare_libc: the fingerprints' memory");
         return 2;
     }
-    struct timed_setup harness = { .trace = &trace, .use_libc = 1, .observed = observed };
+    size_t shown_bytes = (size_t)(trace.op_count ? trace.op_count : 1) * sizeof *trace.ops;
+    void *shown = mmap(NULL, shown_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shown == MAP_FAILED) {
+        perror("bare_libc: the operations' memory");
+        return 2;
+    }
+    struct timed_setup harness = { .trace = &trace, .use_libc = 1, .observed = observed, .shown = shown };
     double bare[MOST_RUNS] = { 0 }, through_harness[MOST_RUNS] = { 0 }, ratio[MOST_RUNS] = { 0 };
     for (uint32_t run = 0; run < runs; run++) {
         int harness_first = run % 2;

@@ -18,6 +18,7 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -29,11 +30,15 @@ enum timed_mode {
     READS_EXPECTED, /* reads the checked replay's fingerprints, in the timed replay */
     EARLY,          /* reaches the first mark's checkpoint itself at its first call (timed replay) */
     SKIPS_AHEAD,    /* reaches the last checkpoint itself at its first call (timed replay) */
+    READS_TRACE,    /* reads the trace's operations where the runner loaded them (timed replay) */
+    PEEKS_AHEAD,    /* looks at the last operation through what the replay shows (timed replay) */
 };
 static enum timed_mode timed_mode;
 static int in_timed_child;             /* set by the test's own body, before the replay */
 static volatile uint64_t *answers;     /* the expected fingerprints, for READS_EXPECTED */
 static uint32_t forged_checkpoint;     /* for EARLY and SKIPS_AHEAD */
+static struct trace trace;
+static struct trace_op *shown; /* the operations the timed child may see so far */
 
 struct header {
     uint64_t bytes;
@@ -62,6 +67,14 @@ void *hm_malloc(size_t size)
     }
     if (in_timed_child && timed_mode == SHIFTED)
         bump(0);
+    if (in_timed_child && timed_mode == READS_TRACE)
+        (void)*(volatile uint64_t *)&trace.ops[trace.op_count - 1].size;
+    if (in_timed_child && timed_mode == PEEKS_AHEAD) {
+        timed_mode = HONEST;
+        const volatile struct trace_op *last = &shown[trace.op_count - 1];
+        if (last->size != 0 || last->nmemb != 0 || shown[0].size != 24)
+            abort(); /* the last segment is shown before its time, or the first is not */
+    }
     return bump(size);
 }
 
@@ -115,7 +128,6 @@ static const char TRACE_TEXT[] = "1\n4\n9\n1\n"
                                  "f 3\n";
 enum { TRACE_OPS = 9, TRACE_FIRST_OP_LINE = 5 };
 
-static struct trace trace;
 static uint64_t *expected, *observed;
 static size_t fingerprint_bytes;
 
@@ -138,6 +150,7 @@ static int prepare(void)
     if (expected == NULL) {
         expected = share(fingerprint_bytes);
         observed = share(fingerprint_bytes);
+        shown = (struct trace_op *)share(trace.op_count * sizeof *shown);
     }
     memset(expected, 0, fingerprint_bytes);
     timed_mode = HONEST;
@@ -164,10 +177,10 @@ static struct child_outcome timed(enum timed_mode mode, int use_libc, struct tim
     forged_checkpoint = mode == EARLY ? timed_checkpoint_after(0) : timed_last_checkpoint(&trace);
     struct timed_setup setup = {
         .trace = &trace, .limit_bytes = 1u << 20, .use_libc = use_libc,
-        .observed = observed, .expected = expected, .expected_bytes = fingerprint_bytes,
+        .observed = observed, .expected = expected, .expected_bytes = fingerprint_bytes, .shown = shown,
     };
     timed_proof_start(proof, &trace, use_libc ? "the C library" : "the stage", use_libc ? NULL : expected,
-                      observed);
+                      observed, shown);
     const struct checkpoint_server server = { timed_proof_checkpoint, proof, timed_last_checkpoint(&trace) };
     return isolate_run_checkpointed(timed_child, &setup, 10, -1, -1, &server);
 }
@@ -232,6 +245,31 @@ static void expected_unmapped_in_timed_child(void)
     struct child_outcome outcome = timed(READS_EXPECTED, 0, &proof);
     expect(outcome.end == CHILD_SIGNALED && outcome.signal == SIGSEGV);
     expect(isolate_report()->fault_address == (uintptr_t)expected);
+}
+
+/* Nor can it read the operations to come: the trace's own are unmapped in the timed child... */
+static void trace_unmapped_in_timed_child(void)
+{
+    static struct timed_proof proof;
+    if (prepare() != 0) {
+        unit_fail(__FILE__, __LINE__, "the checked replay failed");
+        return;
+    }
+    struct child_outcome outcome = timed(READS_TRACE, 0, &proof);
+    expect(outcome.end == CHILD_SIGNALED && outcome.signal == SIGSEGV);
+}
+
+/* ... and the runner shows each segment's only at the checkpoint before it. */
+static void later_segments_hidden_from_timed_child(void)
+{
+    static struct timed_proof proof;
+    if (prepare() != 0) {
+        unit_fail(__FILE__, __LINE__, "the checked replay failed");
+        return;
+    }
+    struct child_outcome outcome = timed(PEEKS_AHEAD, 0, &proof);
+    expect(outcome.end == CHILD_FINISHED);
+    expect(timed_proof_complete(&proof));
 }
 
 /* A stage that reaches a checkpoint itself, before the work: refused, though the shared memory
@@ -299,6 +337,8 @@ int main(void)
     RUN(honest_replay_passes);
     RUN(other_results_refused);
     RUN(expected_unmapped_in_timed_child);
+    RUN(trace_unmapped_in_timed_child);
+    RUN(later_segments_hidden_from_timed_child);
     RUN(early_checkpoint_refused);
     RUN(checkpoint_out_of_order_refused);
     RUN(libc_replay_not_compared);

@@ -595,8 +595,13 @@ static int prepare(const struct checked_setup *setup)
     simmem_on_release(on_release);
     if (!replay.remote)
         return 0;
-    size_t fingerprint_bytes = setup->fingerprints != NULL ? setup->trace->op_count * sizeof(uint64_t) : 0;
-    if (remote_start(setup->fingerprints, fingerprint_bytes, error, sizeof error) != 0)
+    const struct trace *trace = setup->trace;
+    const struct remote_hidden hidden[REMOTE_MOST_HIDDEN] = {
+        { setup->fingerprints, (size_t)trace->op_count * sizeof *setup->fingerprints },
+        { trace->ops, (size_t)trace->op_count * sizeof *trace->ops },
+        { trace->op_lines, (size_t)trace->op_count * sizeof *trace->op_lines },
+    };
+    if (remote_start(hidden, error, sizeof error) != 0)
         return fail("the stage's process could not be started", "a process for the stage", "%s", error);
     return 0;
 }

@@ -267,7 +267,7 @@ int remote_check(void)
     return (int)(int64_t)call_stage(CALL_CHECK, 0, 0);
 }
 
-int remote_start(void *hidden, size_t hidden_bytes, char *error, size_t error_size)
+int remote_start(const struct remote_hidden hidden[REMOTE_MOST_HIDDEN], char *error, size_t error_size)
 {
     void *page = mmap(NULL, sizeof *channel, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (page == MAP_FAILED) {
@@ -294,8 +294,9 @@ int remote_start(void *hidden, size_t hidden_bytes, char *error, size_t error_si
     }
     if (stage_pid == 0) {
         isolate_become_stage_process(&channel->stage_report);
-        if (hidden != NULL)
-            munmap(hidden, hidden_bytes);
+        for (int i = 0; i < REMOTE_MOST_HIDDEN; i++)
+            if (hidden[i].start != NULL)
+                munmap(hidden[i].start, hidden[i].bytes);
         simmem_on_protect(NULL);
         simmem_forward_to(&forwarder);
         isolate_enter_stage();

@@ -28,11 +28,20 @@
 
 #include <stddef.h>
 
+/* Memory the stage's process must not read, such as the trace (a stage that knew the calls to
+ * come could place every block with hindsight) and the fingerprints the timed replays must
+ * match. start NULL: none. */
+struct remote_hidden {
+    void *start;
+    size_t bytes;
+};
+enum { REMOTE_MOST_HIDDEN = 4 };
+
 /* In the checker's process, after simmem_init_shared and before the first call: make the
- * stage's process. It drops its view of the runner's report and of `hidden` (hidden_bytes
- * long; NULL for none), memory the stage must not read, then runs isolate_enter_stage (the
- * grader's sandbox) and waits for calls. Returns 0, or -1 with a message in error. */
-int remote_start(void *hidden, size_t hidden_bytes, char *error, size_t error_size);
+ * stage's process. It drops its view of the runner's report and of each `hidden` region, then
+ * runs isolate_enter_stage (the grader's sandbox) and waits for calls, whose arguments are all
+ * it learns of the trace. Returns 0, or -1 with a message in error. */
+int remote_start(const struct remote_hidden hidden[REMOTE_MOST_HIDDEN], char *error, size_t error_size);
 
 /* The stage's calls, made in its process. When that process dies during one, they do not
  * return: the checker's process ends as it did. */

@@ -30,17 +30,17 @@ int regions_pad_to(long target)
         return -1;
     if (now == target)
         return 0;
-    /* One inaccessible reservation of 2n + 1 pages (n: the regions missing); then every page
-     * at an odd index given back: each hole splits a region in two, one more region, and the
-     * holes keep the pieces from merging again. The reservation itself may have merged with a
-     * neighbour, so the count is taken again after it. */
+    /* An inaccessible reservation of 2n + 3 pages (n: the regions missing). Its first and last
+     * pages given back: if it merged with a neighbour, that parts them again, and the rest is
+     * one region more, whatever was around it. Then n - 1 holes in the rest, two pages apart:
+     * each splits a region in two, one more region, and the holes keep the pieces from merging. */
     size_t page = (size_t)sysconf(_SC_PAGESIZE), missing = (size_t)(target - now);
-    size_t pages = 2 * missing + 1;
+    size_t pages = 2 * missing + 3;
     char *pad = mmap(NULL, pages * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (pad == MAP_FAILED || (now = regions_now()) < 0)
+    if (pad == MAP_FAILED || munmap(pad, page) != 0 || munmap(pad + (pages - 1) * page, page) != 0)
         return -1;
-    for (size_t index = 1; now < target && index < pages - 1; index += 2, now++)
-        if (munmap(pad + index * page, page) != 0)
+    for (size_t hole = 1; hole < missing; hole++)
+        if (munmap(pad + 2 * hole * page, page) != 0)
             return -1;
-    return regions_now() == target ? 0 : -1;
+    return 0;
 }

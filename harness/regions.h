@@ -14,8 +14,9 @@
 #ifndef REGIONS_H
 #define REGIONS_H
 
-/* Far above what a replay child holds of its own (about 35; 100 under AddressSanitizer). */
-enum { REGIONS_AT_STAGE_START = 512 };
+/* Well above what a replay child holds of its own (about 35; 100 under AddressSanitizer), and
+ * cheap to reach (a system call per region added). */
+enum { REGIONS_AT_STAGE_START = 256 };
 
 /* Add regions until the process holds `target`. Returns 0, or -1 when it held more already, or
  * the kernel would not say or give more (the counts may then differ between replays). */

@@ -79,7 +79,7 @@ int checkpoint_serve_pending(struct checkpoint_watch *watch)
 {
     uint32_t reached = atomic_load_explicit(&page->reached, memory_order_acquire);
     if (reached == watch->served)
-        return 0;
+        return 0; /* nothing new */
     /* The child sleeps, or is about to: what it wrote before `reached` is there to read. */
     if (watch->server->serve(watch->server->context, reached, child_cpu_ns(watch)) != 0) {
         watch->refused = 1;
@@ -89,7 +89,7 @@ int checkpoint_serve_pending(struct checkpoint_watch *watch)
     watch->served = reached;
     atomic_store_explicit(&page->acknowledged, reached, memory_order_release);
     futex(&page->acknowledged, FUTEX_WAKE, INT_MAX, NULL);
-    return 0;
+    return 1;
 }
 
 void checkpoint_wait(const struct checkpoint_watch *watch, double most_seconds)

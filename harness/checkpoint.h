@@ -69,8 +69,9 @@ void checkpoint_watch_start(struct checkpoint_watch *watch, pid_t child, const s
 /* Has the watch nothing more to serve (the last checkpoint served, or one refused)? */
 int checkpoint_watch_done(const struct checkpoint_watch *watch);
 
-/* Serve the checkpoint the child reached since the last call, if it reached one. Returns 0,
- * or -1 when the server refused it (watch->refused says which). */
+/* Serve the checkpoint the child reached since the last call, if it reached one. Returns 1
+ * when it served one, 0 when there was none, -1 when the server refused it (watch->refused
+ * says which). */
 int checkpoint_serve_pending(struct checkpoint_watch *watch);
 
 /* Sleep until the child reaches a checkpoint not served yet, or `most_seconds` have passed. */

@@ -251,9 +251,11 @@ static enum wait_end wait_at_most(pid_t child, double limit, const struct timesp
         /* While checkpoints may come: sleep on the checkpoint word, a few ms at a time, so
          * that one is served as soon as the child reaches it (the child sleeps till then). */
         if (watch != NULL && !checkpoint_watch_done(watch)) {
-            if (checkpoint_serve_pending(watch) != 0)
+            int served = checkpoint_serve_pending(watch);
+            if (served < 0)
                 return WAIT_REFUSED;
-            checkpoint_wait(watch, left < CHECKPOINT_POLL_SECONDS ? left : CHECKPOINT_POLL_SECONDS);
+            if (served == 0) /* after one, look again at once: it may have been the last */
+                checkpoint_wait(watch, left < CHECKPOINT_POLL_SECONDS ? left : CHECKPOINT_POLL_SECONDS);
             continue;
         }
         /* Wake on SIGCHLD, or at least every 50 ms: a signal may have come before we waited. */

@@ -209,16 +209,26 @@ static void score_correctness(struct grading *g, const struct stage_rubric *sr, 
     }
 }
 
+/* Utilization and throughput are scored only when every trace is correct: otherwise none of
+ * the points, and say why. Returns 1 when the stage may be scored. */
+static int every_trace_correct(struct grading *g, const struct stage_rubric *sr, enum kind kind,
+                               const char *name, size_t correct)
+{
+    if (correct == g->trace_count)
+        return 1;
+    char output[128];
+    snprintf(output, sizeof output, "needs every trace correct (%zu of %zu are)", correct, g->trace_count);
+    grading_add(g, sr->name, kind, name, 0, sr->points[kind], 0, output);
+    return 0;
+}
+
 static void score_utilization(struct grading *g, const struct stage_rubric *sr, struct stage_results *s,
                               size_t correct)
 {
+    if (!every_trace_correct(g, sr, KIND_UTILIZATION, "utilization", correct))
+        return;
     double points = sr->points[KIND_UTILIZATION];
     char output[512];
-    if (correct < g->trace_count) {
-        snprintf(output, sizeof output, "needs every trace correct (%zu of %zu are)", correct, g->trace_count);
-        grading_add(g, sr->name, KIND_UTILIZATION, "utilization", 0, points, 0, output);
-        return;
-    }
     double student = 0, reference = 0;
     size_t reference_count = 0;
     for (size_t i = 0; i < g->trace_count; i++) {
@@ -248,13 +258,10 @@ static void score_utilization(struct grading *g, const struct stage_rubric *sr, 
 static void score_throughput(struct grading *g, const struct stage_rubric *sr, struct stage_results *s,
                              size_t correct)
 {
+    if (!every_trace_correct(g, sr, KIND_THROUGHPUT, "throughput", correct))
+        return;
     double points = sr->points[KIND_THROUGHPUT];
     char output[640];
-    if (correct < g->trace_count) {
-        snprintf(output, sizeof output, "needs every trace correct (%zu of %zu are)", correct, g->trace_count);
-        grading_add(g, sr->name, KIND_THROUGHPUT, "throughput", 0, points, 0, output);
-        return;
-    }
     double student_log = 0, reference_log = 0;
     size_t n = 0;
     for (size_t i = 0; i < g->trace_count; i++) {

@@ -21,7 +21,7 @@ COVERAGE ?=
 FUZZ_SECONDS ?= 60
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
-CPPFLAGS := -D_GNU_SOURCE -Istages -Iharness
+CPPFLAGS := -D_GNU_SOURCE -Istages -Iharness -Ifence
 CFLAGS   := -std=c17 $(OPT) -g -gdwarf-4 $(WARNINGS)   # DWARF 4: valgrind 3.19 reads it from clang too
 LDFLAGS  :=
 LDLIBS   := -lm
@@ -44,9 +44,11 @@ GENERATORS    := $(filter-out common,$(basename $(notdir $(wildcard traces/gen/*
 SCALING_GENERATOR := freelist
 UNIT_TESTS    := $(basename $(notdir $(wildcard tests/unit/*.c)))
 
-# The harness library: everything in harness/ but the two programs' main files.
+# The harness library: everything in harness/ but the programs' main files, and the parts of
+# fence/ that every runner uses (the timed replay's checkpoints and proofs).
 HARNESS_MAINS := harness/replay.c harness/main_stage.c harness/libc_as_stage.c
-HARNESS_SRC   := $(filter-out $(HARNESS_MAINS),$(wildcard harness/*.c))
+HARNESS_SRC   := $(filter-out $(HARNESS_MAINS),$(wildcard harness/*.c)) \
+                 fence/checkpoint.c fence/timed_proof.c fence/channel.c
 HARNESS_OBJ   := $(HARNESS_SRC:%.c=$(BUILD)/obj/%.o)
 HARNESS_LIB   := $(BUILD)/libharness.a
 RUNNER_OBJ    := $(BUILD)/obj/harness/main_stage.o

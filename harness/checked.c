@@ -17,9 +17,9 @@
 #include "heapmgr.h"
 #include "hostmem.h"
 #include "isolate.h"
-#include "libc_stage.h"
-#include "remote.h"
+#include "memory_model.h"
 #include "simmem.h"
+#include "stage_calls.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,60 +34,20 @@ struct block {
     uint8_t live;      /* the trace considers the id allocated */
 };
 
-static int stage_apart; /* checked_keep_stage_apart */
-
 static struct {
-    int remote; /* the stage runs in its own process */
     const struct checked_setup *setup;
+    const struct stage_calls *stage;     /* how the stage is reached */
+    const struct memory_model *memory;   /* what it stands on */
     const struct trace *trace;
     struct child_report *report;
     struct block *blocks; /* by id */
     size_t block_table_bytes;
     struct addrmap live;  /* every live block that has memory, by address; value: its id */
     uint64_t live_payload_bytes, peak_payload_bytes;
-    uint64_t libc_peak_footprint_bytes;
-    uint64_t enomem_before; /* simulated calls that had failed before this operation */
+    uint64_t refusals_before; /* calls refused memory before this operation */
     const struct trace_op *op; /* the operation being checked; NULL during a probe */
     const char *probe;         /* the probe being checked, such as "free(NULL)" */
 } replay;
-
-/* ---- calls into the stage ------------------------------------------------------------------
- *
- * In the grader the stage runs in a process of its own (remote.h), so that nothing it does to
- * its memory can reach the checker's; elsewhere, and for the C library, it is called here. */
-
-void checked_keep_stage_apart(void)
-{
-    stage_apart = 1;
-}
-
-static void *stage_malloc(size_t size)
-{
-    return replay.remote ? remote_malloc(size) : hm_malloc(size);
-}
-
-static void stage_free(void *ptr)
-{
-    if (replay.remote)
-        remote_free(ptr);
-    else
-        hm_free(ptr);
-}
-
-static void *stage_realloc(void *ptr, size_t size)
-{
-    return replay.remote ? remote_realloc(ptr, size) : hm_realloc(ptr, size);
-}
-
-static void *stage_calloc(size_t nmemb, size_t size)
-{
-    return replay.remote ? remote_calloc(nmemb, size) : hm_calloc(nmemb, size);
-}
-
-static int stage_check(void)
-{
-    return replay.remote ? remote_check() : hm_check();
-}
 
 /* ---- messages ------------------------------------------------------------------------ */
 
@@ -126,10 +86,7 @@ static int fail(const char *summary, const char *expected, const char *seen_form
 
 static void describe_address(uintptr_t address, char *out, size_t out_size)
 {
-    if (replay.setup->stage_is_libc)
-        snprintf(out, out_size, "0x%llx", (unsigned long long)address);
-    else
-        simmem_describe(address, out, out_size);
+    replay.memory->describe(address, out, out_size);
 }
 
 /* "id 9 (heap+0x1000..heap+0x1050, 80 bytes, from line 88)" */
@@ -238,14 +195,10 @@ static int check_payload(uint32_t id, const char *when)
 
 static int null_is_allowed(uint64_t request_bytes)
 {
-    uint64_t limit = replay.setup->limit_bytes, footprint;
-    if (replay.setup->stage_is_libc) {
-        footprint = libc_footprint_after(0);
-    } else {
-        if (simmem_counts().enomem > replay.enomem_before)
-            return 1; /* a system call was refused memory during this call */
-        footprint = simmem_usage().footprint_bytes;
-    }
+    uint64_t limit = replay.setup->limit_bytes;
+    if (replay.memory->refusals() > replay.refusals_before)
+        return 1; /* a system call was refused memory during this call */
+    uint64_t footprint = replay.memory->footprint_bytes();
     return request_bytes > (footprint < limit ? limit - footprint : 0);
 }
 
@@ -264,28 +217,16 @@ static int check_null_allowed(uint64_t request_bytes)
 static int admit_block(uint32_t id, uintptr_t address, uint64_t bytes)
 {
     char at[80] = "";
-    if (address % HM_ALIGNMENT != 0 || replay.setup->stage_is_libc || !simmem_range_in_heap(address, bytes))
-        describe_address(address, at, sizeof at); /* only where a message may need it */
-    if (address % HM_ALIGNMENT != 0)
+    if (address % HM_ALIGNMENT != 0) {
+        describe_address(address, at, sizeof at);
         return fail("the block is not 16-byte aligned", "an address that is a multiple of 16",
                     "%s, which is %llu bytes past a multiple of 16", at,
                     (unsigned long long)(address % HM_ALIGNMENT));
-    if (!replay.setup->stage_is_libc && !simmem_range_in_heap(address, bytes) &&
-        !simmem_range_in_mapping(address, bytes)) {
-        char end[80];
-        uintptr_t mapping_end = simmem_mapping_end(address);
-        if (mapping_end != 0) {
-            describe_address(mapping_end, end, sizeof end);
-            return fail("the block runs past the end of its mapping",
-                        "all of the block's bytes inside one live mapping",
-                        "%llu bytes at %s; the mapping there ends at %s", (unsigned long long)bytes, at, end);
-        }
-        describe_address(simmem_break(), end, sizeof end);
-        return fail("the block is not inside the heap or a live mapping",
-                    "all of the block's bytes below the break, or inside one live mapping",
-                    "%llu bytes at %s; the heap ends at the break, %s", (unsigned long long)bytes,
-                    at, end);
     }
+    const char *summary, *expected;
+    char seen[256];
+    if (replay.memory->admits(address, bytes, &summary, &expected, seen, sizeof seen) != 0)
+        return fail(summary, expected, "%s", seen);
     uint64_t span = bytes != 0 ? bytes : 1; /* malloc(0)'s pointer must be unique too */
     addrmap_ref other = addrmap_last_below(&replay.live, address + span);
     if (other != 0 && addrmap_node(&replay.live, other)->end > address) {
@@ -318,26 +259,18 @@ static void retire_block(struct block *b)
 /* Misuse found inside a system call, and writes past the break. */
 static int check_system_use(void)
 {
-    if (replay.setup->stage_is_libc)
-        return 0;
     char violation[1024];
-    switch (simmem_take_violation(violation, sizeof violation)) {
-    case 0: break;
+    switch (replay.memory->take_violation(violation, sizeof violation)) {
+    case 0: return 0;
     case VIOLATION_MEMORY_NEVER_GIVEN:
         return fail("the stage used memory it was never given",
                     "memory from hm_sbrk, hm_brk and hm_mmap only", "%s", violation);
+    case VIOLATION_PAST_BREAK:
+        return fail("wrote past the break", "no write at or past the break", "%s", violation);
     default:
         return fail("a simulated system call was misused", "calls as heapmgr.h describes them", "%s",
                     violation);
     }
-    uint64_t written = simmem_bytes_written_past_break();
-    if (written != 0) {
-        char at[80];
-        simmem_describe(simmem_break(), at, sizeof at);
-        return fail("wrote past the break", "no write at or past the break",
-                    "wrote %llu bytes past the break (break at %s)", (unsigned long long)written, at);
-    }
-    return 0;
 }
 
 /* A live block under memory that the stage gives back: a violation, found as it happens. */
@@ -365,7 +298,7 @@ static void note_result(const void *result)
 {
     if (replay.setup->fingerprints != NULL && replay.op != NULL)
         replay.setup->fingerprints[replay.op - replay.trace->ops] =
-            fingerprint_of(result, replay.setup->stage_is_libc ? 0 : simmem_heap_start());
+            fingerprint_of(result, replay.memory->origin());
 }
 
 static int take_block(uint32_t id, void *result, uint64_t request_bytes, int must_be_zero)
@@ -391,7 +324,7 @@ static int take_block(uint32_t id, void *result, uint64_t request_bytes, int mus
 
 static int replay_malloc(const struct trace_op *op)
 {
-    void *result = stage_malloc(op->size);
+    void *result = replay.stage->malloc(op->size);
     note_result(result);
     if (check_system_use() != 0)
         return -1;
@@ -400,7 +333,7 @@ static int replay_malloc(const struct trace_op *op)
 
 static int replay_calloc(const struct trace_op *op)
 {
-    void *result = stage_calloc(op->nmemb, op->size);
+    void *result = replay.stage->calloc(op->nmemb, op->size);
     note_result(result);
     if (check_system_use() != 0)
         return -1;
@@ -423,7 +356,7 @@ static int replay_free(const struct trace_op *op)
     if (address != NULL && check_payload(op->id, "before it was freed") != 0)
         return -1;
     retire_block(b);
-    stage_free(address); /* NULL when the block was a NULL result: free(NULL) */
+    replay.stage->free(address); /* NULL when the block was a NULL result: free(NULL) */
     return check_system_use();
 }
 
@@ -459,7 +392,7 @@ static int replay_realloc(const struct trace_op *op)
     if (old.address != 0 && check_payload(op->id, "before realloc") != 0)
         return -1;
     retire_block(b);
-    void *result = stage_realloc((void *)old.address, op->size);
+    void *result = replay.stage->realloc((void *)old.address, op->size);
     note_result(result);
     if (check_system_use() != 0)
         return -1;
@@ -488,8 +421,7 @@ static int replay_realloc(const struct trace_op *op)
 static int replay_one(const struct trace_op *op)
 {
     replay.op = op;
-    if (!replay.setup->stage_is_libc)
-        replay.enomem_before = simmem_counts().enomem;
+    replay.refusals_before = replay.memory->refusals();
     int result;
     switch (op->kind) {
     case OP_MALLOC: result = replay_malloc(op); break;
@@ -499,14 +431,9 @@ static int replay_one(const struct trace_op *op)
     }
     if (result != 0)
         return -1;
-    if (replay.setup->stage_is_libc) {
-        uint64_t request = op->kind == OP_CALLOC ? op->nmemb * op->size : op->size;
-        uint64_t footprint = libc_footprint_after(request);
-        if (footprint > replay.libc_peak_footprint_bytes)
-            replay.libc_peak_footprint_bytes = footprint;
-    }
+    replay.memory->after_operation(op->kind == OP_CALLOC ? op->nmemb * op->size : op->size);
     if (replay.setup->run_heap_checker) {
-        int verdict = stage_check();
+        int verdict = replay.stage->check();
         if (verdict != 0)
             return fail("hm_check() found a broken invariant", "hm_check() returns 0",
                         "%d (what hm_check printed, below, says which invariant)", verdict);
@@ -539,9 +466,8 @@ static int run_end_probes(void)
 {
     replay.op = NULL;
     replay.probe = "after the last operation, probe realloc(NULL, 24), which must act as malloc(24)";
-    if (!replay.setup->stage_is_libc)
-        replay.enomem_before = simmem_counts().enomem;
-    void *block = stage_realloc(NULL, 24);
+    replay.refusals_before = replay.memory->refusals();
+    void *block = replay.stage->realloc(NULL, 24);
     if (check_system_use() != 0)
         return -1;
     if (block == NULL && null_is_allowed(24))
@@ -551,7 +477,7 @@ static int run_end_probes(void)
     memset(block, 0x5a, 24);
     replay.probe = "after the last operation, probe realloc(p, 0) on the block of realloc(NULL, 24), "
                    "which must free it and return NULL";
-    void *gone = stage_realloc(block, 0);
+    void *gone = replay.stage->realloc(block, 0);
     if (check_system_use() != 0)
         return -1;
     if (gone != NULL)
@@ -573,6 +499,8 @@ static uint32_t ids_used(const struct trace *trace)
 static int prepare(const struct checked_setup *setup)
 {
     replay.setup = setup;
+    replay.stage = setup->calls;
+    replay.memory = setup->calls->real_memory ? &MEMORY_REAL : &MEMORY_SIMULATED;
     replay.trace = setup->trace;
     replay.report = isolate_report();
     replay.block_table_bytes = (size_t)ids_used(setup->trace) * sizeof *replay.blocks;
@@ -582,27 +510,12 @@ static int prepare(const struct checked_setup *setup)
     if (replay.blocks == NULL ||
         addrmap_init_capacity(&replay.live, ids_used(setup->trace)) != 0)
         return fail("the checker ran out of memory", "room for the checker's tables", "none left");
-    if (setup->stage_is_libc) {
-        libc_footprint_start();
-        return 0;
-    }
     char error[256];
-    replay.remote = stage_apart;
-    int status = replay.remote ? simmem_init_shared(setup->limit_bytes, error, sizeof error)
-                               : simmem_init(setup->limit_bytes, 1, error, sizeof error);
-    if (status != 0)
+    if (replay.memory->prepare(setup->limit_bytes, replay.stage->apart, error, sizeof error) != 0)
         return fail("simulated memory could not be set up", "room for it", "%s", error);
     simmem_on_release(on_release);
-    if (!replay.remote)
-        return 0;
-    const struct trace *trace = setup->trace;
-    const struct remote_hidden hidden[REMOTE_MOST_HIDDEN] = {
-        { setup->fingerprints, (size_t)trace->op_count * sizeof *setup->fingerprints },
-        { trace->ops, (size_t)trace->op_count * sizeof *trace->ops },
-        { trace->op_lines, (size_t)trace->op_count * sizeof *trace->op_lines },
-    };
-    if (remote_start(hidden, error, sizeof error) != 0)
-        return fail("the stage's process could not be started", "a process for the stage", "%s", error);
+    if (replay.stage->apart && replay.stage->start(error, sizeof error) != 0)
+        return fail("the stage's program could not be started", "a program for the stage", "%s", error);
     return 0;
 }
 
@@ -611,20 +524,16 @@ static void write_results(uint64_t ops_done)
     struct child_report *report = replay.report;
     report->ops_done = ops_done;
     report->peak_payload_bytes = replay.peak_payload_bytes;
-    if (replay.setup->stage_is_libc) {
-        report->peak_footprint_bytes = replay.libc_peak_footprint_bytes;
-    } else {
-        report->peak_footprint_bytes = simmem_usage().peak_footprint_bytes;
-        report->counts = simmem_counts();
-    }
+    report->peak_footprint_bytes = replay.memory->peak_footprint_bytes();
+    report->counts = replay.memory->counts();
 }
 
 /* The replay's end, reached or not: the stage's process goes first, so that it has left
  * (with its coverage counters written, in a coverage build) before the parent reads on. */
 static void finish(void)
 {
-    if (replay.remote)
-        remote_stop();
+    if (replay.stage->apart)
+        replay.stage->stop();
     replay.report->finished = 1;
 }
 
@@ -636,10 +545,8 @@ static int check_end_state(void)
     for (uint32_t id = 0; id < replay.block_table_bytes / sizeof *replay.blocks; id++)
         if (replay.blocks[id].address != 0 && check_payload(id, "at the end of the trace") != 0)
             return -1;
-    if (replay.setup->stage_is_libc)
-        return 0;
     replay.probe = "after the last operation, checking the memory outside the heap and mappings";
-    simmem_check_unwritten_outside();
+    replay.memory->check_outside();
     return check_system_use();
 }
 
@@ -651,10 +558,8 @@ void checked_replay(void *argument)
         finish();
         return;
     }
-    if (!replay.remote)
-        isolate_enter_stage(); /* a stage's own process enters it (remote.c) */
     replay.probe = "before the first operation, probe free(NULL), which must do nothing";
-    stage_free(NULL);
+    replay.stage->free(NULL);
     if (check_system_use() != 0) {
         finish();
         return;

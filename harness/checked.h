@@ -17,13 +17,14 @@
 
 #include <stdint.h>
 
+#include "stage_calls.h"
 #include "trace.h"
 
 struct checked_setup {
     const struct trace *trace;
     uint64_t limit_bytes;
     int run_heap_checker; /* -c */
-    int stage_is_libc;    /* real memory: no simulated calls, footprint from the C library */
+    const struct stage_calls *calls; /* how the stage is reached, and on what memory (stage_calls.h) */
     /* NULL, or room for op_count entries (memory the runner shares): the checker writes each
      * operation's result there, as fingerprint_of gives it, for the timed replays to repeat. */
     uint64_t *fingerprints;
@@ -36,13 +37,6 @@ static inline uint64_t fingerprint_of(const void *result, uintptr_t memory_start
 {
     return result == NULL ? 0 : (uint64_t)((uintptr_t)result - memory_start) + 1;
 }
-
-/* From now on, run the stage of every checked replay in a process of its own (remote.h), so
- * that nothing it does to memory can reach the checker's tables or its report. The grader's
- * runner always does; the kit's runners do with --separate. By default the stage runs in the
- * checker's process, which is about three times faster: the two processes of a separate
- * replay hand every call and the blocks' cache lines back and forth between two cores. */
-void checked_keep_stage_apart(void);
 
 /* The body of a checked replay child (see isolate_run): the argument is a checked_setup;
  * the results go to isolate_report(). */

@@ -4,7 +4,6 @@
 #include "checkpoint.h"
 #include "heapmgr.h"
 #include "hostmem.h"
-#include "regions.h"
 
 #include <errno.h>
 #include <linux/audit.h>
@@ -34,19 +33,11 @@ enum { SIGSYS_FROM_FILTER = 1 };
 #define NATIVE_ARCH AUDIT_ARCH_AARCH64
 #endif
 
-/* The child setup hook (see isolate.h), the time limit of the child's replay, the namer. */
+/* The time limit of the child's replay, the namer of refused system calls. */
 static struct {
-    void (*setup)(void *context);
-    void *context;
     double time_limit_seconds;
     isolate_syscall_namer namer;
 } hook;
-
-void isolate_set_child_setup(void (*setup)(void *context), void *context)
-{
-    hook.setup = setup;
-    hook.context = context;
-}
 
 void isolate_set_syscall_namer(isolate_syscall_namer namer)
 {
@@ -82,12 +73,19 @@ struct child_report *isolate_report(void)
     return report;
 }
 
+static void install_fault_handler(void);
+
+/* A memory file, so that a replay child that execs a stage program can hand it on (fence.h). */
+static int shared_report_file = -1;
+
 static struct child_report *shared_report(void)
 {
     static struct child_report *shared;
     if (shared == NULL) {
-        void *page = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                          -1, 0);
+        shared_report_file = memfd_create("heapkit-report", MFD_CLOEXEC);
+        void *page = MAP_FAILED;
+        if (shared_report_file >= 0 && ftruncate(shared_report_file, (off_t)isolate_report_bytes()) == 0)
+            page = mmap(NULL, isolate_report_bytes(), PROT_READ | PROT_WRITE, MAP_SHARED, shared_report_file, 0);
         if (page == MAP_FAILED) {
             perror("replay: cannot share a report page with the replay process");
             exit(2);
@@ -98,13 +96,31 @@ static struct child_report *shared_report(void)
     return shared;
 }
 
-void isolate_enter_stage(void)
+size_t isolate_report_bytes(void)
 {
-    /* Before the hook, which may forbid reading /proc: the same count in every replay. */
-    regions_pad_to(REGIONS_AT_STAGE_START);
-    if (hook.setup != NULL)
-        hook.setup(hook.context);
+    size_t page_bytes = (size_t)sysconf(_SC_PAGESIZE);
+    return (sizeof *report + page_bytes - 1) / page_bytes * page_bytes;
 }
+
+int isolate_report_file(void)
+{
+    shared_report();
+    return shared_report_file;
+}
+
+void isolate_use_report(struct child_report *mapped)
+{
+    report = mapped;
+}
+
+void isolate_install_fault_handler(void)
+{
+    volatile char stack_marker = 0;
+    stack_top = (uintptr_t)&stack_marker;
+    install_fault_handler();
+}
+
+
 
 _Noreturn void isolate_setup_failed(const char *why)
 {
@@ -279,8 +295,7 @@ struct child_outcome isolate_run_checkpointed(void (*body)(void *argument), void
     struct child_report *r = shared_report();
     /* The whole of the shared pages, not only the report: nothing one child leaves in memory it
      * shares with the runner reaches the next. */
-    size_t page_bytes = (size_t)sysconf(_SC_PAGESIZE);
-    memset(r, 0, (sizeof *r + page_bytes - 1) / page_bytes * page_bytes);
+    memset(r, 0, isolate_report_bytes());
     struct child_outcome outcome = { .end = CHILD_NOT_STARTED };
     if (checkpoint_prepare(checkpoints != NULL) != 0)
         return outcome;
@@ -331,6 +346,8 @@ struct child_outcome isolate_run_checkpointed(void (*body)(void *argument), void
         outcome.end = CHILD_NOT_ISOLATED;
     } else if (r->todo_called) {
         outcome.end = CHILD_TODO;
+    } else if (r->hung) {
+        outcome.end = CHILD_HUNG;
     } else if (WIFSIGNALED(status)) {
         outcome.end = CHILD_SIGNALED;
         outcome.signal = WTERMSIG(status);
@@ -357,8 +374,6 @@ void isolate_become_stage_process(struct child_report *own)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     limit_output(1);
-    struct child_report *parents = shared_report();
-    munmap(parents, sizeof *parents);
     memset(own, 0, sizeof *own);
     report = own;
 }
@@ -369,6 +384,14 @@ static void copy_claim(char *to, size_t to_size, const char *from, size_t from_s
     size_t length = strnlen(from, from_size < to_size ? from_size : to_size - 1);
     memcpy(to, from, length);
     to[length] = '\0';
+}
+
+_Noreturn void isolate_end_as_hang(const char *why)
+{
+    struct child_report *r = isolate_report();
+    snprintf(r->hang_reason, sizeof r->hang_reason, "%s", why);
+    r->hung = 1;
+    leave_child();
 }
 
 _Noreturn void isolate_end_as_stage_ended(const struct child_report *theirs, int status)
@@ -537,6 +560,9 @@ void isolate_describe_end(const struct child_outcome *outcome, const struct chil
     case CHILD_TIMED_OUT:
         snprintf(out, out_size, "did not finish within %g s (an endless loop? a cycle in a free list?); "
                  "it was stopped", time_limit_seconds);
+        return;
+    case CHILD_HUNG:
+        snprintf(out, out_size, "was stopped: %s", r->hang_reason);
         return;
     case CHILD_NOT_STARTED:
         snprintf(out, out_size, "could not be started: %s", strerror(errno));

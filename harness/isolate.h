@@ -32,6 +32,8 @@ struct child_report {
     volatile int finished;       /* the replay reached its end and wrote its results */
     volatile int todo_called;    /* the stage called hm_todo */
     char todo_what[256];
+    volatile int hung;           /* the replay stopped the stage as a hang of another kind */
+    char hang_reason[256];       /* (written by the kit's side only: fence/remote.c) */
 
     /* Set by the fault handler. */
     volatile int fault_signal;
@@ -45,7 +47,7 @@ struct child_report {
     volatile uint32_t fault_syscall_arch; /* its AUDIT_ARCH_* calling convention, */
     volatile uint64_t fault_syscall_argument; /* and its first argument (0 when unknown) */
 
-    /* Set by a child setup hook that could not do its work (isolate_setup_failed). */
+    /* Set when the stage could not be confined (isolate_setup_failed). */
     volatile int setup_failed;
     char setup_error[256];
 
@@ -66,6 +68,7 @@ enum child_end {
     CHILD_SIGNALED,  /* killed by a signal: fault_* tell more when it was a fault */
     CHILD_EXITED,    /* ended the process before the end of the replay */
     CHILD_TIMED_OUT, /* killed after the time limit */
+    CHILD_HUNG,      /* stopped as a hang before the time limit: it slept without using CPU */
     CHILD_NOT_STARTED,
     CHILD_NOT_ISOLATED, /* the child setup hook failed: the stage was never called */
 };
@@ -83,6 +86,15 @@ struct child_outcome {
 
 /* The report shared with the child, made once per process; reset before every child. */
 struct child_report *isolate_report(void);
+
+/* The report's memory file and its size in bytes (whole pages), to hand to a stage program
+ * that a replay child execs (fence.h); in that program, isolate_use_report(its mapping). */
+int isolate_report_file(void);
+size_t isolate_report_bytes(void);
+void isolate_use_report(struct child_report *mapped);
+
+/* In a stage program: record faults in the report, as a replay child does. */
+void isolate_install_fault_handler(void);
 
 /* A stage may print this much to stderr in one replay; past it the file size limit stops it. */
 #define ISOLATE_OUTPUT_LIMIT_BYTES (16u << 20)
@@ -111,27 +123,12 @@ struct child_outcome isolate_run_checkpointed(void (*body)(void *argument), void
 void isolate_describe_end(const struct child_outcome *outcome, const struct child_report *report,
                           double time_limit_seconds, char *out, size_t out_size);
 
-/* ---- the child setup hook ---------------------------------------------------------------
- *
- * The grader's runner confines every child that runs the stage's code (grader/sandbox.h).
- * The hook cannot run as the child starts: the replay must first take every piece of memory
- * it will need (simulated memory's reservation, the checker's tables), because the confined
- * child may not ask the kernel for more. So each replay body calls isolate_enter_stage()
- * once its setup is done, just before its first call into the stage, and the hook runs
- * there. The timed replay of the C library does not call it: that code is not the student's,
- * and its timings stay comparable with the kit's own runners. */
-
-/* The hook: setup(context), in the child; NULL (the default) for none. */
-void isolate_set_child_setup(void (*setup)(void *context), void *context);
-
-/* In a replay child, when the replay is set up and about to call the stage: run the hook. */
-void isolate_enter_stage(void);
-
-/* For the hook, when it cannot confine the child: the stage is not called, and the parent
- * reports "could not be isolated: WHY", a fault of the machine, not of the stage. */
+/* When a replay child cannot confine the stage it is about to start (fence/spawn.h): the
+ * stage is not run, and the parent reports "could not be isolated: WHY", a fault of the
+ * machine, not of the stage. */
 _Noreturn void isolate_setup_failed(const char *why);
 
-/* In a replay child: the time limit of its replay, in seconds (the hook's CPU limit). */
+/* In a replay child: the time limit of its replay, in seconds (a stage program's CPU limit). */
 double isolate_time_limit(void);
 
 /* ---- a replay in two processes (remote.h) -------------------------------------------------
@@ -140,8 +137,8 @@ double isolate_time_limit(void);
  * That process reports its faults and hm_todo to a child_report of its own, in memory it
  * shares with the replay child, which then ends the way it did so that the parent sees it. */
 
-/* In the stage's process: drop the view of the parent's report (the stage must not reach
- * it) and report to `own` instead; die with the replay child. */
+/* In the child that becomes the stage's process (it execs the stage program, which then
+ * reports to its own view of `own`): report to `own` from now on; die with the replay child. */
 void isolate_become_stage_process(struct child_report *own);
 
 /* In the replay child, when the stage's process has ended with wait status `status`: take
@@ -149,6 +146,10 @@ void isolate_become_stage_process(struct child_report *own);
  * and the fault's place recomputed from this process's simulated memory), then end the same
  * way: the same signal, the same exit status. */
 _Noreturn void isolate_end_as_stage_ended(const struct child_report *theirs, int status);
+
+/* In the replay child: the stage's process was stopped as a hang (why, in words); end the
+ * replay child so that the runner reports it as one (CHILD_HUNG). */
+_Noreturn void isolate_end_as_hang(const char *why);
 
 /* End a replay child or a stage's process as the end of its work (coverage counters kept). */
 _Noreturn void isolate_leave(void);

@@ -3,6 +3,8 @@
 #include "heapmgr.h"
 #include "libc_stage.h"
 #include "runner.h"
+#include "timed.h"
+#include "stage_calls.h"
 
 void *hm_malloc(size_t size)
 {
@@ -30,7 +32,17 @@ int hm_check(void)
     return 0;
 }
 
+const struct stage_calls STAGE_LIBC = {
+    .name = "libc", .real_memory = 1, .malloc = hm_malloc, .free = hm_free, .realloc = hm_realloc,
+    .calloc = hm_calloc, .check = hm_check,
+};
+
+/* The baseline program of the fence (fence/timed_remote.h) is built from this file too, with
+ * the stage program's main instead of this one. */
+#ifndef HEAPKIT_STAGE_PROGRAM
 int main(int argc, char **argv)
 {
-    return runner_main(argc, argv, 1);
+    const struct runner_stage stage = { .calls = &STAGE_LIBC, .timed_body = timed_replay, .is_libc = 1 };
+    return runner_main(argc, argv, &stage);
 }
+#endif

@@ -1,7 +1,10 @@
 /* main_stage.c: the main of a stage runner: the stage's hm_ functions, linked in, replayed. */
 #include "runner.h"
+#include "stage_calls.h"
+#include "timed.h"
 
 int main(int argc, char **argv)
 {
-    return runner_main(argc, argv, 0);
+    const struct runner_stage stage = { .calls = &STAGE_LINKED, .timed_body = timed_replay };
+    return runner_main(argc, argv, &stage);
 }

@@ -62,7 +62,8 @@ void result_write(int fd, const struct trace_result *r)
     put_text("stage", r->stage);
     put_text("trace", r->trace_path);
     put_text("name", r->trace_name);
-    put("\tops=%" PRIu64 "\tloaded=%d\tcorrect=%d\ttimed=%d", r->ops, r->loaded, r->correct, r->timed);
+    put("\tops=%" PRIu64 "\tloaded=%d\tcorrect=%d\thung=%d\ttimed=%d", r->ops, r->loaded, r->correct, r->hung,
+        r->timed);
     put("\tpayload=%" PRIu64 "\tfootprint=%" PRIu64, r->peak_payload_bytes, r->peak_footprint_bytes);
     put("\tbrk=%" PRIu64 "\tsbrk=%" PRIu64 "\tsbrk0=%" PRIu64 "\tmmap=%" PRIu64 "\tmunmap=%" PRIu64
         "\tenomem=%" PRIu64, r->counts.brk, r->counts.sbrk, r->counts.sbrk_queries, r->counts.mmap,
@@ -124,7 +125,7 @@ static void read_field(struct trace_result *r, const char *key, size_t key_lengt
         { "ratio", &r->speed_ratio }, { "checked_s", &r->checked_seconds },
     };
     struct { const char *name; int *flag; } flags[] = {
-        { "loaded", &r->loaded }, { "correct", &r->correct }, { "timed", &r->timed },
+        { "loaded", &r->loaded }, { "correct", &r->correct }, { "hung", &r->hung }, { "timed", &r->timed },
     };
     for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
         if (key_is(key, key_length, counters[i].name))

@@ -26,6 +26,7 @@ struct trace_result {
     uint64_t ops;
     int loaded;           /* the trace was read */
     int correct;          /* every check passed */
+    int hung;             /* a replay was stopped as a hang (time limit, or asleep): typed, for the grader */
     int timed;            /* throughput was measured */
     uint64_t peak_payload_bytes;
     uint64_t peak_footprint_bytes;

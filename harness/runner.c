@@ -44,8 +44,8 @@ enum { MAX_RUNS = 101 };
 
 struct runner_options {
     const char *stage_name;
+    const struct runner_stage *stage;
     int run_heap_checker;
-    int separate; /* --separate: the checked replay's stage in a process of its own */
     int measure_time;
     uint32_t runs;
     double time_limit_seconds;
@@ -59,7 +59,7 @@ struct runner_options {
 static void usage(const char *program)
 {
     fprintf(stderr,
-            "usage: %s [-c] [-n RUNS] [-t SECONDS] [--limit SIZE] [--no-time] [--separate]\n"
+            "usage: %s [-c] [-n RUNS] [-t SECONDS] [--limit SIZE] [--no-time]\n"
             "          [--as COMMAND] [--results-fd FD] TRACE...\n"
             "Replays each trace against this stage (checked, then timed against the C library) and\n"
             "writes one result line per trace. build/replay runs this for you and prints tables.\n",
@@ -72,10 +72,11 @@ static const char *base_name(const char *path)
     return slash != NULL ? slash + 1 : path;
 }
 
-static int read_options(int argc, char **argv, struct runner_options *o, int *first_trace)
+static int read_options(int argc, char **argv, const struct runner_stage *stage, struct runner_options *o,
+                        int *first_trace)
 {
     *o = (struct runner_options){
-        .stage_name = base_name(argv[0]), .measure_time = 1, .runs = 5,
+        .stage_name = base_name(argv[0]), .stage = stage, .measure_time = 1, .runs = 5,
         .time_limit_seconds = 0, .limit_bytes = RUNNER_DEFAULT_LIMIT_BYTES, .results_fd = STDOUT_FILENO,
     };
     int i = 1;
@@ -86,9 +87,6 @@ static int read_options(int argc, char **argv, struct runner_options *o, int *fi
             o->run_heap_checker = 1;
         } else if (strcmp(flag, "--no-time") == 0) {
             o->measure_time = 0;
-        } else if (strcmp(flag, "--separate") == 0) {
-            o->separate = 1;
-            checked_keep_stage_apart();
         } else if (strcmp(flag, "-n") == 0 && parse_count(value, 1, MAX_RUNS, &o->runs) == 0) {
             i++;
         } else if (strcmp(flag, "-t") == 0 && parse_seconds(value, &o->time_limit_seconds) == 0) {
@@ -105,11 +103,19 @@ static int read_options(int argc, char **argv, struct runner_options *o, int *fi
             o->results_fd = (int)fd;
             i++;
         } else {
-            fprintf(stderr, "%s: bad option '%s'%s%s\n", argv[0], flag, value ? " " : "", value ? value : "");
+            int taken = stage->option != NULL ? stage->option(flag, value) : 0;
+            if (taken > 0) {
+                i += taken - 1;
+                continue;
+            }
+            if (taken == 0)
+                fprintf(stderr, "%s: bad option '%s'%s%s\n", argv[0], flag, value ? " " : "", value ? value : "");
             usage(argv[0]);
             return -1;
         }
     }
+    if (stage->ready != NULL && stage->ready() != 0)
+        return -1;
     if (i == argc) {
         usage(argv[0]);
         return -1;
@@ -131,7 +137,7 @@ static void append_reproduce(const struct runner_options *o, struct trace_result
         snprintf(command, sizeof command, "build/replay -s %s", o->stage_name);
     size_t used = strlen(r->error);
     snprintf(r->error + used, sizeof r->error - used, "\n    reproduce: %s%s%s%s%s%s%s %s", command,
-             o->run_heap_checker ? " -c" : "", o->separate ? " --separate" : "", o->limit_text ? " --limit " : "",
+             o->run_heap_checker ? " -c" : "", "", o->limit_text ? " --limit " : "",
              o->limit_text ? o->limit_text : "", o->time_limit_text ? " -t " : "",
              o->time_limit_text ? o->time_limit_text : "", r->trace_path);
 }
@@ -219,25 +225,41 @@ static struct {
     size_t bytes;
     struct trace_op *shown; /* the operations a timed replay may see so far (timed.h) */
     size_t shown_bytes;
-} fingerprints;
+    int observed_file, shown_file; /* memory files: a stage program maps them (fence.h) */
+} fingerprints = { .observed_file = -1, .shown_file = -1 };
 
-static void *share_region(size_t bytes)
+/* Memory shared with the replay children, as a memory file (its descriptor in *file, or NULL
+ * when no one needs it), whole pages. */
+static void *share_region(size_t bytes, int *file)
 {
-    void *region = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    int memory_file = memfd_create("heapkit-replay", MFD_CLOEXEC);
+    void *region = MAP_FAILED;
+    if (memory_file >= 0 && ftruncate(memory_file, (off_t)bytes) == 0)
+        region = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, memory_file, 0);
     if (region == MAP_FAILED) {
         perror("replay: cannot share the fingerprints of a trace with the replay processes");
         exit(2);
     }
+    if (file != NULL)
+        *file = memory_file;
+    else
+        close(memory_file);
     return region;
+}
+
+static size_t whole_pages(size_t bytes)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    return (bytes + page - 1) / page * page;
 }
 
 static void share_fingerprints(const struct trace *trace)
 {
-    fingerprints.bytes = (size_t)(trace->op_count ? trace->op_count : 1) * sizeof *fingerprints.expected;
-    fingerprints.expected = share_region(fingerprints.bytes);
-    fingerprints.observed = share_region(fingerprints.bytes);
-    fingerprints.shown_bytes = (size_t)(trace->op_count ? trace->op_count : 1) * sizeof *trace->ops;
-    fingerprints.shown = share_region(fingerprints.shown_bytes);
+    fingerprints.bytes = whole_pages((size_t)(trace->op_count ? trace->op_count : 1) * sizeof *fingerprints.expected);
+    fingerprints.expected = share_region(fingerprints.bytes, NULL);
+    fingerprints.observed = share_region(fingerprints.bytes, &fingerprints.observed_file);
+    fingerprints.shown_bytes = whole_pages((size_t)(trace->op_count ? trace->op_count : 1) * sizeof *trace->ops);
+    fingerprints.shown = share_region(fingerprints.shown_bytes, &fingerprints.shown_file);
 }
 
 static void release_fingerprints(void)
@@ -246,19 +268,21 @@ static void release_fingerprints(void)
         munmap(fingerprints.expected, fingerprints.bytes);
         munmap(fingerprints.observed, fingerprints.bytes);
         munmap(fingerprints.shown, fingerprints.shown_bytes);
+        close(fingerprints.observed_file);
+        close(fingerprints.shown_file);
     }
     fingerprints.expected = fingerprints.observed = NULL;
     fingerprints.shown = NULL;
+    fingerprints.observed_file = fingerprints.shown_file = -1;
 }
 
 /* ---- the replays ------------------------------------------------------------------------ */
 
-static int run_checked(const struct runner_options *o, const struct trace *trace, int is_libc,
-                       struct trace_result *r)
+static int run_checked(const struct runner_options *o, const struct trace *trace, struct trace_result *r)
 {
     struct checked_setup setup = {
         .trace = trace, .limit_bytes = o->limit_bytes,
-        .run_heap_checker = o->run_heap_checker, .stage_is_libc = is_libc,
+        .run_heap_checker = o->run_heap_checker, .calls = o->stage->calls,
         .fingerprints = fingerprints.expected,
     };
     int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
@@ -266,6 +290,7 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
         isolate_run(checked_replay, &setup, o->time_limit_seconds, results_fd, stage_output_fd);
     const struct child_report *report = isolate_report();
     r->checked_seconds = outcome.seconds;
+    r->hung = outcome.end == CHILD_TIMED_OUT || outcome.end == CHILD_HUNG;
     int failed = outcome.end != CHILD_FINISHED || report->failed;
     r->peak_payload_bytes = report->peak_payload_bytes;
     r->peak_footprint_bytes = report->peak_footprint_bytes;
@@ -299,6 +324,7 @@ static double time_once(const struct runner_options *o, const struct trace *trac
         .observed = fingerprints.observed,
         .expected = fingerprints.expected, .expected_bytes = fingerprints.bytes,
         .shown = fingerprints.shown,
+        .observed_file = fingerprints.observed_file, .shown_file = fingerprints.shown_file,
     };
     /* The stage's results are compared; the C library's are not: its real addresses vary. */
     static struct timed_proof proof;
@@ -309,7 +335,7 @@ static double time_once(const struct runner_options *o, const struct trace *trac
     memset(fingerprints.observed, TIMED_NOT_DONE_BYTE, fingerprints.bytes);
     const struct checkpoint_server server = { timed_proof_checkpoint, &proof, timed_last_checkpoint(trace) };
     int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
-    struct child_outcome outcome = isolate_run_checkpointed(timed_replay, &setup, o->time_limit_seconds, results_fd,
+    struct child_outcome outcome = isolate_run_checkpointed(o->stage->timed_body, &setup, o->time_limit_seconds, results_fd,
                                                             discarded_output_fd, &server);
     const struct child_report *report = isolate_report();
     if (outcome.end == CHILD_FINISHED && timed_proof_complete(&proof)) {
@@ -326,6 +352,7 @@ static double time_once(const struct runner_options *o, const struct trace *trac
                  "only what it measures)", trace->path, who, proof.ops_passed, trace->op_count);
     } else {
         char how[1024];
+        r->hung = outcome.end == CHILD_TIMED_OUT || outcome.end == CHILD_HUNG;
         isolate_describe_end(&outcome, report, o->time_limit_seconds, how, sizeof how);
         snprintf(r->error, sizeof r->error,
                  "%s: the timed replay of %s (which runs no checks) %s, though the checked replay passed",
@@ -380,12 +407,13 @@ static int run_timed(const struct runner_options *o, const struct trace *trace, 
     return 0;
 }
 
-int runner_main(int argc, char **argv, int is_libc)
+int runner_main(int argc, char **argv, const struct runner_stage *stage)
 {
     struct runner_options o;
     int first_trace;
-    if (read_options(argc, argv, &o, &first_trace) != 0)
+    if (read_options(argc, argv, stage, &o, &first_trace) != 0)
         return 2;
+    int is_libc = stage->is_libc;
     int all_correct = 1;
     open_output_files();
     static struct trace trace;
@@ -405,7 +433,7 @@ int runner_main(int argc, char **argv, int is_libc)
         snprintf(result.trace_name, sizeof result.trace_name, "%s", trace.name);
         if (o.measure_time)
             share_fingerprints(&trace);
-        if (run_checked(&o, &trace, is_libc, &result) == 0 && o.measure_time)
+        if (run_checked(&o, &trace, &result) == 0 && o.measure_time)
             run_timed(&o, &trace, is_libc, &result);
         release_fingerprints();
         all_correct &= result.correct;

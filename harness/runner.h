@@ -13,7 +13,22 @@
 #define RUNNER_TIME_LIMIT 10
 #define RUNNER_CHECKED_TIME_LIMIT 60
 
-/* Replay the traces named on the command line; is_libc: the stage is the C library. */
-int runner_main(int argc, char **argv, int is_libc);
+struct stage_calls;
+
+/* How this runner reaches its stage, chosen by its main (stage_calls.h). */
+struct runner_stage {
+    const struct stage_calls *calls; /* the checked replay's calls */
+    void (*timed_body)(void *setup); /* the body of a timed replay's child (timed.h's setup) */
+    int is_libc;                     /* the stage is the C library: no fingerprints compared */
+    /* A runner with options of its own (the fence's: fence/main_runner.c): called with each
+     * option the runner does not know; returns how many arguments it took (1 or 2), 0 when
+     * the option is not its own, -1 when its value is bad (it said why). */
+    int (*option)(const char *flag, const char *value);
+    /* After the options: 0, or -1 when the runner cannot run (it said why). */
+    int (*ready)(void);
+};
+
+/* Replay the traces named on the command line. */
+int runner_main(int argc, char **argv, const struct runner_stage *stage);
 
 #endif /* RUNNER_H */

@@ -28,6 +28,9 @@
 
 enum { CANARY_BYTE = 0xa5 };
 
+/* A stage may hold this many simulated mappings at once at most (see mapping_budget). */
+enum { MOST_MAPPINGS = 30000 };
+
 /* Where the reservations are asked for: a fixed hint keeps addresses alike from run to run;
  * when the kernel places them elsewhere, messages still read the same (they use offsets). */
 static const uintptr_t HEAP_HINT = (uintptr_t)0x200000000000ull;
@@ -44,6 +47,7 @@ static struct {
     uintptr_t map_start, map_end; /* the mapping reservation */
     uintptr_t map_cursor;         /* where the next mapping is tried first */
     struct addrmap mappings;
+    uint64_t most_mappings;       /* the budget: mapping_budget() */
 
     uint64_t mapped_bytes, peak_footprint_bytes;
     struct simmem_counts counts;
@@ -112,21 +116,25 @@ void simmem_on_release(simmem_release_hook hook)
 }
 
 /* Make pages accessible or not. Given-back pages are dropped, so they read as zero when
- * they come back, as fresh pages from the kernel do. Returns 0, or -1 when the kernel refuses:
- * each mapping is a region of its own (the guard page keeps neighbours apart), and the kernel
- * allows a process about 65,000 regions (vm.max_map_count), so past about 32,000 live
- * mappings hm_mmap fails with ENOMEM, as the real mmap does when it runs out of regions. */
+ * they come back, as fresh pages from the kernel do. Returns 0, or -1 when the kernel refuses
+ * (which the budget of mappings below keeps from happening). */
 static int set_pages(uintptr_t start, uintptr_t end, int accessible)
 {
     if (end <= start)
         return 0;
-    /* Dropping a shared page's mapping keeps the page in the file: punch it out instead. */
+    /* Shared: this view stays readable and writable (the checker touches only what it gave
+     * out); the stage program's view gets the protections (the hook); given-back pages are
+     * punched out of the file, so they read as zero when they come back. */
+    if (sim.shared) {
+        if (!accessible)
+            madvise((void *)start, end - start, MADV_REMOVE);
+        if (sim.protect_hook != NULL)
+            sim.protect_hook(start, end, accessible);
+        return 0;
+    }
     if (!accessible)
-        madvise((void *)start, end - start, sim.shared ? MADV_REMOVE : MADV_DONTNEED);
-    int status = mprotect((void *)start, end - start, accessible ? PROT_READ | PROT_WRITE : PROT_NONE);
-    if (status == 0 && sim.protect_hook != NULL)
-        sim.protect_hook(start, end, accessible);
-    return status;
+        madvise((void *)start, end - start, MADV_DONTNEED);
+    return mprotect((void *)start, end - start, accessible ? PROT_READ | PROT_WRITE : PROT_NONE);
 }
 
 /* ---- memory the stage was never given ---------------------------------------------------
@@ -186,6 +194,8 @@ int simmem_check_unwritten_outside(void)
 /* A call that changes no page still costs a trip into the kernel, as the real one does. */
 static void enter_kernel(void)
 {
+    if (sim.shared)
+        return; /* the checker's costs are not measured */
     if (sim.brk > sim.heap_start)
         mprotect((void *)round_down_to_page(sim.brk - 1), sim.page_bytes, PROT_READ | PROT_WRITE);
     else
@@ -328,7 +338,7 @@ void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
     }
     uintptr_t bytes = round_up_to_page(length);
     uintptr_t start = 0;
-    if (bytes >= length && footprint() + bytes <= sim.limit_bytes) {
+    if (bytes >= length && footprint() + bytes <= sim.limit_bytes && sim.mappings.count < sim.most_mappings) {
         start = find_room(sim.map_cursor, bytes);
         if (start == 0)
             start = find_room(sim.map_start, bytes);
@@ -407,14 +417,22 @@ int hm_munmap(void *addr, size_t length)
     return 0;
 }
 
-/* The most ranges the mapping table can ever hold: each is a live mapping, or a piece of one
- * left by a partial munmap, at least a page long, all within the limit; and each is a region
- * of its own in the kernel, which allows a process vm.max_map_count of them. The table is
- * made this big at once, so that it never grows (and never asks the kernel for memory) while
- * the stage runs; its pages are committed only as they are used. */
-static uint64_t most_mapping_ranges(uint64_t limit_bytes)
+/* The budget of live mappings: the kernel allows a process vm.max_map_count memory regions
+ * (about 65,000), and each simulated mapping takes two in the process that runs the stage (the
+ * mapping, and the inaccessible gap after it). A simulated mmap past the budget fails with
+ * ENOMEM, as the real one does when regions run out; decided here, from the count alone, it
+ * falls at the same call in every replay of a trace, whatever else each process holds. */
+static uint64_t budget_given; /* simmem_set_mapping_budget */
+
+void simmem_set_mapping_budget(uint64_t most_mappings)
 {
-    uint64_t most = limit_bytes / sim.page_bytes;
+    budget_given = most_mappings;
+}
+
+uint64_t simmem_mapping_budget(void)
+{
+    if (budget_given != 0)
+        return budget_given;
     char text[32] = "";
     int setting = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
     if (setting >= 0) {
@@ -423,8 +441,22 @@ static uint64_t most_mapping_ranges(uint64_t limit_bytes)
         close(setting);
     }
     unsigned long long regions = strtoull(text, NULL, 10); /* no stdio stream: no malloc */
-    if (regions != 0 && regions < most)
-        most = regions;
+    if (regions == 0)
+        regions = 65530; /* the kernel's default */
+    uint64_t budget = regions > 4096 ? (regions - 4096) / 2 : 1;
+    return budget < MOST_MAPPINGS ? budget : MOST_MAPPINGS;
+}
+
+/* The most ranges the mapping table can ever hold: each is a live mapping, or a piece of one
+ * left by a partial munmap, at least a page long, all within the limit and the budget. The
+ * table is made this big at once, so that it never grows (and never asks the kernel for
+ * memory) while the stage runs; its pages are committed only as they are used. */
+static uint64_t most_mapping_ranges(uint64_t limit_bytes)
+{
+    uint64_t most = limit_bytes / sim.page_bytes;
+    /* Partial munmaps may split pieces past the budget (as with the real call): room for that. */
+    if (2 * sim.most_mappings < most)
+        most = 2 * sim.most_mappings;
     return most + 1; /* a partial munmap adds a piece before it removes the old one */
 }
 
@@ -435,7 +467,7 @@ static void *reserve(uintptr_t bytes, int shared)
     if (!shared)
         return mmap((void *)HEAP_HINT, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     sim.shared = 1;
-    sim.memory_file = memfd_create("heapkit-simulated-memory", MFD_CLOEXEC);
+    sim.memory_file = memfd_create("heapkit-simulated-memory", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (sim.memory_file < 0)
         return MAP_FAILED;
     /* The file is as long as the reservation (sparse: no page is taken until written), longer
@@ -452,7 +484,12 @@ static void *reserve(uintptr_t bytes, int shared)
     errno = why;
     if (sized != 0)
         return MAP_FAILED;
-    return mmap((void *)HEAP_HINT, bytes, PROT_NONE, MAP_SHARED | MAP_NORESERVE, sim.memory_file, 0);
+    /* Sealed: no process that maps it, the stage program included, can shrink it under the
+     * other (a checker reading past the end of a shrunk file would die of SIGBUS). */
+    fcntl(sim.memory_file, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+    /* At the same address in the stage program, which maps it at the address it is told. */
+    return mmap((void *)HEAP_HINT, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+                sim.memory_file, 0);
 }
 
 static int init_memory(uint64_t limit_bytes, int checked, int shared, char *error, size_t error_size)
@@ -466,6 +503,7 @@ static int init_memory(uint64_t limit_bytes, int checked, int shared, char *erro
      * larger so that freed holes rarely force a search. */
     uintptr_t heap_bytes = round_up_to_page(limit_bytes) + sim.page_bytes;
     uintptr_t map_bytes = 4 * round_up_to_page(limit_bytes) + 16 * sim.page_bytes;
+    sim.most_mappings = simmem_mapping_budget();
     void *reserved = reserve(heap_bytes + map_bytes, shared);
     if (reserved == MAP_FAILED || addrmap_init_capacity(&sim.mappings, most_mapping_ranges(limit_bytes)) != 0) {
         snprintf(error, error_size, "cannot reserve %llu MiB of address space for simulated memory: %s",
@@ -542,6 +580,16 @@ struct simmem_usage simmem_usage(void)
         .peak_footprint_bytes = sim.peak_footprint_bytes,
         .mapping_count = sim.mappings.count,
     };
+}
+
+int simmem_memory_file(void)
+{
+    return sim.shared ? sim.memory_file : -1;
+}
+
+uint64_t simmem_reserved_bytes(void)
+{
+    return sim.map_end - sim.heap_start;
 }
 
 uint64_t simmem_limit(void)

@@ -46,8 +46,21 @@ int simmem_init(uint64_t limit_bytes, int checked, char *error, size_t error_siz
  * at the same addresses, while this process keeps the simulation's state. */
 int simmem_init_shared(uint64_t limit_bytes, char *error, size_t error_size);
 
+/* The most simulated mappings a stage may hold at once: past it hm_mmap fails with ENOMEM, as
+ * the real one does when the kernel runs out of memory regions for the process. Read from
+ * vm.max_map_count; a stage program, which may not read it, is given the runner's number. */
+uint64_t simmem_mapping_budget(void);
+void simmem_set_mapping_budget(uint64_t most_mappings);
+
+/* Shared memory: the memory file (to hand to the stage program), -1 when not shared. */
+int simmem_memory_file(void);
+
+/* The bytes of address space the reservation takes (heap and mapping areas). */
+uint64_t simmem_reserved_bytes(void);
+
 /* Shared memory: called with each range whose protection the simulation changed, so that the
- * stage's process can make the same change to its own view. */
+ * stage's process can make the same change to its own view (the checker's stays readable and
+ * writable throughout). */
 typedef void (*simmem_protect_hook)(uintptr_t start, uintptr_t end, int accessible);
 void simmem_on_protect(simmem_protect_hook hook);
 

@@ -62,46 +62,55 @@ static __attribute__((noinline)) void run_libc(const struct trace_op *ops, uint3
                    (struct allocator){ libc_malloc, libc_free, libc_realloc, libc_calloc });
 }
 
+void timed_run(const struct timed_work *work)
+{
+    uint32_t slot_count = work->id_count ? work->id_count : 1;
+    void **slots = host_alloc((size_t)slot_count * sizeof *slots);
+    char error[256];
+    if (slots == NULL || (!work->use_libc && simmem_init(work->limit_bytes, 0, error, sizeof error) != 0))
+        return; /* not finished: the parent reports it */
+    /* Fault the tables in before timing: the stage's time is its own work, not ours. */
+    memset(slots, 0, (size_t)slot_count * sizeof *slots);
+    memset(work->observed, TIMED_NOT_DONE_BYTE, (size_t)work->op_count * sizeof *work->observed);
+    fingerprint_origin = work->use_libc ? 0 : simmem_heap_start();
+
+    checkpoint_reach(TIMED_CHECKPOINT_READY);
+    /* As the checked replay begins, with its probe: both replays start from the same state. */
+    if (work->use_libc)
+        libc_free(NULL);
+    else
+        hm_free(NULL);
+    uint32_t from = 0;
+    for (uint32_t segment = 0; segment <= work->mark_count; segment++) {
+        uint32_t to = work->segment_ends[segment];
+        if (work->use_libc)
+            run_libc(work->ops + from, to - from, slots, work->observed + from);
+        else
+            run_stage(work->ops + from, to - from, slots, work->observed + from);
+        checkpoint_reach(timed_checkpoint_after(segment));
+        from = to;
+    }
+    struct child_report *report = isolate_report();
+    report->op_position = work->op_count + 1;
+    report->finished = 1;
+}
+
 void timed_replay(void *argument)
 {
     const struct timed_setup *setup = argument;
     const struct trace *trace = setup->trace;
-
-    uint32_t slot_count = trace->id_count ? trace->id_count : 1;
-    void **slots = host_alloc((size_t)slot_count * sizeof *slots);
-    char error[256];
-    if (slots == NULL || (!setup->use_libc && simmem_init(setup->limit_bytes, 0, error, sizeof error) != 0))
-        return; /* not finished: the parent reports it */
-    /* Fault the tables in before timing: the stage's time is its own work, not ours. */
-    memset(slots, 0, (size_t)slot_count * sizeof *slots);
-    memset(setup->observed, TIMED_NOT_DONE_BYTE, (size_t)trace->op_count * sizeof *setup->observed);
     /* The checked replay's answers: the stage must find its own, not copy them. */
     if (setup->expected != NULL)
         munmap(setup->expected, setup->expected_bytes);
     /* Nor what is to come: each segment is shown at its checkpoint (timed.h). */
     munmap(trace->ops, (size_t)trace->op_count * sizeof *trace->ops);
-    const struct trace_op *ops = setup->shown;
-    fingerprint_origin = setup->use_libc ? 0 : simmem_heap_start();
-    if (!setup->use_libc)
-        isolate_enter_stage();
-
-    checkpoint_reach(TIMED_CHECKPOINT_READY);
-    /* As the checked replay begins, with its probe: both replays start from the same state. */
-    if (setup->use_libc)
-        libc_free(NULL);
-    else
-        hm_free(NULL);
-    uint32_t from = 0;
-    for (uint32_t segment = 0; segment <= trace->mark_count; segment++) {
-        uint32_t to = timed_segment_end(trace, segment);
-        if (setup->use_libc)
-            run_libc(ops + from, to - from, slots, setup->observed + from);
-        else
-            run_stage(ops + from, to - from, slots, setup->observed + from);
-        checkpoint_reach(timed_checkpoint_after(segment));
-        from = to;
-    }
-    struct child_report *report = isolate_report();
-    report->op_position = trace->op_count + 1;
-    report->finished = 1;
+    uint32_t segment_ends[TRACE_MAX_MARKS + 1];
+    for (uint32_t segment = 0; segment <= trace->mark_count; segment++)
+        segment_ends[segment] = timed_segment_end(trace, segment);
+    const struct timed_work work = {
+        .ops = setup->shown, .observed = setup->observed, .op_count = trace->op_count,
+        .id_count = trace->id_count, .mark_count = trace->mark_count, .segment_ends = segment_ends,
+        .limit_bytes = setup->limit_bytes, .use_libc = setup->use_libc,
+    };
+    timed_run(&work);
 }

@@ -40,7 +40,25 @@ struct timed_setup {
      * replays these, and unmaps its own copy of the trace's operations before the stage runs,
      * so that no segment's work can be done ahead of time. */
     const struct trace_op *shown;
+    /* The memory files of observed and shown, for a stage program (fence/timed_remote.c). */
+    int observed_file, shown_file;
 };
+
+/* What timed_run needs: the operations (those of each segment shown by its checkpoint), where
+ * each result's fingerprint goes, and where each segment ends. A replay child of a linked-in
+ * stage gets it from timed_replay; a stage program (fence/stage_program.c) from its runner. */
+struct timed_work {
+    const struct trace_op *ops;
+    uint64_t *observed;
+    uint32_t op_count, id_count, mark_count;
+    const uint32_t *segment_ends; /* mark_count + 1 entries: each mark's op index, then op_count */
+    uint64_t limit_bytes;
+    int use_libc;
+};
+
+/* Set up (the slots, simulated memory), reach "ready", run every segment, reaching the
+ * checkpoint after each, and set the report's finished. */
+void timed_run(const struct timed_work *work);
 
 enum { TIMED_CHECKPOINT_READY = 1 };
 

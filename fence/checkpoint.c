@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <linux/futex.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -20,9 +21,31 @@ struct checkpoint_page {
     _Atomic uint32_t watched;      /* a runner serves this child's checkpoints */
 };
 
-/* One whole page: zeroing all of it leaves no room for a child to pass anything to the next. */
+/* One whole page: zeroing all of it leaves no room for a child to pass anything to the next.
+ * A memory file, so that a replay child that execs a stage program can map it too (fence.h). */
 static struct checkpoint_page *page;
 static size_t page_bytes;
+static int page_file = -1;
+
+uintptr_t checkpoint_reached_address(uintptr_t page_address)
+{
+    return page_address + offsetof(struct checkpoint_page, reached);
+}
+
+uintptr_t checkpoint_acknowledged_address(uintptr_t page_address)
+{
+    return page_address + offsetof(struct checkpoint_page, acknowledged);
+}
+
+int checkpoint_page_file(void)
+{
+    return page_file;
+}
+
+void checkpoint_use_page(void *mapped)
+{
+    page = mapped;
+}
 
 /* Shared futexes (no FUTEX_PRIVATE_FLAG): the word lies in memory two processes map. */
 static long futex(_Atomic uint32_t *word, int operation, uint32_t value, const struct timespec *timeout)
@@ -44,9 +67,12 @@ void checkpoint_reach(uint32_t number)
 
 int checkpoint_prepare(int watched)
 {
-    if (page == NULL) {
+    if (page_file < 0) {
         page_bytes = (size_t)sysconf(_SC_PAGESIZE);
-        void *shared = mmap(NULL, page_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        page_file = memfd_create("heapkit-checkpoints", MFD_CLOEXEC);
+        if (page_file < 0 || ftruncate(page_file, (off_t)page_bytes) != 0)
+            return -1;
+        void *shared = mmap(NULL, page_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, page_file, 0);
         if (shared == MAP_FAILED)
             return -1;
         page = shared;

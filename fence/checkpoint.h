@@ -46,7 +46,18 @@ struct checkpoint_server {
 /* Stop at checkpoint `number`: tell the runner, sleep until it has acknowledged. */
 void checkpoint_reach(uint32_t number);
 
+/* In a stage program (fence.h): the page is the runner's, mapped at `mapped`. */
+void checkpoint_use_page(void *mapped);
+
+/* The words of the page mapped at `page_address`: the only ones a stage program may wake and
+ * wait on (fence/filter.c). */
+uintptr_t checkpoint_reached_address(uintptr_t page_address);
+uintptr_t checkpoint_acknowledged_address(uintptr_t page_address);
+
 /* ---- in the runner (isolate_run) --------------------------------------------------------- */
+
+/* The page's memory file (after checkpoint_prepare), to hand to a stage program; -1 before. */
+int checkpoint_page_file(void);
 
 /* Before the fork: the shared page, made once per process, zeroed; `watched`: a server will
  * serve the child's checkpoints (without one, checkpoint_reach does not stop). Returns -1 when

@@ -17,11 +17,16 @@
 #define GRADE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "result.h"
 
 enum { GRADE_MAX_STAGES = 16, GRADE_MAX_TRACES = 128, GRADE_NAME = 64, GRADE_PATH = 4096 };
+
+/* A stage program's data beyond the stage's static memory: the kit's stage side and the C
+ * library (linked static), their break. The stage's own is rubric.static_bytes_limit. */
+#define GRADE_PROGRAM_DATA_ALLOWANCE_BYTES (UINT64_C(32) << 20)
 
 /* ---- the rubric ------------------------------------------------------------------------ */
 
@@ -141,7 +146,9 @@ struct grading {
     const char *coverage_dir;
     struct rubric rubric;
     struct toolchain tools;
-    int sandboxed;         /* the run-time sandbox was linked in */
+    int sandboxed;         /* stage programs run confined: filter, own user, empty root (needs root) */
+    int no_sandbox;        /* --no-sandbox: a student's local run, which the report says */
+    unsigned run_as_uid;   /* the grading slot's user: every stage program runs as it */
     char stages[GRADE_MAX_STAGES][GRADE_NAME];
     size_t stage_count;
     struct trace_entry traces[GRADE_MAX_TRACES];

@@ -288,13 +288,10 @@ static int link_runner(struct grading *g, const char *stage, struct stage_build 
     int argc = 0;
     push_words(cc, argv, &argc);
     push_words(ldflags, argv, &argc);
+    /* The stage program: the stage and the stage side, static, and nothing of the checker. */
+    argv[argc++] = "-static";
     argv[argc++] = object;
-    argv[argc++] = "lib/main.o";
-    argv[argc++] = "lib/libharness.a";
-    if (g->sandboxed) {
-        argv[argc++] = "lib/libsandbox.a";
-        argv[argc++] = "-lseccomp";
-    }
+    argv[argc++] = "lib/libstageside.a";
     argv[argc++] = "-lm";
     argv[argc++] = "-o";
     argv[argc++] = runner;

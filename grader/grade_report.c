@@ -91,7 +91,7 @@ void report_text(FILE *out, const struct grading *g)
     char cell[64];
     score_cell(cell, sizeof cell, grading_total(g, NULL, 0), grading_total(g, NULL, 1));
     fprintf(out, "\ntotal %52s\n", cell);
-    fprintf(out, "graded in %.1f s%s\n", g->seconds, g->sandboxed ? "" : " (WITHOUT the run-time sandbox)");
+    fprintf(out, "graded in %.1f s%s\n", g->seconds, g->sandboxed ? "" : " (NOT SANDBOXED: --no-sandbox, a local run)");
 }
 
 /* A copy of text that is valid UTF-8: every byte of an invalid sequence becomes U+FFFD.

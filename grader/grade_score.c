@@ -73,17 +73,15 @@ double grading_total(const struct grading *g, const char *stage, int max)
 
 /* ---- running one stage on one trace -------------------------------------------------- */
 
+/* The runner is the kit's own code (fence/main_runner.c): it runs as the grader does, and
+ * confines each stage program it starts itself. Its limits keep a fault of the machine from
+ * holding up the grading; the stage's own limits are the fence's. */
 static struct run_limits runner_limits(const struct grading *g)
 {
     const struct rubric *r = &g->rubric;
     return (struct run_limits){
         .wall_seconds = r->runner_seconds, .cpu_seconds = r->runner_seconds,
-        /* The simulated memory reserves address space for five times its limit. */
-        .address_space_bytes = g->tools.sanitized ? 0 : 6 * r->memory_limit_bytes + (UINT64_C(4) << 30),
-        /* No file size limit: the runner writes no file (its output goes to pipes), simulated
-         * memory is a memory file as long as its reservation, and every process that runs the
-         * stage gets an output limit of its own (ISOLATE_OUTPUT_LIMIT_BYTES). */
-        .file_bytes = 0, .nofile = 64, .nproc = 64, .as_nobody = run_as_root(),
+        .file_bytes = 0, .nofile = 256, .as_nobody = 0,
     };
 }
 
@@ -92,13 +90,33 @@ static void run_stage(struct grading *g, const char *runner, const char *stage, 
                       char *const traces[], size_t count, struct trace_result *results, int *got,
                       struct run_outcome *outcome)
 {
-    char as[128], runs[16], seconds[32];
+    char as[128], runs[16], seconds[32], uid[16], data[32], jail[GRADE_PATH + 16], runner_path[GRADE_PATH * 2],
+        libc_program[GRADE_PATH * 2];
     snprintf(as, sizeof as, "build/replay -s %s", stage);
     snprintf(runs, sizeof runs, "%u", g->rubric.runs);
     snprintf(seconds, sizeof seconds, "%g", g->rubric.replay_seconds);
-    char *argv[GRADE_MAX_TRACES + 20];
+    snprintf(uid, sizeof uid, "%u", (unsigned)g->run_as_uid);
+    snprintf(data, sizeof data, "%llu", g->rubric.static_bytes_limit + GRADE_PROGRAM_DATA_ALLOWANCE_BYTES);
+    snprintf(jail, sizeof jail, "%s/jail", g->work);
+    snprintf(runner_path, sizeof runner_path, "%s/lib/runner", g->work);
+    snprintf(libc_program, sizeof libc_program, "%s/lib/libc-program", g->work);
+    char *argv[GRADE_MAX_TRACES + 32];
     int argc = 0;
+    argv[argc++] = runner_path;
+    argv[argc++] = "--program";
     argv[argc++] = (char *)runner;
+    argv[argc++] = "--libc-program";
+    argv[argc++] = libc_program;
+    argv[argc++] = "--program-data";
+    argv[argc++] = data;
+    if (g->sandboxed) {
+        argv[argc++] = "--run-as";
+        argv[argc++] = uid;
+        argv[argc++] = "--jail";
+        argv[argc++] = jail;
+    } else {
+        argv[argc++] = "--no-filter";
+    }
     argv[argc++] = "--as";
     argv[argc++] = as;
     argv[argc++] = "--limit";
@@ -415,7 +433,7 @@ static void grade_stage(struct grading *g, const struct stage_rubric *sr)
             s.student_got[i] = 1; /* a result that says why */
             s.student[i].correct = 0;
         }
-        if (outcome.timed_out || (s.student_got[i] && strstr(s.student[i].error, "did not finish within")))
+        if (outcome.timed_out || (s.student_got[i] && s.student[i].hung))
             timeouts++;
         run_outcome_free(&outcome);
         if (need_reference) {
@@ -547,31 +565,31 @@ static int setup_work(struct grading *g)
             return -1;
         }
     }
-    /* The runner's main: the sandboxed one when the kit has it. */
-    char sandbox_main[GRADE_PATH * 2], sandbox_lib[GRADE_PATH * 2];
-    snprintf(sandbox_main, sizeof sandbox_main, "%s/grader/sandboxed_main.o", g->build);
-    snprintf(sandbox_lib, sizeof sandbox_lib, "%s/grader/libsandbox.a", g->build);
-    g->sandboxed = access(sandbox_main, R_OK) == 0 && access(sandbox_lib, R_OK) == 0;
-    struct { const char *from; const char *to; } libs[] = {
-        { "libharness.a", "lib/libharness.a" },
-        { g->sandboxed ? "grader/sandboxed_main.o" : "obj/harness/main_stage.o", "lib/main.o" },
-        { g->sandboxed ? "grader/libsandbox.a" : NULL, "lib/libsandbox.a" },
+    /* The fence: the kit's runner, the C library's program, the stage side a submission is
+     * linked with; an empty directory, the root of every stage program. */
+    struct { const char *from; const char *to; mode_t mode; } libs[] = {
+        { "fence/runner", "lib/runner", 0755 },
+        { "fence/libc", "lib/libc-program", 0755 },
+        { "fence/libstageside.a", "lib/libstageside.a", 0644 },
     };
     for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
-        if (libs[i].from == NULL)
-            continue;
         snprintf(from, sizeof from, "%s/%s", g->build, libs[i].from);
         snprintf(path, sizeof path, "%s/%s", g->work, libs[i].to);
-        if (copy_plain(from, path, 0644) != 0) {
+        if (copy_plain(from, path, libs[i].mode) != 0) {
             fprintf(stderr, "grade: cannot copy %s (run make grader)\n", from);
             return -1;
         }
     }
+    snprintf(path, sizeof path, "%s/jail", g->work);
+    if (mkdir(path, 0555) != 0 || chmod(path, 0555) != 0) {
+        fprintf(stderr, "grade: cannot make the empty directory %s: %s\n", path, strerror(errno));
+        return -1;
+    }
     if (!g->sandboxed)
-        grading_note(g, "WARNING: graded WITHOUT the run-time sandbox (%s is not built): student code ran with "
-                     "limits and a timeout but no system-call filter", sandbox_lib);
+        grading_note(g, "NOT SANDBOXED (--no-sandbox): a local, unofficial run: student code ran with limits and a "
+                     "timeout, in a program of its own, but as you, without the system-call filter");
     for (size_t i = 0; i < g->stage_count; i++) {
-        snprintf(from, sizeof from, "%s/stages/%s", g->build, g->stages[i]);
+        snprintf(from, sizeof from, "%s/fence/stages/%s", g->build, g->stages[i]);
         snprintf(path, sizeof path, "%s/ref/%s", g->work, g->stages[i]);
         if (access(from, X_OK) == 0 && copy_plain(from, path, 0755) != 0)
             return -1;

@@ -14,7 +14,7 @@ GRADE_STAGE_CFLAGS := $(filter-out -Werror,$(CFLAGS)) $(STAGE_CFLAGS)
 
 .PHONY: grader autograder
 
-grader: $(BUILD)/grader/grade $(STAGE_RUNNERS) $(RUNNER_OBJ) $(HARNESS_LIB) $(BUILD)/gen/freelist
+grader: $(BUILD)/grader/grade fence $(BUILD)/gen/freelist
 
 $(BUILD)/obj/grader/grade_main.o: CPPFLAGS += -DGRADE_CC='"$(CC)"' -DGRADE_CFLAGS='"$(GRADE_STAGE_CFLAGS)"' \
                                              -DGRADE_LDFLAGS='"$(LDFLAGS)"'
@@ -30,7 +30,7 @@ autograder:
 	@command -v zip >/dev/null || { echo "make autograder needs zip: apt-get install zip"; exit 1; }
 	rm -rf $(AUTOGRADER_DIR) $(BUILD)/autograder.zip
 	mkdir -p $(AUTOGRADER_DIR)
-	cp -r Makefile harness stages traces grader $(AUTOGRADER_DIR)/
+	cp -r Makefile harness fence stages traces grader $(AUTOGRADER_DIR)/
 	cp grader/gradescope/setup.sh grader/gradescope/run_autograder $(AUTOGRADER_DIR)/
 	cd $(AUTOGRADER_DIR) && zip -qr $(abspath $(BUILD))/autograder.zip .
 	@echo "Gradescope autograder: $(BUILD)/autograder.zip"

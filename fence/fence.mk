@@ -82,3 +82,31 @@ $(FENCE_DIR)/stages/%: $(BUILD)/obj/stages/%.o $(STAGESIDE_LIB)
 $(FENCE_DIR)/tests/stages/%: $(BUILD)/obj/tests/allocators/%.o $(STAGESIDE_LIB)
 	@mkdir -p $(@D)
 	$(CC) -static $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# ---- what make test runs -----------------------------------------------------------------
+# The hostile submissions of tests/hostile/ as stage programs, compiled as the grader compiles
+# a stage (less -Werror: some do on purpose what the warnings are there to stop); and the
+# attacks on the timed replay and the constructor case linked as plain runners too, to show
+# what the fence prevents (tests/jobs/fence.sh).
+HOSTILE_SOURCES := $(wildcard tests/hostile/*/*.c)
+HOSTILE_PROGRAMS := $(HOSTILE_SOURCES:tests/hostile/%.c=$(FENCE_DIR)/hostile/%)
+PLAIN_HOSTILE_SOURCES := $(shell grep -l '^// hostile-plain: ' $(HOSTILE_SOURCES) /dev/null)
+PLAIN_HOSTILE := $(PLAIN_HOSTILE_SOURCES:tests/hostile/%.c=$(FENCE_DIR)/plain/%)
+
+$(BUILD)/obj/hostile/%.o: tests/hostile/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/hostile $(filter-out -Werror,$(CFLAGS)) $(STAGE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FENCE_DIR)/hostile/%: $(BUILD)/obj/hostile/%.o $(STAGESIDE_LIB)
+	@mkdir -p $(@D)
+	$(CC) -static $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(FENCE_DIR)/plain/%: $(BUILD)/obj/hostile/%.o $(RUNNER_OBJ) $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+ifeq ($(SANITIZE)$(COVERAGE),)
+ifeq ($(STATIC_LIBC),yes)
+test: $(HOSTILE_PROGRAMS) $(PLAIN_HOSTILE)
+endif
+endif

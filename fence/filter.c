@@ -98,7 +98,7 @@ static int build(scmp_filter_ctx filter, enum fence_mode mode)
     static const char *const plain[] = {
         "exit", "exit_group", "rt_sigreturn", "rt_sigprocmask", "getpid", "gettid",
         "clock_gettime", "gettimeofday", "time", "brk", "arch_prctl", "set_tid_address",
-        "set_robust_list", "rseq", "getrandom", "munmap", "sigaltstack", "close",
+        "set_robust_list", "rseq", "getrandom", "munmap", "mremap", "sigaltstack", "close",
     };
     int status = 0;
     for (size_t i = 0; i < sizeof plain / sizeof plain[0] && status == 0; i++)

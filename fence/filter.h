@@ -9,7 +9,7 @@
  *   execveat        only of file descriptor FENCE_FD_PROGRAM with AT_EMPTY_PATH: the exec that
  *                   starts the program. That descriptor is close-on-exec, and nothing after
  *                   the exec can open one, so this allows exactly one exec.
- *   brk, mmap, mprotect, munmap, madvise(MADV_DONTNEED)
+ *   brk, mmap, mprotect, munmap, mremap, madvise(MADV_DONTNEED)
  *                   memory of its own (never executable); bounded by RLIMIT_DATA and RLIMIT_AS
  *   arch_prctl, set_tid_address, set_robust_list, rseq, getrandom, prlimit64 (reading its own),
  *   sigaltstack, close, getpid, gettid, clock_gettime, gettimeofday, time

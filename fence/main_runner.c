@@ -89,6 +89,9 @@ int main(int argc, char **argv)
         return fence_filter_available() ? 0 : 1;
     const struct runner_stage stage = {
         .calls = &STAGE_APART, .timed_body = timed_remote_replay, .option = fence_option, .ready = fence_ready,
+        /* A replay's time limit is the stage's: starting its program (an exec, the filter, the
+         * C library's start) is not counted against it. */
+        .start_seconds = 2,
     };
     return runner_main(argc, argv, &stage);
 }

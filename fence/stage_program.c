@@ -95,7 +95,8 @@ static const struct simmem_forwarder forwarder = {
     .brk = forward_brk, .sbrk = forward_sbrk, .mmap = forward_mmap, .munmap = forward_munmap,
 };
 
-static _Noreturn void serve_checked(void)
+/* Before the stage's constructors (below): the channel mapped, faults reported there. */
+static void map_channel(void)
 {
     channel = map_at(FENCE_CHANNEL_ADDRESS, channel_bytes(), PROT_READ | PROT_WRITE, FENCE_FD_CHANNEL, "the channel");
     isolate_use_report(&channel->stage_report);
@@ -103,6 +104,10 @@ static _Noreturn void serve_checked(void)
     map_at((uintptr_t)channel->memory_start, (size_t)channel->memory_bytes, PROT_NONE, FENCE_FD_MEMORY,
            "simulated memory");
     simmem_forward_to(&forwarder);
+}
+
+static _Noreturn void serve_checked(void)
+{
     for (;;) {
         channel_wait_for_turn(channel, TURN_STAGE, NULL);
         const uint64_t *a = channel->argument;
@@ -140,7 +145,8 @@ static size_t whole_pages(size_t bytes)
     return (bytes ? bytes + page - 1 : page) / page * page;
 }
 
-static _Noreturn void run_timed(char **argv)
+/* Before the stage's constructors (below): the report mapped, faults reported there. */
+static void map_report(void)
 {
     struct child_report *report =
         map_at(FENCE_REPORT_ADDRESS, isolate_report_bytes(), PROT_READ | PROT_WRITE, FENCE_FD_REPORT, "the report");
@@ -148,6 +154,10 @@ static _Noreturn void run_timed(char **argv)
     isolate_install_fault_handler();
     checkpoint_use_page(map_at(FENCE_CHECKPOINT_ADDRESS, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE,
                                FENCE_FD_CHECKPOINT, "the checkpoints"));
+}
+
+static _Noreturn void run_timed(char **argv)
+{
     struct timed_work work = {
         .limit_bytes = number_argument(argv[2]),
         .op_count = (uint32_t)number_argument(argv[3]),
@@ -171,13 +181,38 @@ static _Noreturn void run_timed(char **argv)
     isolate_leave();
 }
 
-int main(int argc, char **argv)
+static int is_checked(int argc, char **argv)
 {
+    return argc == 2 && strcmp(argv[1], "checked") == 0;
+}
+
+static int is_timed(int argc, char **argv)
+{
+    return argc == 8 && strcmp(argv[1], "timed") == 0;
+}
+
+/* Run before the program's constructors, the stage's among them (a .preinit_array entry comes
+ * first, unless the stage has one of its own: then only its messages are the poorer), so that
+ * a refused call or a crash in a constructor is reported, and named, as any other. */
+static void set_up_before_the_stage(int argc, char **argv, char **environment)
+{
+    (void)environment;
     /* A stray printf is then refused at once, by name, rather than buffered. */
     setvbuf(stdout, NULL, _IONBF, 0);
-    if (argc == 2 && strcmp(argv[1], "checked") == 0)
+    if (is_checked(argc, argv))
+        map_channel();
+    else if (is_timed(argc, argv))
+        map_report();
+}
+
+__attribute__((used, section(".preinit_array")))
+static void (*const set_up)(int, char **, char **) = set_up_before_the_stage;
+
+int main(int argc, char **argv)
+{
+    if (is_checked(argc, argv))
         serve_checked();
-    if (argc == 8 && strcmp(argv[1], "timed") == 0)
+    if (is_timed(argc, argv))
         run_timed(argv);
     fprintf(stderr, "a stage program: the grader's runner starts it (fence/stage_program.c)\n");
     return 2;

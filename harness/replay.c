@@ -61,9 +61,9 @@ static void usage(FILE *out)
             "  -t SECONDS    time limit of one replay (default 10; 60 with -c)\n"
             "  --limit SIZE  memory limit of the simulated system calls, such as 64M (default 4G)\n"
             "  --no-time     check only: no timed runs\n"
-            "  --separate    run the stage of each checked replay in a process of its own, as the\n"
-            "                grader does: nothing the stage does to memory reaches the checker\n"
-            "                (about three times slower)\n"
+            "  --separate    run the stage as the grader does: in a static program of its own\n"
+            "                (build/fence/stages/NAME), confined, reached through shared memory;\n"
+            "                -s PATH is then a stage program (slower: every call crosses over)\n"
             "  --json        print JSON instead of tables\n"
             "  --save-json FILE  also write the JSON to FILE\n"
             "  --scaling     how malloc and free cost grows with the free list: replay workloads\n"
@@ -319,17 +319,49 @@ static const char *stage_display_name(const char *stage)
 }
 
 /* Start the runner, read its result lines. Returns 0, or -1 when it could not run. */
+/* --separate: the fence's runner (fence/fence.h) and the stage's program: build/fence/stages/NAME,
+ * or the path given, which is then a stage program. The C library stays as it is: no fence. */
+static int fence_paths(const char *stage, char *runner, size_t runner_size, char *stage_program,
+                       size_t program_size)
+{
+    snprintf(runner, runner_size, "%s/fence/runner", build_dir);
+    if (strchr(stage, '/') != NULL)
+        snprintf(stage_program, program_size, "%s", stage);
+    else
+        snprintf(stage_program, program_size, "%s/fence/stages/%s", build_dir, stage);
+    if (access(runner, X_OK) == 0 && access(stage_program, R_OK) == 0)
+        return 0;
+    fprintf(stderr, "%s: --separate needs %s and %s (make fence; not in sanitizer builds)\n", program, runner,
+            stage_program);
+    return -1;
+}
+
+/* Has the fence's runner the system-call filter? (Asked once.) */
+static int fence_has_filter(const char *runner)
+{
+    static int known = -1;
+    if (known < 0) {
+        char command[PATH_MAX + 400];
+        snprintf(command, sizeof command, "'%s' --filter-available", runner);
+        known = system(command) == 0;
+    }
+    return known;
+}
+
 static int run_stage(const struct options *o, const char *stage, struct stage_run *run)
 {
-    char runner[PATH_MAX + 300];
-    if (runner_path(stage, runner, sizeof runner) != 0)
+    char runner[PATH_MAX + 300], stage_program[PATH_MAX + 300], libc_program[PATH_MAX + 300];
+    int through_fence = o->separate && strcmp(stage, "libc") != 0;
+    if (through_fence ? fence_paths(stage, runner, sizeof runner, stage_program, sizeof stage_program) != 0
+                      : runner_path(stage, runner, sizeof runner) != 0)
         return -1;
+    snprintf(libc_program, sizeof libc_program, "%s/fence/libc", build_dir);
     int channel[2];
     if (pipe(channel) != 0)
         return -1;
     char results_fd[16], reproduce[PATH_MAX + 64];
     snprintf(results_fd, sizeof results_fd, "%d", channel[1]);
-    snprintf(reproduce, sizeof reproduce, "%s -s %s", program, stage);
+    snprintf(reproduce, sizeof reproduce, "%s%s -s %s", program, through_fence ? " --separate" : "", stage);
 
     char **arguments = calloc(o->trace_count + 20, sizeof *arguments);
     size_t n = 0;
@@ -342,8 +374,12 @@ static int run_stage(const struct options *o, const char *stage, struct stage_ru
         arguments[n++] = "-c";
     if (!o->measure_time)
         arguments[n++] = "--no-time";
-    if (o->separate)
-        arguments[n++] = "--separate";
+    if (through_fence) {
+        arguments[n++] = "--program", arguments[n++] = stage_program;
+        arguments[n++] = "--libc-program", arguments[n++] = libc_program;
+        if (!fence_has_filter(runner))
+            arguments[n++] = "--no-filter";
+    }
     if (o->runs)
         arguments[n++] = "-n", arguments[n++] = (char *)o->runs;
     if (o->time_limit)

@@ -287,7 +287,8 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
     };
     int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
     struct child_outcome outcome =
-        isolate_run(checked_replay, &setup, o->time_limit_seconds, results_fd, stage_output_fd);
+        isolate_run(checked_replay, &setup, o->time_limit_seconds + o->stage->start_seconds, results_fd,
+                    stage_output_fd);
     const struct child_report *report = isolate_report();
     r->checked_seconds = outcome.seconds;
     r->hung = outcome.end == CHILD_TIMED_OUT || outcome.end == CHILD_HUNG;
@@ -335,7 +336,7 @@ static double time_once(const struct runner_options *o, const struct trace *trac
     memset(fingerprints.observed, TIMED_NOT_DONE_BYTE, fingerprints.bytes);
     const struct checkpoint_server server = { timed_proof_checkpoint, &proof, timed_last_checkpoint(trace) };
     int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
-    struct child_outcome outcome = isolate_run_checkpointed(o->stage->timed_body, &setup, o->time_limit_seconds, results_fd,
+    struct child_outcome outcome = isolate_run_checkpointed(o->stage->timed_body, &setup, o->time_limit_seconds + o->stage->start_seconds, results_fd,
                                                             discarded_output_fd, &server);
     const struct child_report *report = isolate_report();
     if (outcome.end == CHILD_FINISHED && timed_proof_complete(&proof)) {

@@ -20,6 +20,7 @@ struct runner_stage {
     const struct stage_calls *calls; /* the checked replay's calls */
     void (*timed_body)(void *setup); /* the body of a timed replay's child (timed.h's setup) */
     int is_libc;                     /* the stage is the C library: no fingerprints compared */
+    double start_seconds;            /* added to each replay's time limit: starting a program */
     /* A runner with options of its own (the fence's: fence/main_runner.c): called with each
      * option the runner does not know; returns how many arguments it took (1 or 2), 0 when
      * the option is not its own, -1 when its value is bad (it said why). */

@@ -73,6 +73,9 @@ void timed_run(const struct timed_work *work)
     memset(slots, 0, (size_t)slot_count * sizeof *slots);
     memset(work->observed, TIMED_NOT_DONE_BYTE, (size_t)work->op_count * sizeof *work->observed);
     fingerprint_origin = work->use_libc ? 0 : simmem_heap_start();
+    for (int i = 0; i < 2; i++)
+        if (work->hide[i] != NULL)
+            munmap(work->hide[i], work->hide_bytes[i]);
 
     checkpoint_reach(TIMED_CHECKPOINT_READY);
     /* As the checked replay begins, with its probe: both replays start from the same state. */
@@ -99,11 +102,6 @@ void timed_replay(void *argument)
 {
     const struct timed_setup *setup = argument;
     const struct trace *trace = setup->trace;
-    /* The checked replay's answers: the stage must find its own, not copy them. */
-    if (setup->expected != NULL)
-        munmap(setup->expected, setup->expected_bytes);
-    /* Nor what is to come: each segment is shown at its checkpoint (timed.h). */
-    munmap(trace->ops, (size_t)trace->op_count * sizeof *trace->ops);
     uint32_t segment_ends[TRACE_MAX_MARKS + 1];
     for (uint32_t segment = 0; segment <= trace->mark_count; segment++)
         segment_ends[segment] = timed_segment_end(trace, segment);
@@ -111,6 +109,10 @@ void timed_replay(void *argument)
         .ops = setup->shown, .observed = setup->observed, .op_count = trace->op_count,
         .id_count = trace->id_count, .mark_count = trace->mark_count, .segment_ends = segment_ends,
         .limit_bytes = setup->limit_bytes, .use_libc = setup->use_libc,
+        /* The checked replay's answers: the stage must find its own, not copy them. Nor what
+         * is to come: each segment is shown at its checkpoint (timed.h). */
+        .hide = { setup->expected, trace->ops },
+        .hide_bytes = { setup->expected_bytes, (size_t)trace->op_count * sizeof *trace->ops },
     };
     timed_run(&work);
 }

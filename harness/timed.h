@@ -54,6 +54,11 @@ struct timed_work {
     const uint32_t *segment_ends; /* mark_count + 1 entries: each mark's op index, then op_count */
     uint64_t limit_bytes;
     int use_libc;
+    /* What the stage must not see, unmapped once the replay's own memory is taken (so that none
+     * of it lands where these were) and before "ready": the checked replay's results, the
+     * trace's operations. NULL for none. */
+    void *hide[2];
+    size_t hide_bytes[2];
 };
 
 /* Set up (the slots, simulated memory), reach "ready", run every segment, reaching the

@@ -26,9 +26,11 @@ done
 
 rm -rf "$BUILD/student"
 mkdir -p "$kit/stages"
-cp -r Makefile .gitignore harness traces tests "$kit/"
-# The grader stays with the instructor, and with it the tests of the grader and its sandbox.
-rm -rf "$kit/tests/hostile" "$kit/tests/jobs/grader.sh" "$kit/tests/jobs/sandbox.sh"
+cp -r Makefile .gitignore harness fence traces tests "$kit/"
+# The grader stays with the instructor, and with it the tests of the grader and of the fence
+# against hostile stages (the fence itself is the kit's: build/replay --separate runs a stage
+# as the grader does).
+rm -rf "$kit/tests/hostile" "$kit/tests/jobs/grader.sh" "$kit/tests/jobs/fence.sh"
 [ -d handouts ] && cp -r handouts "$kit/"
 cp stages/heapmgr.h "$kit/stages/"
 for name in $whole; do

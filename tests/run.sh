@@ -11,7 +11,8 @@
 #   bad/NAME                tests/traces/bad/NAME.rep is refused: exit 2, stderr = NAME.expect
 #   allocator/NAME[/TRACE]  tests/allocators/NAME.c breaks one rule and gets its message: the
 #                           replay exits 1 and its output holds every "// test-expect:" line
-#   allocator-separate/...  the same with --separate: the stage in a process of its own
+#   allocator-separate/...  the same with --separate: the stage in a program of its own, confined,
+#                           behind the fence (fence/fence.h)
 #   replay/STAGE/TRACE      correct and libc pass every bundled, classic and tests/traces/good
 #                           trace with -c; correct passes some under a memory limit too, and
 #                           every bundled trace with --separate (replay/correct/separate/...)
@@ -167,20 +168,33 @@ job_allocator() {
     trace=${fields[0]}
     options=${fields[1]}
     name=allocator/$stage
-    if [ -n "$apart" ]; then # the same message when the stage runs in a process of its own
-        options+=" --separate"
+    local stage_path=$STAGES/$stage
+    if [ -n "$apart" ]; then # the same message when the stage runs behind the fence (fence/fence.h)
+        [[ " $options " == *" --separate "* ]] || options+=" --separate"
         name=allocator-separate/$stage
     fi
+    # (A case whose own options hold --separate tests the fence: always its stage program.)
+    if [[ " $options " == *" --separate "* ]]; then
+        apart=yes
+        stage_path=$BUILD/fence/tests/stages/$stage
+    fi
     [ "$(allocator_cases "$source" | wc -l)" -gt 1 ] && name+=/$(basename "$trace" .rep)
-    if [ ! -x "$STAGES/$stage" ]; then
-        fail "$name" "$STAGES/$stage is not built (run make test)"
+    if [ -n "$apart" ] && [ ! -x "$BUILD/fence/runner" ]; then
+        skip "$name" "no fence in this build (sanitizer and coverage builds cannot link static stage programs)"
+        return
+    fi
+    if [ ! -e "$stage_path" ]; then
+        fail "$name" "$stage_path is not built (run make test)"
         return
     fi
     # shellcheck disable=SC2086,SC2046 # the options are words
-    output=$(limited 120 "$REPLAY" -s "$STAGES/$stage" $(timing_option "$options") $options "$trace" 2>&1)
+    output=$(limited 120 "$REPLAY" -s "$stage_path" $(timing_option "$options") $options "$trace" 2>&1)
     status=$?
-    local compared=$output # an expected reproduce: command lacks the --separate added here
-    [ -n "$apart" ] && compared=${output// --separate/}
+    local compared=$output # an expected reproduce: command names the linked stage, without --separate
+    if [ -n "$apart" ]; then
+        compared=${output// --separate/}
+        compared=${compared//$stage_path/$STAGES/$stage}
+    fi
     for expect in "${fields[@]:2}"; do
         [[ $compared == *"$expect"* ]] || missing+="    missing: $expect"$'\n'
     done
@@ -194,8 +208,10 @@ job_allocator() {
 
     local reproduce word first_error again
     reproduce=$(printf '%s\n' "$output" | sed -n 's/^    reproduce: //p' | head -n 1)
-    if [[ $reproduce != "$REPLAY -s $STAGES/$stage "* || $reproduce != *" $trace" ]]; then
-        fail "$name" "the reproduce: line does not run $REPLAY -s $STAGES/$stage ... $trace" "$output"
+    local runs_it="$REPLAY -s $STAGES/$stage"
+    [ -n "$apart" ] && runs_it="$REPLAY --separate -s $stage_path"
+    if [[ $reproduce != "$runs_it "* || $reproduce != *" $trace" ]]; then
+        fail "$name" "the reproduce: line does not run $runs_it ... $trace" "$output"
         return
     fi
     local named_options
@@ -227,6 +243,13 @@ job_replay() {
     local stage=$1 trace=$2 label=$3 options=${4:-} runner output status
     runner=$stage
     [ "$stage" = correct ] && runner=$STAGES/correct
+    if [[ " $options " == *" --separate "* ]]; then # through the fence: the stage's program
+        runner=$BUILD/fence/tests/stages/$stage
+        if [ ! -x "$BUILD/fence/runner" ]; then
+            skip "replay/$stage/$label" "no fence in this build (sanitizer and coverage builds cannot link static stage programs)"
+            return
+        fi
+    fi
     # shellcheck disable=SC2086 # the options are words
     output=$(limited 300 "$REPLAY" -s "$runner" --no-time -c -t 120 $options "$trace" 2>&1)
     status=$?

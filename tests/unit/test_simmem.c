@@ -220,9 +220,10 @@ static void test_mmap_stops_at_the_limit(void)
     expect(simmem_usage().footprint_bytes == 64 * KIB);
 }
 
-/* The kernel's limit on regions (vm.max_map_count) ends the mappings before the memory limit
- * does: hm_mmap then fails with ENOMEM, as mmap does, and every mapping it gave stays usable. */
-static void test_mmap_fails_cleanly_when_the_kernel_runs_out_of_regions(void)
+/* The budget of mappings (from the kernel's limit on regions, vm.max_map_count) ends the
+ * mappings before the memory limit does: hm_mmap then fails with ENOMEM, as mmap does, and
+ * every mapping it gave stays usable. */
+static void test_mmap_fails_cleanly_past_the_budget_of_mappings(void)
 {
     fresh((uint64_t)1 << 30, 0);
     enum { MOST = 200000 };
@@ -243,6 +244,20 @@ static void test_mmap_fails_cleanly_when_the_kernel_runs_out_of_regions(void)
     for (int i = 0; i < count; i++)
         hm_munmap(mapped[i], 1);
     expect(simmem_usage().mapped_bytes == 0);
+}
+
+/* A budget given (as a stage program is given the runner's) falls at exactly that call: the
+ * checked and timed replays of a trace then agree wherever each runs. */
+static void test_budget_of_mappings_given(void)
+{
+    simmem_set_mapping_budget(100);
+    fresh((uint64_t)1 << 30, 0);
+    int count = 0;
+    while (count < 1000 && map(1) != MAP_FAILED)
+        count++;
+    expect(count == 100);
+    expect(simmem_counts().enomem == 1);
+    simmem_set_mapping_budget(0); /* back to the kernel's */
 }
 
 static void test_mmap_refuses_other_arguments(void)
@@ -701,7 +716,8 @@ int main(void)
     RUN(test_write_past_the_break_is_not_counted_unchecked);
     RUN(test_touching_the_page_past_the_break_faults);
     RUN(test_areas_and_offsets);
-    RUN(test_mmap_fails_cleanly_when_the_kernel_runs_out_of_regions);
+    RUN(test_mmap_fails_cleanly_past_the_budget_of_mappings);
+    RUN(test_budget_of_mappings_given);
     RUN(test_describe);
     RUN(test_release_hook_sees_what_is_given_back);
     RUN(test_release_and_init_again_start_afresh);

@@ -7,6 +7,7 @@
  */
 // hostile-trace: traces/tiny-basic.rep
 // hostile-timed: yes
+// hostile-plain: yes
 // hostile-expect: traces/tiny-basic.rep: the timed replay of the stage (which runs no checks) ended the process with exit status 0 before the replay ended
 #include "heapmgr.h"
 #include "hostile.h"

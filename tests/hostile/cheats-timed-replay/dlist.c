@@ -5,6 +5,7 @@
  */
 // hostile-trace: traces/tiny-basic.rep
 // hostile-timed: yes
+// hostile-plain: yes
 // hostile-expect: traces/tiny-basic.rep:11: a 1 100 (malloc(100) for id 1): the timed replay of the stage returned NULL where the checked replay returned heap+0x40
 #include "heapmgr.h"
 #include "hostile.h"

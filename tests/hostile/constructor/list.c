@@ -3,12 +3,14 @@
  * main, writes forged result lines (every trace correct) to standard output and to file
  * descriptors 3 to 20, where a runner's result pipe is, and leaves a file to show it ran. Its
  * hm_ functions are correct.
- * Stopped by: the graded runner itself: it runs from a .preinit_array function, called before
- * any constructor, and ends the process there, so the constructor never runs (the grader's
- * check of the object rejects constructors too). The stage passes, on its own merits.
+ * Stopped by: the fence. The constructor runs in the stage program, which holds nothing of the
+ * runner's and is confined before its first instruction: the open is refused, and named (the
+ * grader's check of the object rejects constructors too, as an early message). Linked into a
+ * plain runner, where nothing stops it, its forged line reaches build/replay.
  */
 // hostile-trace: traces/tiny-basic.rep
-// hostile-passes: yes
+// hostile-plain: yes
+// hostile-expect: traces/tiny-basic.rep: before the first operation (in the probe free(NULL)): the stage was stopped: it made the system call 'openat', which a stage may not make
 // hostile-no-output: FORGED
 // hostile-no-file: /tmp/heapkit-hostile-constructor
 #include "heapmgr.h"

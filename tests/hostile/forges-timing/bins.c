@@ -6,6 +6,7 @@
  */
 // hostile-trace: traces/tiny-basic.rep
 // hostile-timed: yes
+// hostile-plain: yes
 // hostile-expect: traces/tiny-basic.rep: the timed replay of the stage signalled checkpoint 7 where checkpoint 2 of 2 was due (after operation 0): the checkpoints are the replay's own, and a stage must not write them
 #include "heapmgr.h"
 #include "hostile.h"

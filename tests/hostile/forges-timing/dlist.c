@@ -9,6 +9,7 @@
  */
 // hostile-trace: traces/tiny-basic.rep
 // hostile-timed: yes
+// hostile-plain: yes
 // hostile-expect: traces/tiny-basic.rep:10: a 0 24 (malloc(24) for id 0): the timed replay of the stage reached its checkpoint at the end before it had made this call: the checkpoints are the replay's own, and a stage must not signal them
 #include "heapmgr.h"
 #include "hostile.h"

@@ -11,6 +11,7 @@
  */
 // hostile-trace: traces/tiny-basic.rep
 // hostile-timed: yes
+// hostile-plain: yes
 // hostile-expect: traces/tiny-basic.rep: the timed replay of the stage said it had finished, but the runner saw it reach only operation 0 of 13: a stage must not write the replay's report
 #include "heapmgr.h"
 #include "hostile.h"

@@ -2,11 +2,13 @@
  * hostile submission "memory", stage mmap: hm_malloc maps 64 MiB after 64 MiB with the real mmap
  * (the syscall instruction), touching every page, to take the machine's memory (only 512 MiB
  * of it, so that a test run with a broken sandbox does not take the machine down).
- * Stopped by: the system-call filter, at the first mmap: a stage gets memory only from the
- * simulated calls, within the memory limit.
+ * Stopped by: the fence's limit on a stage program's own data (RLIMIT_DATA: its static data,
+ * its break and its private memory; simulated memory is apart): the second mmap of 64 MiB is
+ * refused, so the stage gets nothing past it; the stage itself goes on, within its limits.
  */
 // hostile-trace: traces/tiny-basic.rep
-// hostile-expect: traces/tiny-basic.rep:10: a 0 24 (malloc(24) for id 0): the stage was stopped: it made the system call 'mmap', which a stage may not make
+// hostile-passes: yes
+// hostile-most-memory: 160M
 #include "heapmgr.h"
 #include "hostile.h"
 #include "raw_syscall.h"

@@ -1,9 +1,7 @@
-# tests/jobs/sandbox.sh: the grader's run-time sandbox (grader/sandbox.h), sourced by tests/run.sh.
+# tests/jobs/fence.sh: the trust boundary (fence/fence.h), sourced by tests/run.sh.
 #
-#   unit/test_sandbox            grader/tests/test_sandbox.c: what is allowed, what is refused,
-#                                the limits, the names, dropping root
-#   sandbox/hostile/NAME/STAGE   each submission in tests/hostile/ linked as a graded runner and
-#                                replayed (checked only, or timed once too when it says
+#   fence/hostile/NAME/STAGE     each submission in tests/hostile/ as a stage program, replayed
+#                                through the fence (checked only, or timed once too when it says
 #                                "// hostile-timed: yes"): stopped with the message its "// hostile-expect:"
 #                                lines give, and nothing outside happened: no file it tried to
 #                                write ("hostile-no-file"), no forged line in the results
@@ -11,39 +9,33 @@
 #                                output ("hostile-most-output") and memory ("hostile-most-memory")
 #                                bounded; its correct stages ("hostile-passes", and every file
 #                                with no "hostile-expect") pass
-#   sandbox/constructor-forges   the constructor case linked as a plain runner: its forged line
-#                                reaches build/replay there (what the graded runner prevents)
-#   sandbox/plain/NAME/STAGE     each attack on the timed replay ("// hostile-timed:") linked as
+#   fence/constructor-forges     the constructor case linked as a plain runner: its forged line
+#                                reaches build/replay there (what the fence prevents)
+#   fence/plain/NAME/STAGE       each attack on the timed replay ("// hostile-timed:") linked as
 #                                a plain runner, as the kit links a stage: stopped with the same
 #                                message, by the runner's checkpoints alone
-#   sandbox/allocator/NAME       every test allocator's case, sandboxed: the same message as
-#                                without the sandbox (a crash, a hang, a failed assert, exit...)
-#   sandbox/reference/STAGE[/-c] every reference stage on every bundled, classic and good trace,
-#                                sandboxed, with -c and timed: no false stop
-#   sandbox/strace               the system calls a sandboxed replay makes once its filter is
-#                                loaded are only those the filter allows (needs strace)
+#   fence/reference/STAGE[/-c]   every reference stage on every bundled, classic and good trace,
+#                                through the fence, with -c and timed: no false stop
+#   fence/strace                 after the exec, a stage program makes only the calls the filter
+#                                allows (needs strace)
+# (Every test allocator's case through the fence is allocator-separate/ in tests/run.sh.)
 #
-# Skipped, each with its reason: in a student kit (no grader/), without libseccomp-dev (nothing
-# was built), and in sanitizer and coverage builds, whose run-times make system calls at exit
-# (sigaltstack, munmap, open) that the sandbox refuses.
+# Skipped, each with its reason: without a fence (sanitizer and coverage builds cannot link a
+# static program) and without the filter (libseccomp-dev).
 
-SANDBOX_BUILD=$BUILD/grader
+FENCE_BUILD=$BUILD/fence
 
-# Why the sandbox jobs cannot run here, or nothing when they can.
-sandbox_unavailable() {
-    if [ ! -f grader/sandbox.c ]; then
-        echo "this is a student kit: it has no grader"
-    elif [ ! -f "$SANDBOX_BUILD/sandboxed_main.o" ]; then
-        echo "$SANDBOX_BUILD/sandboxed_main.o is not built: is libseccomp-dev installed? (apt-get install libseccomp-dev)"
-    elif [ -n "$SANITIZED" ]; then
-        echo "$BUILD is built with sanitizers, whose run-time makes system calls at exit (sigaltstack, munmap) that the sandbox refuses; the plain builds test it"
-    elif grep -qa __gcov_dump "$SANDBOX_BUILD/sandboxed_main.o" "$BUILD/libharness.a" 2>/dev/null; then
-        echo "$BUILD is a coverage build, whose replay children write their counters to files, which the sandbox refuses"
+# Why the fence jobs cannot run here, or nothing when they can.
+fence_unavailable() {
+    if [ ! -x "$FENCE_BUILD/runner" ]; then
+        echo "$FENCE_BUILD/runner is not built (sanitizer and coverage builds cannot link static stage programs; else: is libc6-dev there?)"
+    elif ! "$FENCE_BUILD/runner" --filter-available; then
+        echo "$FENCE_BUILD/runner has no system-call filter: apt-get install libseccomp-dev, then make"
     fi
 }
 
-job_sandbox_skipped() {
-    skip sandbox "$1"
+job_fence_skipped() {
+    skip fence "$1"
 }
 
 # hostile_lines FILE KEY: the values of the "// hostile-KEY: " lines of a hostile stage.
@@ -70,12 +62,12 @@ peak_memory_kib() {
 }
 
 # One hostile stage: tests/hostile/NAME/STAGE.c.
-job_sandbox_hostile() {
+job_fence_hostile() {
     local source=$1 case_name runner trace options status output file text problems=""
     case_name=${source#tests/hostile/}
     case_name=${case_name%.c}
-    local name=sandbox/hostile/$case_name
-    runner=$SANDBOX_BUILD/hostile/$case_name
+    local name=fence/hostile/$case_name
+    runner=$FENCE_BUILD/hostile/$case_name
     trace=$(hostile_lines "$source" trace | head -n 1)
     options=$(hostile_lines "$source" options | head -n 1)
     [ -n "$trace" ] || trace=traces/tiny-basic.rep
@@ -84,6 +76,7 @@ job_sandbox_hostile() {
         return
     fi
     while IFS= read -r file; do rm -f "$file"; done < <(hostile_lines "$source" no-file)
+    local separate=--separate
 
     local want_status=1 passes timing=--no-time
     passes=$(hostile_lines "$source" passes)
@@ -91,7 +84,7 @@ job_sandbox_hostile() {
     [ -n "$passes" ] && want_status=0
     [ -n "$(hostile_lines "$source" timed)" ] && timing="-n 1" # an attack on the timed replay
     # shellcheck disable=SC2086 # the options are words
-    output=$(limited 120 "$REPLAY" -s "$runner" $timing $options "$trace" 2>&1)
+    output=$(limited 120 "$REPLAY" $separate -s "$runner" $timing $options "$trace" 2>&1)
     status=$?
 
     if [ "$status" -ne "$want_status" ]; then
@@ -120,7 +113,7 @@ job_sandbox_hostile() {
     if [ -n "$most" ]; then
         local peak
         # shellcheck disable=SC2086 # the options are words
-        peak=$(peak_memory_kib "$REPLAY" -s "$runner" --no-time $options "$trace")
+        peak=$(peak_memory_kib "$REPLAY" $separate -s "$runner" --no-time $options "$trace")
         # The limit, and 32 MiB for the harness, the trace and the checker's tables.
         if [ -n "$peak" ] && [ "$peak" -gt $(($(bytes "$most") / 1024 + 32 * 1024)) ]; then
             problems+="a process held ${peak} KiB, more than the $most limit allows"$'\n'
@@ -129,7 +122,7 @@ job_sandbox_hostile() {
     if [ -n "$passes" ]; then
         # Run directly too, results to a file descriptor of their own: every line is the runner's.
         local results=$WORK/sandbox-results.$$
-        "$runner" --results-fd 3 --no-time "$trace" 3>"$results" >"$results.stdout" 2>&1
+        "$FENCE_BUILD/runner" --program "$runner" --results-fd 3 --no-time "$trace" 3>"$results" >"$results.stdout" 2>&1
         if [ "$(grep -c '^heapkit-result' "$results")" -ne 1 ] || grep -q FORGED "$results" "$results.stdout"; then
             problems+="run directly, it wrote results other than its one line: $(cat "$results" "$results.stdout")"$'\n'
         fi
@@ -146,9 +139,9 @@ job_sandbox_hostile() {
 }
 
 # What the constructor case does where nothing stops it: linked as a plain runner, its forged
-# result line is the one build/replay reports. (The graded runner never runs it: see above.)
-job_sandbox_constructor_forges() {
-    local name=sandbox/constructor-forges plain=$SANDBOX_BUILD/plain/constructor/list output
+# result line is the one build/replay reports. (Through the fence it is stopped: see above.)
+job_fence_constructor_forges() {
+    local name=fence/constructor-forges plain=$FENCE_BUILD/plain/constructor/list output
     output=$(limited 60 "$REPLAY" -s "$plain" --no-time traces/tiny-basic.rep 2>&1)
     rm -f /tmp/heapkit-hostile-constructor
     if [[ $output == *FORGED* ]]; then
@@ -159,12 +152,12 @@ job_sandbox_constructor_forges() {
 }
 
 # An attack on the timed replay, linked as a plain runner (no sandbox): the same message.
-job_sandbox_plain_timed() {
+job_fence_plain_timed() {
     local source=$1 case_name runner trace output status text problems=""
     case_name=${source#tests/hostile/}
     case_name=${case_name%.c}
-    local name=sandbox/plain/$case_name
-    runner=$SANDBOX_BUILD/plain/$case_name
+    local name=fence/plain/$case_name
+    runner=$FENCE_BUILD/plain/$case_name
     trace=$(hostile_lines "$source" trace | head -n 1)
     [ -n "$trace" ] || trace=traces/tiny-basic.rep
     if [ ! -x "$runner" ]; then
@@ -184,59 +177,37 @@ job_sandbox_plain_timed() {
     fi
 }
 
-# A test allocator's case, sandboxed: exit 1 and every expected text (as job_allocator).
-job_sandbox_allocator() {
-    local source=$1 index=$2 stage output status case expect missing=""
-    stage=$(basename "$source" .c)
-    case=$(allocator_cases "$source" | sed -n "${index}p")
-    IFS=$'\x1f' read -r -a fields <<<"$case"
-    local trace=${fields[0]} options=${fields[1]} name=sandbox/allocator/$stage
-    [ "$(allocator_cases "$source" | wc -l)" -gt 1 ] && name+=/$(basename "$trace" .rep)
-    # shellcheck disable=SC2086,SC2046 # the options are words
-    output=$(limited 120 "$REPLAY" -s "$SANDBOX_BUILD/tests/stages/$stage" $(timing_option "$options") $options "$trace" 2>&1)
-    status=$?
-    for expect in "${fields[@]:2}"; do
-        [[ $output == *"$expect"* ]] || missing+="    missing: $expect"$'\n'
-    done
-    if [ "$status" -ne 1 ]; then
-        fail "$name" "exit status $status, expected 1" "$missing$output"
-    elif [ -n "$missing" ]; then
-        fail "$name" "sandboxed, the message is not the one it gets without the sandbox" "$missing$output"
-    else
-        pass "$name"
-    fi
-}
-
-# A reference stage on every trace, sandboxed: checked with -c, or timed once.
-job_sandbox_reference() {
-    local stage=$1 mode=$2 name=sandbox/reference/$1 output status
+# A reference stage on every trace, through the fence: checked with -c, or timed once.
+job_fence_reference() {
+    local stage=$1 mode=$2 name=fence/reference/$1 output status
     local traces=(traces/*.rep tests/traces/good/*.rep)
     [ -d "$CMU" ] && traces+=("$CMU"/*.rep)
     if [ "$mode" = checked ]; then
         name+=/-c
-        output=$(limited 600 "$REPLAY" -s "$SANDBOX_BUILD/stages/$stage" -c --no-time "${traces[@]}" 2>&1)
+        output=$(limited 900 "$REPLAY" --separate -s "$stage" -t 120 -c --no-time "${traces[@]}" 2>&1)
     else
-        output=$(limited 600 "$REPLAY" -s "$SANDBOX_BUILD/stages/$stage" -n 1 "${traces[@]}" 2>&1)
+        output=$(limited 900 "$REPLAY" --separate -s "$stage" -t 120 -n 1 "${traces[@]}" 2>&1)
     fi
     status=$?
     if [ "$status" -ne 0 ]; then
-        fail "$name" "exit status $status, expected 0: the sandbox stopped a correct stage" \
+        fail "$name" "exit status $status, expected 0: the fence stopped a correct stage" \
             "$(printf '%s\n' "$output" | grep -v '^ *|' | head -n 30)"
     else
         pass "$name"
     fi
 }
 
-# Once the filter is loaded, a replay makes only the calls the filter allows.
-job_sandbox_strace() {
-    local name=sandbox/strace log=$WORK/sandbox-strace.$$ calls
+# After the exec, a stage program makes only the calls the filter allows (and the fence's
+# runner runs it: its own calls before the exec are the kit's).
+job_fence_strace() {
+    local name=fence/strace log=$WORK/fence-strace.$$ calls
     if ! command -v strace >/dev/null; then
         skip "$name" "strace is not installed"
         return
     fi
-    if ! limited 300 strace -f -qq -o "$log" "$SANDBOX_BUILD/stages/mmap" -c -n 1 \
+    if ! limited 300 strace -f -qq -o "$log" "$REPLAY" --separate -s mmap -c -n 1 \
         traces/tiny-basic.rep traces/mmap-large.rep traces/realloc-many.rep >/dev/null 2>&1 ||
-        ! limited 300 strace -f -qq -o "$log.bins" "$SANDBOX_BUILD/stages/bins" -n 1 \
+        ! limited 300 strace -f -qq -o "$log.bins" "$REPLAY" --separate -s bins -n 1 \
             traces/tiny-edge.rep traces/coalesce.rep >/dev/null 2>&1; then
         if grep -q 'PTRACE_TRACEME\|Operation not permitted' "$log" 2>/dev/null; then
             skip "$name" "strace cannot trace here"
@@ -245,52 +216,44 @@ job_sandbox_strace() {
         fi
         return
     fi
-    # Per process: every call after its seccomp(SECCOMP_SET_MODE_FILTER, ...) = 0.
+    # Per process: every call after its execveat(...) = 0, the exec of the stage program.
     calls=$(cat "$log" "$log.bins" | awk '
-        /seccomp\(SECCOMP_SET_MODE_FILTER, [A-Z_|0]+, \{/ && / = 0$/ { loaded[$1] = 1; next }
-        ($1 in loaded) && $2 ~ /^[a-z_0-9]+\(/ { call = $2; sub(/\(.*/, "", call); seen[call] = 1 }
+        $2 ~ /^execveat\(/ && / = 0$/ { started[$1] = 1; next }
+        ($1 in started) && $2 ~ /^[a-z_0-9]+\(/ { call = $2; sub(/\(.*/, "", call); seen[call] = 1 }
         END { for (call in seen) print call }' | sort | tr '\n' ' ')
     local call unexpected=""
     for call in $calls; do
-        case " write mprotect madvise futex exit exit_group rt_sigreturn rt_sigprocmask rt_sigaction kill tgkill tkill getpid gettid clock_gettime gettimeofday time " in
+        case " write mmap mprotect munmap mremap madvise brk futex exit exit_group rt_sigreturn rt_sigprocmask rt_sigaction kill tgkill tkill getpid gettid clock_gettime gettimeofday time arch_prctl set_tid_address set_robust_list rseq prlimit64 readlink getrandom sigaltstack close " in
         *" $call "*) ;;
         *) unexpected+="$call " ;;
         esac
     done
     if [ -z "$calls" ]; then
-        fail "$name" "no sandboxed replay was seen in the trace" "$(head -n 20 "$log")"
+        fail "$name" "no stage program was seen in the trace" "$(head -n 20 "$log")"
     elif [ -n "$unexpected" ]; then
-        fail "$name" "sandboxed replays made calls the filter does not allow: $unexpected" "calls seen: $calls"
+        fail "$name" "stage programs made calls the filter does not allow: $unexpected" "calls seen: $calls"
     else
         pass "$name"
     fi
 }
 
-add_sandbox_jobs() {
-    local why source cases i stage
-    why=$(sandbox_unavailable)
+add_fence_jobs() {
+    local why source stage
+    why=$(fence_unavailable)
     if [ -n "$why" ]; then
-        add sandbox_skipped "$why"
+        add fence_skipped "$why"
         return
     fi
-    for program in "$SANDBOX_BUILD"/tests/unit/*; do
-        [ -f "$program" ] && [ -x "$program" ] && add unit "$program"
-    done
     for source in tests/hostile/*/*.c; do
-        [ -f "$source" ] && add sandbox_hostile "$source"
+        [ -f "$source" ] && add fence_hostile "$source"
     done
-    add sandbox_constructor_forges
+    add fence_constructor_forges
     for source in tests/hostile/*/*.c; do
-        grep -q '^// hostile-timed: ' "$source" && add sandbox_plain_timed "$source"
-    done
-    for source in tests/allocators/*.c; do
-        grep -q '^// test-expect: ' "$source" || continue
-        cases=$(allocator_cases "$source" | wc -l)
-        for ((i = 1; i <= cases; i++)); do add sandbox_allocator "$source" "$i"; done
+        grep -q '^// hostile-timed: ' "$source" && add fence_plain_timed "$source"
     done
     for stage in $(basename -a -s .c stages/*.c); do
-        add sandbox_reference "$stage" checked
-        add sandbox_reference "$stage" timed
+        add fence_reference "$stage" checked
+        add fence_reference "$stage" timed
     done
-    add sandbox_strace
+    add fence_strace
 }

@@ -33,10 +33,15 @@ enum { GRADE_MAX_STAGES = 16, GRADE_MAX_TRACES = 128, GRADE_NAME = 64, GRADE_PAT
 enum kind { KIND_BUILD, KIND_CORRECTNESS, KIND_UTILIZATION, KIND_THROUGHPUT, KIND_COMPLEXITY, KIND_COUNT };
 extern const char *const KIND_NAMES[KIND_COUNT]; /* "build", "correctness", ... */
 
+/* What a stage is about, checked where its correctness is (rubric.ini says how). */
+enum promise { PROMISE_NONE, PROMISE_REUSE, PROMISE_MAP, PROMISE_COUNT };
+extern const char *const PROMISE_NAMES[PROMISE_COUNT]; /* "none", "reuse", "map" */
+
 struct stage_rubric {
     char name[GRADE_NAME];
     double points[KIND_COUNT]; /* correctness: split evenly over the stage's traces */
     int malloc_o1, free_o1;    /* complexity: which operation must stay O(1) */
+    enum promise promise;
 };
 
 struct rubric {
@@ -47,6 +52,8 @@ struct rubric {
     char hidden_traces[GRADE_PATH];
     double utilization_low, utilization_high; /* student / reference: 0 points at low, all at high */
     double throughput_low, throughput_high;
+    double reuse_factor;         /* promise = reuse: each trace's memory limit, times its peak live payload */
+    double reuse_share;          /* ...and the share of the traces that need reuse it must pass */
     unsigned runs;               /* timed runs per trace (the runner's -n) */
     double replay_seconds;       /* the runner's -t: one replay */
     double runner_seconds;       /* the grader's own wall-clock limit on one runner */
@@ -134,6 +141,8 @@ struct trace_entry {
     char path[GRADE_PATH]; /* relative to the work directory, as a student would type it */
     char name[256];
     int hidden;
+    uint64_t peak_live_bytes;      /* what a perfect allocator needs (trace_peak_live_bytes) */
+    uint64_t requested_bytes;      /* what an allocator that never reuses needs */
 };
 
 struct grading {

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 const char *const KIND_NAMES[KIND_COUNT] = { "build", "correctness", "utilization", "throughput", "complexity" };
+const char *const PROMISE_NAMES[PROMISE_COUNT] = { "none", "reuse", "map" };
 
 struct reading {
     struct rubric *rubric;
@@ -43,6 +44,7 @@ static int grader_key(struct reading *r, const char *name, const char *value)
         { "utilization_low", &rubric->utilization_low }, { "utilization_high", &rubric->utilization_high },
         { "throughput_low", &rubric->throughput_low }, { "throughput_high", &rubric->throughput_high },
         { "replay_seconds", &rubric->replay_seconds }, { "runner_seconds", &rubric->runner_seconds },
+        { "reuse_factor", &rubric->reuse_factor }, { "reuse_share", &rubric->reuse_share },
     };
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
         if (strcmp(name, numbers[i].key) == 0)
@@ -106,6 +108,15 @@ static int stage_key(struct reading *r, const char *section, const char *name, c
     int *flag = strcmp(name, "malloc_o1") == 0 ? &stage->malloc_o1 : strcmp(name, "free_o1") == 0 ? &stage->free_o1 : NULL;
     if (flag != NULL && parse_yes_no(value, flag) == 0)
         return 0;
+    if (strcmp(name, "promise") == 0) {
+        for (int promise = 0; promise < PROMISE_COUNT; promise++)
+            if (strcmp(value, PROMISE_NAMES[promise]) == 0) {
+                stage->promise = (enum promise)promise;
+                return 0;
+            }
+        snprintf(r->error, sizeof r->error, "[%s]: promise = %s: give none, reuse or map", section, value);
+        return -1;
+    }
     snprintf(r->error, sizeof r->error, "[%s]: unknown key or bad value: %s = %s", section, name, value);
     return -1;
 }
@@ -127,6 +138,7 @@ int rubric_load(const char *path, struct rubric *rubric)
     *rubric = (struct rubric){
         .public_traces = "traces/*.rep", .hidden_traces = "grader/hidden/*.rep",
         .utilization_low = 0.5, .utilization_high = 0.9, .throughput_low = 0.25, .throughput_high = 0.6,
+        .reuse_factor = 4, .reuse_share = 0.5,
         .runs = 3, .replay_seconds = 10, .runner_seconds = 120, .stop_after_timeouts = 2,
         .memory_limit = "1G", .memory_limit_bytes = UINT64_C(1) << 30, .static_bytes_limit = UINT64_C(64) << 20,
     };

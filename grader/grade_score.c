@@ -13,6 +13,7 @@
 
 #include "report.h"
 #include "scaling.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -86,7 +87,7 @@ static struct run_limits runner_limits(const struct grading *g)
 }
 
 /* Run `runner` (its stage is `stage`) on traces; fill results[i] for each (0: no result). */
-static void run_stage(struct grading *g, const char *runner, const char *stage, int timed,
+static void run_stage(struct grading *g, const char *runner, const char *stage, int timed, const char *limit,
                       char *const traces[], size_t count, struct trace_result *results, int *got,
                       struct run_outcome *outcome)
 {
@@ -120,7 +121,7 @@ static void run_stage(struct grading *g, const char *runner, const char *stage, 
     argv[argc++] = "--as";
     argv[argc++] = as;
     argv[argc++] = "--limit";
-    argv[argc++] = g->rubric.memory_limit;
+    argv[argc++] = (char *)limit;
     argv[argc++] = "-t";
     argv[argc++] = seconds;
     argv[argc++] = "--results-fd";
@@ -171,6 +172,96 @@ static void tail_of(const char *text, char *out, size_t size, int lines)
     snprintf(out, size, "%s", from);
 }
 
+struct stage_results {
+    struct trace_result *student, *reference;
+    int *student_got, *reference_got;
+};
+
+/* ---- what each stage is about ------------------------------------------------------------ *
+ *
+ * A stage's correctness points are for doing what the stage is about (rubric.ini, promise):
+ *   reuse  each trace is replayed under a memory limit of reuse_factor times its peak live
+ *          payload (at least that plus 64 KiB): any allocator that reuses freed memory fits with
+ *          room to spare; running out there (a refused call or a NULL) fails the trace. And
+ *          the stage must pass at least reuse_share of the traces that need reuse (their
+ *          requests add up to more than that limit), or it earns no correctness points: an
+ *          allocator that never reuses passes only the traces that need none.
+ *   map    every block comes from a mapping of its own: a trace that allocates must see hm_mmap.
+ */
+
+static int needs_reuse(const struct grading *g, const struct trace_entry *t)
+{
+    return (double)t->requested_bytes > g->rubric.reuse_factor * (double)t->peak_live_bytes;
+}
+
+static uint64_t reuse_limit_bytes(const struct grading *g, const struct trace_entry *t)
+{
+    uint64_t limit = (uint64_t)(g->rubric.reuse_factor * (double)t->peak_live_bytes);
+    uint64_t least = t->peak_live_bytes + (UINT64_C(64) << 10);
+    if (limit < least)
+        limit = least;
+    return limit < g->rubric.memory_limit_bytes ? limit : g->rubric.memory_limit_bytes;
+}
+
+/* The memory limit a stage's replay of the trace gets (the runner's --limit), as text. */
+static void trace_limit(const struct grading *g, const struct stage_rubric *sr, const struct trace_entry *t,
+                        char *out, size_t out_size)
+{
+    if (sr->promise == PROMISE_REUSE)
+        snprintf(out, out_size, "%llu", (unsigned long long)reuse_limit_bytes(g, t));
+    else
+        snprintf(out, out_size, "%s", g->rubric.memory_limit);
+}
+
+static void fail_trace(struct trace_result *r, const struct trace_entry *t, const char *why)
+{
+    r->correct = 0;
+    snprintf(r->error, sizeof r->error, "%s: %s", t->path, why);
+}
+
+static void keep_promise(struct grading *g, const struct stage_rubric *sr, struct stage_results *s)
+{
+    size_t need_reuse = 0, reused = 0;
+    for (size_t i = 0; i < g->trace_count; i++) {
+        const struct trace_entry *t = &g->traces[i];
+        struct trace_result *r = &s->student[i];
+        if (!s->student_got[i] || !r->correct)
+            continue;
+        char why[1024];
+        if (sr->promise == PROMISE_REUSE && (r->null_results > 0 || r->counts.enomem > 0)) {
+            snprintf(why, sizeof why,
+                     "the stage ran out of memory under the reuse limit of %llu bytes (%g times the trace's peak "
+                     "live payload of %llu bytes): an allocator that reuses freed memory fits here with room to "
+                     "spare\n    reproduce: build/replay -s %s --limit %llu %s", (unsigned long long)reuse_limit_bytes(g, t),
+                     g->rubric.reuse_factor, (unsigned long long)t->peak_live_bytes, sr->name,
+                     (unsigned long long)reuse_limit_bytes(g, t), t->path);
+            fail_trace(r, t, why);
+        } else if (sr->promise == PROMISE_MAP && t->requested_bytes > 0 && r->counts.mmap == 0) {
+            snprintf(why, sizeof why, "the stage never called hm_mmap: stage %s gives every block a mapping of its "
+                     "own\n    reproduce: build/replay -s %s %s", sr->name, sr->name, t->path);
+            fail_trace(r, t, why);
+        }
+    }
+    if (sr->promise != PROMISE_REUSE)
+        return;
+    for (size_t i = 0; i < g->trace_count; i++)
+        if (needs_reuse(g, &g->traces[i])) {
+            need_reuse++;
+            reused += s->student_got[i] && s->student[i].correct;
+        }
+    if (need_reuse == 0 || (double)reused >= g->rubric.reuse_share * (double)need_reuse)
+        return;
+    for (size_t i = 0; i < g->trace_count; i++) {
+        if (!s->student_got[i] || !s->student[i].correct)
+            continue;
+        char why[512];
+        snprintf(why, sizeof why, "passed, but earns nothing: stage %s is about reusing freed memory, and it passed "
+                 "only %zu of the %zu traces that need reuse (at least %.0f%% must pass)", sr->name, reused, need_reuse,
+                 100 * g->rubric.reuse_share);
+        fail_trace(&s->student[i], &g->traces[i], why);
+    }
+}
+
 /* ---- scoring ---------------------------------------------------------------------------- */
 
 static double scaled(double value, double low, double high)
@@ -193,11 +284,6 @@ static void not_graded(struct grading *g, const struct stage_rubric *sr, const c
         if (sr->points[kind] > 0)
             grading_add(g, sr->name, (enum kind)kind, KIND_NAMES[kind], 0, sr->points[kind], 0, why);
 }
-
-struct stage_results {
-    struct trace_result *student, *reference;
-    int *student_got, *reference_got;
-};
 
 static void score_correctness(struct grading *g, const struct stage_rubric *sr, struct stage_results *s,
                               const char *const *skip_reason)
@@ -334,7 +420,7 @@ static void score_complexity(struct grading *g, const struct stage_rubric *sr, c
      * is O(1), and an O(n) one never shows a 100-fold longer list costing the same. */
     for (int attempt = 0; attempt < 2 && !ok; attempt++) {
         struct run_outcome outcome;
-        run_stage(g, runner, sr->name, 1, traces, SCALING_LENGTHS, results, got, &outcome);
+        run_stage(g, runner, sr->name, 1, g->rubric.memory_limit, traces, SCALING_LENGTHS, results, got, &outcome);
         run_outcome_free(&outcome);
         struct stage_run run = { .results = results, .count = 0 };
         snprintf(run.name, sizeof run.name, "%s", sr->name);
@@ -420,7 +506,9 @@ static void grade_stage(struct grading *g, const struct stage_rubric *sr)
             continue;
         }
         struct run_outcome outcome;
-        run_stage(g, b.runner, sr->name, timed, trace, 1, &s.student[i], &s.student_got[i], &outcome);
+        char limit[32];
+        trace_limit(g, sr, &g->traces[i], limit, sizeof limit);
+        run_stage(g, b.runner, sr->name, timed, limit, trace, 1, &s.student[i], &s.student_got[i], &outcome);
         struct run_limits limits = runner_limits(g);
         if (!s.student_got[i] && !g->traces[i].hidden) {
             char how[256], tail[2048];
@@ -437,10 +525,11 @@ static void grade_stage(struct grading *g, const struct stage_rubric *sr)
             timeouts++;
         run_outcome_free(&outcome);
         if (need_reference) {
-            run_stage(g, reference, sr->name, timed, trace, 1, &s.reference[i], &s.reference_got[i], &outcome);
+            run_stage(g, reference, sr->name, timed, limit, trace, 1, &s.reference[i], &s.reference_got[i], &outcome);
             run_outcome_free(&outcome);
         }
     }
+    keep_promise(g, sr, &s);
     score_correctness(g, sr, &s, skip);
     size_t correct = 0;
     for (size_t i = 0; i < g->trace_count; i++)
@@ -537,6 +626,25 @@ static int add_traces(struct grading *g, const char *pattern, int hidden)
     return 0;
 }
 
+/* What each trace asks of an allocator: its peak live payload, all it requests (stage promises). */
+static int measure_traces(struct grading *g)
+{
+    static struct trace trace;
+    for (size_t i = 0; i < g->trace_count; i++) {
+        struct trace_entry *t = &g->traces[i];
+        char path[GRADE_PATH * 2], error[GRADE_PATH + 256];
+        snprintf(path, sizeof path, "%s/%s", g->work, t->path);
+        if (trace_load(path, &trace, error, sizeof error) != 0) {
+            fprintf(stderr, "grade: %s\n", error);
+            return -1;
+        }
+        t->peak_live_bytes = trace_peak_live_bytes(&trace);
+        t->requested_bytes = trace.payload_bytes_total;
+        trace_release(&trace);
+    }
+    return 0;
+}
+
 static int setup_work(struct grading *g)
 {
     const char *tmp = getenv("TMPDIR");
@@ -600,6 +708,8 @@ static int setup_work(struct grading *g)
         fprintf(stderr, "grade: no trace matches %s or %s\n", g->rubric.public_traces, g->rubric.hidden_traces);
         return -1;
     }
+    if (measure_traces(g) != 0)
+        return -1;
     for (int i = 0; i < SCALING_LENGTHS; i++) {
         snprintf(from, sizeof from, "%s/scaling/freelist-%u.rep", g->build, SCALING_FREE_CHUNKS[i]);
         if (access(from, R_OK) != 0) {

@@ -57,6 +57,7 @@ struct child_report {
     uint64_t ops_done;
     uint64_t peak_payload_bytes;
     uint64_t peak_footprint_bytes;
+    uint64_t null_results;             /* NULL for a request of bytes, where it was allowed */
     struct simmem_counts counts;
 
     /* A timed replay reports no time here: the runner measures it (timed_proof.h). */

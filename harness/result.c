@@ -64,7 +64,8 @@ void result_write(int fd, const struct trace_result *r)
     put_text("name", r->trace_name);
     put("\tops=%" PRIu64 "\tloaded=%d\tcorrect=%d\thung=%d\ttimed=%d", r->ops, r->loaded, r->correct, r->hung,
         r->timed);
-    put("\tpayload=%" PRIu64 "\tfootprint=%" PRIu64, r->peak_payload_bytes, r->peak_footprint_bytes);
+    put("\tpayload=%" PRIu64 "\tfootprint=%" PRIu64 "\tnulls=%" PRIu64, r->peak_payload_bytes,
+        r->peak_footprint_bytes, r->null_results);
     put("\tbrk=%" PRIu64 "\tsbrk=%" PRIu64 "\tsbrk0=%" PRIu64 "\tmmap=%" PRIu64 "\tmunmap=%" PRIu64
         "\tenomem=%" PRIu64, r->counts.brk, r->counts.sbrk, r->counts.sbrk_queries, r->counts.mmap,
         r->counts.munmap, r->counts.enomem);
@@ -116,7 +117,7 @@ static void read_field(struct trace_result *r, const char *key, size_t key_lengt
 {
     struct { const char *name; uint64_t *number; } counters[] = {
         { "ops", &r->ops }, { "payload", &r->peak_payload_bytes },
-        { "footprint", &r->peak_footprint_bytes }, { "brk", &r->counts.brk },
+        { "footprint", &r->peak_footprint_bytes }, { "nulls", &r->null_results }, { "brk", &r->counts.brk },
         { "sbrk", &r->counts.sbrk }, { "sbrk0", &r->counts.sbrk_queries },
         { "mmap", &r->counts.mmap }, { "munmap", &r->counts.munmap }, { "enomem", &r->counts.enomem },
     };

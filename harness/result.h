@@ -30,6 +30,7 @@ struct trace_result {
     int timed;            /* throughput was measured */
     uint64_t peak_payload_bytes;
     uint64_t peak_footprint_bytes;
+    uint64_t null_results; /* NULL where a request of bytes could not be had (the memory limit) */
     struct simmem_counts counts;
     uint32_t runs;        /* timed runs of the stage, and as many of the C library */
     double stage_seconds; /* median of the stage's timed runs */

@@ -294,6 +294,7 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
     r->hung = outcome.end == CHILD_TIMED_OUT || outcome.end == CHILD_HUNG;
     int failed = outcome.end != CHILD_FINISHED || report->failed;
     r->peak_payload_bytes = report->peak_payload_bytes;
+    r->null_results = report->null_results;
     r->peak_footprint_bytes = report->peak_footprint_bytes;
     r->counts = report->counts;
     if (!failed) {

@@ -813,3 +813,24 @@ void trace_describe_op(const struct trace_op *op, char *out, size_t out_size)
     default: snprintf(out, out_size, "operation '%c'", op->kind); return;
     }
 }
+
+uint64_t trace_peak_live_bytes(const struct trace *trace)
+{
+    uint64_t *live = host_alloc((size_t)(trace->id_count ? trace->id_count : 1) * sizeof *live);
+    if (live == NULL)
+        return UINT64_MAX;
+    uint64_t now = 0, peak = 0;
+    for (uint32_t i = 0; i < trace->op_count; i++) {
+        const struct trace_op *op = &trace->ops[i];
+        uint64_t bytes = op->size;
+        if (op->kind == OP_CALLOC)
+            bytes = op->nmemb != 0 && op->size > UINT64_MAX / op->nmemb ? 0 : op->nmemb * op->size;
+        now -= live[op->id];
+        live[op->id] = op->kind == OP_FREE ? 0 : bytes;
+        now += live[op->id];
+        if (now > peak)
+            peak = now;
+    }
+    host_free(live, (size_t)(trace->id_count ? trace->id_count : 1) * sizeof *live);
+    return peak;
+}

@@ -84,6 +84,10 @@ int trace_load(const char *path, struct trace *trace, char *error, size_t error_
 int trace_parse(const char *path, const char *text, size_t length, struct trace *trace,
                 char *error, size_t error_size);
 
+/* The most payload live at once, in bytes, replaying the trace (what a perfect allocator needs;
+ * a calloc whose size overflows counts nothing, its right answer being NULL). */
+uint64_t trace_peak_live_bytes(const struct trace *trace);
+
 /* trace_release: give back what trace_load took; the trace is empty afterwards. */
 void trace_release(struct trace *trace);
 

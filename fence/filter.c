@@ -99,31 +99,24 @@ static int build(scmp_filter_ctx filter, enum fence_mode mode)
         "exit", "exit_group", "rt_sigreturn", "rt_sigprocmask", "getpid", "gettid",
         "clock_gettime", "gettimeofday", "time", "brk", "arch_prctl", "set_tid_address",
         "set_robust_list", "rseq", "getrandom", "munmap", "mremap", "sigaltstack", "close",
+        /* SIGSYS too: the stage program's fault handler takes it, to name a refused call. A
+         * stage that took it over would gain nothing: the refused call has not run. */
+        "rt_sigaction",
     };
     int status = 0;
     for (size_t i = 0; i < sizeof plain / sizeof plain[0] && status == 0; i++)
         status = allow(filter, plain[i], 0, NULL);
-    const struct scmp_arg_cmp exec_program[] = { equal(0, FENCE_FD_PROGRAM), equal(4, AT_EMPTY_PATH) };
-    const struct scmp_arg_cmp to_stderr[] = { equal(0, STDERR_FILENO) };
-    const struct scmp_arg_cmp not_executable[] = { masked_equal(2, PROT_EXEC, 0) };
-    const struct scmp_arg_cmp drop_pages[] = { equal(2, MADV_DONTNEED) };
-    const struct scmp_arg_cmp read_own_limit[] = { equal(0, 0), equal(2, 0) };
-    if (status == 0)
-        status = allow(filter, "execveat", 2, exec_program);
-    if (status == 0)
-        status = allow(filter, "write", 1, to_stderr);
-    if (status == 0)
-        status = allow(filter, "mmap", 1, not_executable);
-    if (status == 0)
-        status = allow(filter, "mprotect", 1, not_executable);
-    if (status == 0)
-        status = allow(filter, "madvise", 1, drop_pages);
-    /* SIGSYS too: the stage program's fault handler takes it, to name a refused call. A stage
-     * that took it over would gain nothing: the refused call has not run. */
-    if (status == 0)
-        status = allow(filter, "rt_sigaction", 0, NULL);
-    if (status == 0)
-        status = allow(filter, "prlimit64", 2, read_own_limit);
+    /* The calls allowed with their arguments so: name, how many comparisons, the comparisons. */
+    const struct { const char *name; unsigned count; struct scmp_arg_cmp with[2]; } with_arguments[] = {
+        { "execveat", 2, { equal(0, FENCE_FD_PROGRAM), equal(4, AT_EMPTY_PATH) } },
+        { "write", 1, { equal(0, STDERR_FILENO) } },
+        { "mmap", 1, { masked_equal(2, PROT_EXEC, 0) } },
+        { "mprotect", 1, { masked_equal(2, PROT_EXEC, 0) } },
+        { "madvise", 1, { equal(2, MADV_DONTNEED) } },
+        { "prlimit64", 2, { equal(0, 0), equal(2, 0) } }, /* reading its own limits */
+    };
+    for (size_t i = 0; i < sizeof with_arguments / sizeof with_arguments[0] && status == 0; i++)
+        status = allow(filter, with_arguments[i].name, with_arguments[i].count, with_arguments[i].with);
     /* The C library's start asks where the program is; it copes with not knowing. */
     if (status == 0)
         status = seccomp_rule_add(filter, SCMP_ACT_ERRNO(ENOENT), SCMP_SYS(readlink), 0);

@@ -13,6 +13,7 @@
 
 #include "report.h"
 #include "scaling.h"
+#include "text.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -162,14 +163,7 @@ static void run_stage(struct grading *g, const char *runner, const char *stage, 
 /* The last lines of what a runner printed, for a student to read. */
 static void tail_of(const char *text, char *out, size_t size, int lines)
 {
-    out[0] = '\0';
-    if (text == NULL || *text == '\0')
-        return;
-    const char *from = text + strlen(text);
-    for (int n = 0; from > text && n <= lines; from--)
-        if (from[-1] == '\n' && from != text + strlen(text))
-            n++;
-    snprintf(out, size, "%s", from);
+    snprintf(out, size, "%s", text != NULL ? text_last_lines(text, strlen(text), lines) : "");
 }
 
 struct stage_results {
@@ -710,20 +704,15 @@ static int setup_work(struct grading *g)
     }
     if (measure_traces(g) != 0)
         return -1;
+    char workloads[SCALING_LENGTHS][SCALING_PATH_BYTES], error[SCALING_PATH_BYTES + 128];
+    if (scaling_workloads(g->build, workloads, error, sizeof error) != 0) {
+        fprintf(stderr, "grade: %s\n", error);
+        return -1;
+    }
     for (int i = 0; i < SCALING_LENGTHS; i++) {
-        snprintf(from, sizeof from, "%s/scaling/freelist-%u.rep", g->build, SCALING_FREE_CHUNKS[i]);
-        if (access(from, R_OK) != 0) {
-            char command[GRADE_PATH * 3];
-            snprintf(command, sizeof command, "mkdir -p '%s/scaling' && '%s/gen/freelist' '%s/scaling' >/dev/null",
-                     g->build, g->build, g->build);
-            if (system(command) != 0) {
-                fprintf(stderr, "grade: cannot make the free-list workloads with %s/gen/freelist\n", g->build);
-                return -1;
-            }
-        }
         snprintf(g->scaling[i], sizeof g->scaling[i], "scaling/freelist-%u.rep", SCALING_FREE_CHUNKS[i]);
         snprintf(path, sizeof path, "%s/%s", g->work, g->scaling[i]);
-        if (copy_plain(from, path, 0644) != 0)
+        if (copy_plain(workloads[i], path, 0644) != 0)
             return -1;
     }
     return 0;

@@ -11,6 +11,7 @@
 #include "options.h"
 #include "report.h"
 #include "result.h"
+#include "text.h"
 #include "runner.h"
 #include "scaling.h"
 #include "trace.h"
@@ -210,24 +211,15 @@ static int default_traces(struct options *o)
 /* The scaling workloads, made by build/gen/freelist into BUILD/scaling/ when missing. */
 static int scaling_traces(struct options *o)
 {
-    static char paths[SCALING_LENGTHS][PATH_MAX + 64];
+    static char paths[SCALING_LENGTHS][SCALING_PATH_BYTES];
     static char *list[SCALING_LENGTHS];
-    int missing = 0;
-    for (int i = 0; i < SCALING_LENGTHS; i++) {
-        snprintf(paths[i], sizeof paths[i], "%s/scaling/freelist-%u.rep", build_dir, SCALING_FREE_CHUNKS[i]);
+    char error[SCALING_PATH_BYTES + 128];
+    if (scaling_workloads(build_dir, paths, error, sizeof error) != 0) {
+        fprintf(stderr, "%s: %s\n", program, error);
+        return -1;
+    }
+    for (int i = 0; i < SCALING_LENGTHS; i++)
         list[i] = paths[i];
-        missing |= access(paths[i], R_OK) != 0;
-    }
-    if (missing) {
-        char command[3 * PATH_MAX + 128];
-        snprintf(command, sizeof command, "mkdir -p '%s/scaling' && '%s/gen/freelist' '%s/scaling' >/dev/null",
-                 build_dir, build_dir, build_dir);
-        if (system(command) != 0) {
-            fprintf(stderr, "%s: cannot make the scaling workloads with %s/gen/freelist (run make)\n",
-                    program, build_dir);
-            return -1;
-        }
-    }
     o->traces = list;
     o->trace_count = SCALING_LENGTHS;
     return 0;
@@ -311,12 +303,6 @@ static int runner_path(const char *stage, char *out, size_t out_size)
 }
 
 /* ---- running the stages ---------------------------------------------------------------- */
-
-static const char *stage_display_name(const char *stage)
-{
-    const char *slash = strrchr(stage, '/');
-    return slash != NULL ? slash + 1 : stage;
-}
 
 /* Start the runner, read its result lines. Returns 0, or -1 when it could not run. */
 /* --separate: the fence's runner (fence/fence.h) and the stage's program: build/fence/stages/NAME,
@@ -404,7 +390,9 @@ static int run_stage(const struct options *o, const char *stage, struct stage_ru
         return -1;
     }
 
-    snprintf(run->name, sizeof run->name, "%s", stage_display_name(stage));
+    const char *name;
+    int name_length = text_last_name(stage, &name);
+    snprintf(run->name, sizeof run->name, "%.*s", name_length, name);
     run->is_libc = strcmp(run->name, "libc") == 0;
     run->results = calloc(o->trace_count ? o->trace_count : 1, sizeof *run->results);
     FILE *incoming = fdopen(channel[0], "r");

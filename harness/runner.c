@@ -28,6 +28,7 @@
 #include "median.h"
 #include "options.h"
 #include "result.h"
+#include "text.h"
 #include "timed.h"
 #include "timed_proof.h"
 #include "trace.h"
@@ -66,21 +67,16 @@ static void usage(const char *program)
             program);
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash != NULL ? slash + 1 : path;
-}
-
 static int read_options(int argc, char **argv, const struct runner_stage *stage, struct runner_options *o,
                         int *first_trace)
 {
     *o = (struct runner_options){
-        .stage_name = base_name(argv[0]), .stage = stage, .measure_time = 1, .runs = 5,
+        .stage_name = argv[0], .stage = stage, .measure_time = 1, .runs = 5,
         .time_limit_seconds = 0, .limit_bytes = RUNNER_DEFAULT_LIMIT_BYTES, .results_fd = STDOUT_FILENO,
     };
     int i = 1;
     uint32_t fd;
+    text_last_name(argv[0], &o->stage_name);
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(flag, "-c") == 0) {
@@ -198,10 +194,7 @@ static void show_or_attach_output(struct trace_result *r, int failed)
         return;
     }
     /* The last lines: the ones just before the failure. */
-    const char *from = text + length;
-    for (int lines = 0; from > text && lines <= OUTPUT_LINES_IN_MESSAGE; from--)
-        if (from[-1] == '\n' && from != text + length)
-            lines++;
+    const char *from = text_last_lines(text, length, OUTPUT_LINES_IN_MESSAGE);
     size_t used = strlen(r->error);
     used += (size_t)snprintf(r->error + used, sizeof r->error - used, "\n    the stage printed%s:",
                              from > text || total > (off_t)length ? " (its last lines)" : "");
@@ -425,7 +418,9 @@ int runner_main(int argc, char **argv, const struct runner_stage *stage)
         snprintf(result.stage, sizeof result.stage, "%s", o.stage_name);
         snprintf(result.trace_path, sizeof result.trace_path, "%s", argv[i]);
         if (trace_load(argv[i], &trace, result.error, sizeof result.error) != 0) {
-            snprintf(result.trace_name, sizeof result.trace_name, "%s", base_name(argv[i]));
+            const char *name;
+            int name_length = text_last_name(argv[i], &name);
+            snprintf(result.trace_name, sizeof result.trace_name, "%.*s", name_length, name);
             result_write(o.results_fd, &result);
             all_correct = 0;
             continue;

@@ -1,6 +1,12 @@
 /* scaling.c: cost per operation against free-list length (see scaling.h). */
 #include "scaling.h"
 
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <string.h>
 
 const unsigned SCALING_FREE_CHUNKS[SCALING_LENGTHS] = { 1000, 10000, 100000 };
@@ -91,4 +97,37 @@ void scaling_table(FILE *out, const struct stage_run *runs, size_t count)
         fprintf(out, "  %s\n", scaling_growth_name(row.free_growth));
     }
     fprintf(out, "O(1): the cost stays within 4x from 1k to 100k free chunks; O(n): it grows more than 20x\n");
+}
+
+int scaling_workloads(const char *build_dir, char paths[SCALING_LENGTHS][SCALING_PATH_BYTES], char *error,
+                      size_t error_size)
+{
+    int missing = 0;
+    for (int i = 0; i < SCALING_LENGTHS; i++) {
+        snprintf(paths[i], SCALING_PATH_BYTES, "%s/scaling/freelist-%u.rep", build_dir, SCALING_FREE_CHUNKS[i]);
+        missing |= access(paths[i], R_OK) != 0;
+    }
+    if (!missing)
+        return 0;
+    char directory[SCALING_PATH_BYTES], generator[SCALING_PATH_BYTES];
+    snprintf(directory, sizeof directory, "%s/scaling", build_dir);
+    snprintf(generator, sizeof generator, "%s/gen/freelist", build_dir);
+    if (mkdir(directory, 0755) != 0 && errno != EEXIST) {
+        snprintf(error, error_size, "cannot make %s: %s", directory, strerror(errno));
+        return -1;
+    }
+    fflush(NULL);
+    pid_t child = fork();
+    if (child == 0) {
+        if (freopen("/dev/null", "w", stdout) == NULL)
+            _exit(126);
+        execl(generator, generator, directory, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        snprintf(error, error_size, "cannot make the scaling workloads with %s (run make)", generator);
+        return -1;
+    }
+    return 0;
 }

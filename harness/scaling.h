@@ -25,6 +25,13 @@ struct scaling_row {
     enum growth malloc_growth, free_growth;
 };
 
+enum { SCALING_PATH_BYTES = 4200 };
+
+/* The workloads' paths, BUILD/scaling/freelist-N.rep, each made by BUILD/gen/freelist when
+ * missing. Returns 0, or -1 with a message in error. */
+int scaling_workloads(const char *build_dir, char paths[SCALING_LENGTHS][SCALING_PATH_BYTES], char *error,
+                      size_t error_size);
+
 /* The costs of one stage, from its results on the freelist-N traces. */
 struct scaling_row scaling_measure(const struct stage_run *run);
 

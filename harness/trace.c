@@ -30,6 +30,7 @@
 #include "trace.h"
 
 #include "hostmem.h"
+#include "text.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -209,11 +210,6 @@ static const char *number_problem(enum number_status status)
 }
 
 /* a + b, or UINT64_MAX when the sum does not fit. */
-static uint64_t add_saturating(uint64_t a, uint64_t b)
-{
-    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 /* a * b, or UINT64_MAX when the product does not fit. */
 static uint64_t multiply_saturating(uint64_t a, uint64_t b)
 {

@@ -3,6 +3,7 @@
  * See common.h for the contracts; this file says how.
  */
 #include "common.h"
+#include "text.h" /* add_saturating, shared with the trace reader */
 
 #include <errno.h>
 #include <inttypes.h>
@@ -294,12 +295,6 @@ static void require_live(const struct trace_writer *writer, uint32_t id, const c
 {
     if (id >= writer->id_count || writer->id_state[id] != ID_LIVE)
         gen_bug(writer, operation, id);
-}
-
-/* Sum that sticks at UINT64_MAX instead of wrapping. */
-static uint64_t add_saturating(uint64_t a, uint64_t b)
-{
-    return (a > UINT64_MAX - b) ? UINT64_MAX : a + b;
 }
 
 /* Bookkeeping shared by a, c and r: the id now holds `bytes` of live payload. */

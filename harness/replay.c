@@ -434,6 +434,86 @@ static int check_traces(const struct options *o)
     return all_good ? 0 : -1;
 }
 
+/* The traces to replay: --scaling's workloads, those given, or the bundled suite; all read
+ * and checked before any stage runs. Returns 0, or -1 having said why. */
+static int prepare_traces(struct options *o)
+{
+    if (o->scaling && o->trace_count != 0) {
+        fprintf(stderr, "%s: --scaling replays its own workloads: give no traces with it\n", program);
+        return -1;
+    }
+    if (o->scaling && !o->measure_time) {
+        fprintf(stderr, "%s: --scaling measures time: it cannot go with --no-time\n", program);
+        return -1;
+    }
+    if (o->scaling && scaling_traces(o) != 0)
+        return -1;
+    if (o->scaling && o->time_limit == NULL)
+        o->time_limit = "60"; /* an O(n) stage walks 100,000 chunks per probe: give it time */
+    if (o->trace_count == 0 && default_traces(o) != 0)
+        return -1;
+    return check_traces(o);
+}
+
+/* How the results are shown: one of these, chosen once from the options. */
+enum layout {
+    LAYOUT_JSON,         /* --json: everything at the end, as JSON */
+    LAYOUT_SCALING,      /* --scaling: the growth table at the end (-v: each stage's traces too) */
+    LAYOUT_SIDE_BY_SIDE, /* several stages: a row each as it ends (-v: its traces, rows at the end) */
+    LAYOUT_TABLES,       /* one stage: its table of traces */
+};
+
+static enum layout choose_layout(const struct options *o, size_t stage_count)
+{
+    return o->json ? LAYOUT_JSON : o->scaling ? LAYOUT_SCALING : stage_count > 1 ? LAYOUT_SIDE_BY_SIDE : LAYOUT_TABLES;
+}
+
+/* What is shown as a stage's runner ends. */
+static void show_stage(const struct options *o, enum layout layout, const struct stage_run *run, int color)
+{
+    if (layout == LAYOUT_JSON || (layout == LAYOUT_SCALING && !o->verbose))
+        return;
+    if (layout == LAYOUT_SIDE_BY_SIDE && !o->verbose)
+        report_side_by_side_row(stdout, run, color);
+    else
+        report_trace_table(stdout, run, color);
+}
+
+/* What is shown once every stage has run; 0, or -1 when --save-json could not be written. */
+static int show_end(const struct options *o, enum layout layout, const struct stage_run *runs, size_t count,
+                    int color)
+{
+    int status = 0;
+    if (o->save_json != NULL) {
+        FILE *saved = fopen(o->save_json, "w");
+        if (saved == NULL) {
+            fprintf(stderr, "%s: --save-json %s: %s\n", program, o->save_json, strerror(errno));
+            status = -1;
+        } else {
+            report_json(saved, runs, count, (unsigned long long)o->limit_bytes);
+            fclose(saved);
+        }
+    }
+    if (layout == LAYOUT_JSON) {
+        report_json(stdout, runs, count, (unsigned long long)o->limit_bytes);
+        return status;
+    }
+    if (layout == LAYOUT_SIDE_BY_SIDE) {
+        if (o->verbose) {
+            report_side_by_side_header(stdout);
+            for (size_t s = 0; s < count; s++)
+                report_side_by_side_row(stdout, &runs[s], color);
+        }
+        report_side_by_side_footer(stdout);
+    }
+    if (layout == LAYOUT_SCALING)
+        scaling_table(stdout, runs, count);
+    int errors_color = isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL;
+    for (size_t s = 0; s < count; s++)
+        report_errors(stderr, &runs[s], errors_color);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     program = argv[0];
@@ -444,22 +524,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: cannot find the kit (stages/heapmgr.h) above %s\n", program, build_dir);
         return 2;
     }
-    if (o.scaling && o.trace_count != 0) {
-        fprintf(stderr, "%s: --scaling replays its own workloads: give no traces with it\n", program);
+    if (prepare_traces(&o) != 0)
         return 2;
-    }
-    if (o.scaling && (!o.measure_time || scaling_traces(&o) != 0)) {
-        if (!o.measure_time)
-            fprintf(stderr, "%s: --scaling measures time: it cannot go with --no-time\n", program);
-        return 2;
-    }
-    if (o.scaling && o.time_limit == NULL)
-        o.time_limit = "60"; /* an O(n) stage walks 100,000 chunks per probe: give it time */
-    if (o.trace_count == 0 && default_traces(&o) != 0)
-        return 2;
-    if (check_traces(&o) != 0)
-        return 2;
-
     char **stages;
     size_t stage_count = chosen_stages(o.stages, &stages);
     if (stage_count == 0) {
@@ -472,11 +538,11 @@ int main(int argc, char **argv)
             return 2;
     }
 
-    int color = !o.json && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
-    int side_by_side = stage_count > 1 && !o.json && !o.scaling;
+    enum layout layout = choose_layout(&o, stage_count);
+    int color = layout != LAYOUT_JSON && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     struct stage_run *runs = calloc(stage_count, sizeof *runs);
     int all_correct = 1;
-    if (side_by_side && !o.verbose)
+    if (layout == LAYOUT_SIDE_BY_SIDE && !o.verbose)
         report_side_by_side_header(stdout);
     for (size_t s = 0; s < stage_count; s++) {
         if (run_stage(&o, stages[s], &runs[s]) != 0) {
@@ -485,41 +551,10 @@ int main(int argc, char **argv)
         }
         struct stage_summary summary = report_summarize(&runs[s]);
         all_correct &= summary.correct == summary.traces;
-        if (o.json)
-            continue;
-        if (o.scaling && !o.verbose)
-            continue;
-        if (o.verbose || !side_by_side)
-            report_trace_table(stdout, &runs[s], color);
-        else
-            report_side_by_side_row(stdout, &runs[s], color);
+        show_stage(&o, layout, &runs[s], color);
     }
-    if (o.save_json != NULL) {
-        FILE *saved = fopen(o.save_json, "w");
-        if (saved == NULL) {
-            fprintf(stderr, "%s: --save-json %s: %s\n", program, o.save_json, strerror(errno));
-            all_correct = 0;
-        } else {
-            report_json(saved, runs, stage_count, (unsigned long long)o.limit_bytes);
-            fclose(saved);
-        }
-    }
-    if (o.json) {
-        report_json(stdout, runs, stage_count, (unsigned long long)o.limit_bytes);
-    } else {
-        if (side_by_side && o.verbose) {
-            report_side_by_side_header(stdout);
-            for (size_t s = 0; s < stage_count; s++)
-                report_side_by_side_row(stdout, &runs[s], color);
-        }
-        if (side_by_side)
-            report_side_by_side_footer(stdout);
-        if (o.scaling)
-            scaling_table(stdout, runs, stage_count);
-        int errors_color = isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL;
-        for (size_t s = 0; s < stage_count; s++)
-            report_errors(stderr, &runs[s], errors_color);
-    }
+    if (show_end(&o, layout, runs, stage_count, color) != 0)
+        all_correct = 0;
     for (size_t s = 0; s < stage_count; s++) {
         free(runs[s].results);
         free(stages[s]);

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "result.h"
 
@@ -58,6 +59,7 @@ struct rubric {
     double replay_seconds;       /* the runner's -t: one replay */
     double runner_seconds;       /* the grader's own wall-clock limit on one runner */
     unsigned stop_after_timeouts; /* a stage that hangs this many times is not run further */
+    double submission_seconds;   /* the whole grading's budget: past it, no further trace runs */
     char memory_limit[32];       /* the runner's --limit, such as "1G" */
     unsigned long long memory_limit_bytes;
     unsigned long long static_bytes_limit; /* .data + .bss of a stage */
@@ -166,6 +168,7 @@ struct grading {
     struct test *tests;
     size_t test_count, test_capacity;
     char notes[4096];      /* warnings shown on top of the report */
+    struct timespec started; /* when the grading began (its time budget) */
     double seconds;
 };
 

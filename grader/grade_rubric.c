@@ -45,6 +45,7 @@ static int grader_key(struct reading *r, const char *name, const char *value)
         { "throughput_low", &rubric->throughput_low }, { "throughput_high", &rubric->throughput_high },
         { "replay_seconds", &rubric->replay_seconds }, { "runner_seconds", &rubric->runner_seconds },
         { "reuse_factor", &rubric->reuse_factor }, { "reuse_share", &rubric->reuse_share },
+        { "submission_seconds", &rubric->submission_seconds },
     };
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
         if (strcmp(name, numbers[i].key) == 0)
@@ -138,7 +139,7 @@ int rubric_load(const char *path, struct rubric *rubric)
     *rubric = (struct rubric){
         .public_traces = "traces/*.rep", .hidden_traces = "grader/hidden/*.rep",
         .utilization_low = 0.5, .utilization_high = 0.9, .throughput_low = 0.25, .throughput_high = 0.6,
-        .reuse_factor = 4, .reuse_share = 0.5,
+        .reuse_factor = 4, .reuse_share = 0.5, .submission_seconds = 600,
         .runs = 3, .replay_seconds = 10, .runner_seconds = 120, .stop_after_timeouts = 2,
         .memory_limit = "1G", .memory_limit_bytes = UINT64_C(1) << 30, .static_bytes_limit = UINT64_C(64) << 20,
     };

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct test *grading_add(struct grading *g, const char *stage, enum kind kind, const char *name,
@@ -398,11 +399,8 @@ static void score_complexity(struct grading *g, const struct stage_rubric *sr, c
 {
     double points = sr->points[KIND_COMPLEXITY];
     char output[1024];
-    if (correct < g->trace_count) {
-        snprintf(output, sizeof output, "needs every trace correct (%zu of %zu are)", correct, g->trace_count);
-        grading_add(g, sr->name, KIND_COMPLEXITY, "complexity", 0, points, 0, output);
+    if (!every_trace_correct(g, sr, KIND_COMPLEXITY, "complexity", correct))
         return;
-    }
     char *traces[SCALING_LENGTHS];
     for (int i = 0; i < SCALING_LENGTHS; i++)
         traces[i] = g->scaling[i];
@@ -442,43 +440,135 @@ static void score_complexity(struct grading *g, const struct stage_rubric *sr, c
     grading_add(g, sr->name, KIND_COMPLEXITY, "complexity", ok ? points : 0, points, 0, output);
 }
 
+/* The build test of a stage: its points when it built, and what the compiler and the checks
+ * said. Returns 1 when the stage program was linked. */
+static int score_build(struct grading *g, const struct stage_rubric *sr, const struct stage_build *b)
+{
+    char *text = NULL;
+    size_t text_size = 0;
+    FILE *out = open_memstream(&text, &text_size);
+    if (out == NULL) {
+        fprintf(stderr, "grade: out of memory\n");
+        exit(2);
+    }
+    if (!b->submitted)
+        fprintf(out, "not submitted: the submission has no %s.c", sr->name);
+    else if (!b->compiled)
+        fprintf(out, "%s.c does not compile:\n%s", sr->name, b->compiler_output ? b->compiler_output : b->violation);
+    else if (!b->allowed || !b->linked)
+        fprintf(out, "%s", b->violation);
+    else if (b->compiler_output != NULL && b->compiler_output[0] != '\0')
+        fprintf(out, "compiled, with warnings (not fatal):\n%s", b->compiler_output);
+    else
+        fprintf(out, "compiled cleanly");
+    fclose(out);
+    grading_add(g, sr->name, KIND_BUILD, "build", b->linked ? sr->points[KIND_BUILD] : 0, sr->points[KIND_BUILD], 0,
+                text);
+    free(text);
+    if (!b->linked)
+        not_graded(g, sr, b->submitted ? "not graded: the stage did not build (see its build test)"
+                                       : "not graded: the stage was not submitted");
+    return b->linked;
+}
+
+/* How a stage's traces are run: its program, the reference's (NULL: none), timed or not. */
+struct stage_plan {
+    const char *program;
+    const char *reference;
+    int timed;
+};
+
+/* Has the grading spent its time budget? */
+static int over_budget(const struct grading *g)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double elapsed = (double)(now.tv_sec - g->started.tv_sec) + (double)(now.tv_nsec - g->started.tv_nsec) / 1e9;
+    return elapsed > g->rubric.submission_seconds;
+}
+
+/* Every trace, the stage's program and then the reference's, one after the other so that both
+ * see the same moment of the machine. A stage that hangs stop_after_timeouts times, or a
+ * grading past its budget, runs no further trace: skip[i] says why. */
+static void run_traces(struct grading *g, const struct stage_rubric *sr, const struct stage_plan *plan,
+                       struct stage_results *s, const char **skip)
+{
+    unsigned timeouts = 0;
+    static char hung_text[512], budget_text[512];
+    snprintf(hung_text, sizeof hung_text, "not run: stage %s hung on %u traces already (each was stopped)", sr->name,
+             g->rubric.stop_after_timeouts);
+    snprintf(budget_text, sizeof budget_text, "not run: the grading spent its time budget (submission_seconds = %g)",
+             g->rubric.submission_seconds);
+    for (size_t i = 0; i < g->trace_count; i++) {
+        const struct trace_entry *t = &g->traces[i];
+        char *trace[1] = { g->traces[i].path };
+        if (timeouts >= g->rubric.stop_after_timeouts || over_budget(g)) {
+            skip[i] = timeouts >= g->rubric.stop_after_timeouts ? hung_text : budget_text;
+            continue;
+        }
+        struct run_outcome outcome;
+        char limit[32];
+        trace_limit(g, sr, t, limit, sizeof limit);
+        run_stage(g, plan->program, sr->name, plan->timed, limit, trace, 1, &s->student[i], &s->student_got[i],
+                  &outcome);
+        struct run_limits limits = runner_limits(g);
+        if (!s->student_got[i] && !t->hidden) {
+            char how[256], tail[2048];
+            run_describe(&outcome, &limits, how, sizeof how);
+            tail_of(outcome.output, tail, sizeof tail, 12);
+            snprintf(s->student[i].error, sizeof s->student[i].error,
+                     "%s: the stage's runner %s before it reported a result%s%s\n    reproduce: build/replay -s %s "
+                     "--limit %s %s", t->path, how, tail[0] ? "; it printed:\n" : "", tail, sr->name, limit, t->path);
+            s->student_got[i] = 1; /* a result that says why */
+            s->student[i].correct = 0;
+        }
+        if (outcome.timed_out || (s->student_got[i] && s->student[i].hung))
+            timeouts++;
+        run_outcome_free(&outcome);
+        if (plan->reference != NULL) {
+            run_stage(g, plan->reference, sr->name, plan->timed, limit, trace, 1, &s->reference[i],
+                      &s->reference_got[i], &outcome);
+            run_outcome_free(&outcome);
+        }
+    }
+}
+
+/* Utilization and throughput against the reference, or all-or-nothing without one. */
+static void score_measures(struct grading *g, const struct stage_rubric *sr, const struct stage_plan *plan,
+                           struct stage_results *s, size_t correct)
+{
+    for (enum kind kind = KIND_UTILIZATION; kind <= KIND_THROUGHPUT; kind++) {
+        if (sr->points[kind] <= 0)
+            continue;
+        if (plan->reference == NULL) {
+            if (every_trace_correct(g, sr, kind, KIND_NAMES[kind], correct))
+                grading_add(g, sr->name, kind, KIND_NAMES[kind], sr->points[kind], sr->points[kind], 0,
+                            "no reference to compare with");
+        } else if (kind == KIND_UTILIZATION) {
+            score_utilization(g, sr, s, correct);
+        } else {
+            score_throughput(g, sr, s, correct);
+        }
+    }
+}
+
 static void grade_stage(struct grading *g, const struct stage_rubric *sr)
 {
     struct stage_build b;
     build_stage(g, sr->name, &b);
-    char *text = NULL;
-    size_t text_size = 0;
-    FILE *out = open_memstream(&text, &text_size);
-    if (out == NULL)
-        return;
-    if (!b.submitted)
-        fprintf(out, "not submitted: the submission has no %s.c", sr->name);
-    else if (!b.compiled)
-        fprintf(out, "%s.c does not compile:\n%s", sr->name, b.compiler_output ? b.compiler_output : b.violation);
-    else if (!b.allowed || !b.linked)
-        fprintf(out, "%s", b.violation);
-    else if (b.compiler_output != NULL && b.compiler_output[0] != '\0')
-        fprintf(out, "compiled, with warnings (not fatal):\n%s", b.compiler_output);
-    else
-        fprintf(out, "compiled cleanly");
-    fclose(out);
-    int built = b.linked;
-    grading_add(g, sr->name, KIND_BUILD, "build", built ? sr->points[KIND_BUILD] : 0, sr->points[KIND_BUILD], 0, text);
-    free(text);
-    if (!built) {
-        not_graded(g, sr, b.submitted ? "not graded: the stage did not build (see its build test)"
-                                      : "not graded: the stage was not submitted");
+    if (!score_build(g, sr, &b)) {
         build_free(&b);
         return;
     }
-    int timed = sr->points[KIND_THROUGHPUT] > 0;
-    int need_reference = sr->points[KIND_UTILIZATION] > 0 || timed;
+    struct stage_plan plan = { .program = b.runner, .timed = sr->points[KIND_THROUGHPUT] > 0 };
     char reference[GRADE_PATH * 2];
     snprintf(reference, sizeof reference, "%s/ref/%s", g->work, sr->name);
-    if (need_reference && access(reference, X_OK) != 0) {
-        grading_note(g, "no reference stage %s in the kit's build: utilization and throughput of %s get full points",
-                     sr->name, sr->name);
-        need_reference = 0;
+    if (sr->points[KIND_UTILIZATION] > 0 || plan.timed) {
+        if (access(reference, X_OK) == 0)
+            plan.reference = reference;
+        else
+            grading_note(g, "no reference stage %s in the kit's build: utilization and throughput of %s get full "
+                         "points", sr->name, sr->name);
     }
     struct stage_results s = {
         calloc(g->trace_count, sizeof *s.student), calloc(g->trace_count, sizeof *s.reference),
@@ -489,59 +579,13 @@ static void grade_stage(struct grading *g, const struct stage_rubric *sr)
         fprintf(stderr, "grade: out of memory\n");
         exit(2);
     }
-    unsigned timeouts = 0;
-    static char skip_text[512];
-    snprintf(skip_text, sizeof skip_text, "not run: stage %s hung on %u traces already (each was stopped)",
-             sr->name, g->rubric.stop_after_timeouts);
-    for (size_t i = 0; i < g->trace_count; i++) {
-        char *trace[1] = { g->traces[i].path };
-        if (timeouts >= g->rubric.stop_after_timeouts) {
-            skip[i] = skip_text;
-            continue;
-        }
-        struct run_outcome outcome;
-        char limit[32];
-        trace_limit(g, sr, &g->traces[i], limit, sizeof limit);
-        run_stage(g, b.runner, sr->name, timed, limit, trace, 1, &s.student[i], &s.student_got[i], &outcome);
-        struct run_limits limits = runner_limits(g);
-        if (!s.student_got[i] && !g->traces[i].hidden) {
-            char how[256], tail[2048];
-            run_describe(&outcome, &limits, how, sizeof how);
-            tail_of(outcome.output, tail, sizeof tail, 12);
-            snprintf(s.student[i].error, sizeof s.student[i].error,
-                     "%s: the stage's runner %s before it reported a result%s%s\n    reproduce: build/replay -s %s "
-                     "--limit %s %s", g->traces[i].path, how, tail[0] ? "; it printed:\n" : "", tail, sr->name,
-                     g->rubric.memory_limit, g->traces[i].path);
-            s.student_got[i] = 1; /* a result that says why */
-            s.student[i].correct = 0;
-        }
-        if (outcome.timed_out || (s.student_got[i] && s.student[i].hung))
-            timeouts++;
-        run_outcome_free(&outcome);
-        if (need_reference) {
-            run_stage(g, reference, sr->name, timed, limit, trace, 1, &s.reference[i], &s.reference_got[i], &outcome);
-            run_outcome_free(&outcome);
-        }
-    }
+    run_traces(g, sr, &plan, &s, skip);
     keep_promise(g, sr, &s);
     score_correctness(g, sr, &s, skip);
     size_t correct = 0;
     for (size_t i = 0; i < g->trace_count; i++)
         correct += s.student_got[i] && s.student[i].correct;
-    if (sr->points[KIND_UTILIZATION] > 0) {
-        if (need_reference)
-            score_utilization(g, sr, &s, correct);
-        else
-            grading_add(g, sr->name, KIND_UTILIZATION, "utilization", correct == g->trace_count ? sr->points[KIND_UTILIZATION] : 0,
-                        sr->points[KIND_UTILIZATION], 0, "no reference to compare with");
-    }
-    if (timed) {
-        if (need_reference)
-            score_throughput(g, sr, &s, correct);
-        else
-            grading_add(g, sr->name, KIND_THROUGHPUT, "throughput", correct == g->trace_count ? sr->points[KIND_THROUGHPUT] : 0,
-                        sr->points[KIND_THROUGHPUT], 0, "no reference to compare with");
-    }
+    score_measures(g, sr, &plan, &s, correct);
     if (sr->points[KIND_COMPLEXITY] > 0)
         score_complexity(g, sr, b.runner, correct);
     free(s.student);

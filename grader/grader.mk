@@ -34,3 +34,12 @@ autograder:
 	cp grader/gradescope/setup.sh grader/gradescope/run_autograder $(AUTOGRADER_DIR)/
 	cd $(AUTOGRADER_DIR) && zip -qr $(abspath $(BUILD))/autograder.zip .
 	@echo "Gradescope autograder: $(BUILD)/autograder.zip"
+
+# The SHA-256 unit test needs no libseccomp, so it is built and run by make test wherever the
+# grader builds: as one of the kit's unit programs, which tests/run.sh runs.
+SHA256_TEST := $(BUILD)/tests/unit/test_sha256
+$(SHA256_TEST): grader/tests/test_sha256.c grader/sha256.c grader/sha256.h tests/unit/unit.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Igrader -Itests/unit $(CFLAGS) $(LDFLAGS) grader/tests/test_sha256.c grader/sha256.c \
+	      $(LDLIBS) -o $@
+test: $(SHA256_TEST)

@@ -37,7 +37,9 @@ HOSTILE_SOURCES := $(wildcard tests/hostile/*/*.c)
 HOSTILE_RUNNERS := $(HOSTILE_SOURCES:tests/hostile/%.c=$(BUILD)/grader/hostile/%)
 SANDBOXED_STAGES := $(STAGE_NAMES:%=$(BUILD)/grader/stages/%)
 SANDBOXED_TEST_STAGES := $(TEST_STAGES:%=$(BUILD)/grader/tests/stages/%)
-SANDBOX_UNIT_TESTS := $(patsubst grader/tests/%.c,$(BUILD)/grader/tests/unit/%,$(wildcard grader/tests/*.c))
+# (test_sha256.c needs no sandbox: grader/grader.mk builds it as a unit program of its own.)
+SANDBOX_UNIT_TESTS := $(patsubst grader/tests/%.c,$(BUILD)/grader/tests/unit/%,\
+                      $(filter-out grader/tests/test_sha256.c,$(wildcard grader/tests/*.c)))
 SANDBOX_RUNNER_PARTS := $(SANDBOXED_MAIN) $(HARNESS_LIB) $(SANDBOX_LIB)
 
 $(BUILD)/grader/hostile/%.o: tests/hostile/%.c

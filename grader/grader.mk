@@ -6,7 +6,8 @@
 # Needs libcjson-dev and libinih-dev.
 
 GRADER_SRC  := grader/grade_main.c grader/grade_rubric.c grader/grade_build.c grader/grade_run.c \
-               grader/grade_score.c grader/grade_report.c grader/privileges.c
+               grader/grade_score.c grader/grade_report.c grader/privileges.c grader/grade_hidden.c \
+               grader/sha256.c
 GRADER_OBJ  := $(GRADER_SRC:%.c=$(BUILD)/obj/%.o)
 GRADER_LIBS := -lcjson -linih
 # A stage is compiled as the kit compiles it, warnings reported but not fatal.
@@ -14,7 +15,8 @@ GRADE_STAGE_CFLAGS := $(filter-out -Werror,$(CFLAGS)) $(STAGE_CFLAGS)
 
 .PHONY: grader autograder
 
-grader: $(BUILD)/grader/grade $(STAGE_RUNNERS) $(RUNNER_OBJ) $(HARNESS_LIB) $(BUILD)/gen/freelist
+# The generators too: the hidden traces are made with them at grading time (grade_hidden.c).
+grader: $(BUILD)/grader/grade $(STAGE_RUNNERS) $(RUNNER_OBJ) $(HARNESS_LIB) $(GEN_PROGRAMS)
 
 $(BUILD)/obj/grader/grade_main.o: CPPFLAGS += -DGRADE_CC='"$(CC)"' -DGRADE_CFLAGS='"$(GRADE_STAGE_CFLAGS)"' \
                                              -DGRADE_LDFLAGS='"$(LDFLAGS)"'

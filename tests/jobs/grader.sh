@@ -10,7 +10,8 @@
 #                             with the message that check gives, and a local reproduce command
 #   grader/json-escape        bytes a stage prints end up escaped in results.json
 #   grader/grade-all          a folder of submissions: class.csv and summary; a second run resumes
-#   grader/gradescope         make autograder, run in an emulated /autograder layout
+#   grader/gradescope         make autograder, run in an emulated /autograder layout, graded with the
+#                             secret the zip holds
 #
 # Each grading of a test uses a small rubric of its own (in $WORK) when it can, to stay fast.
 
@@ -368,12 +369,17 @@ job_grader_gradescope() {
         return
     fi
     unzip -q "$root/build/autograder.zip" -d "$root/source" || { fail "$name" "the zip does not unpack"; return; }
-    if ! output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE AUTOGRADER_ROOT="$root" HEAPKIT_SKIP_APT=1 CC="${CC:-cc}" bash "$root/source/setup.sh" 2>&1); then
+    if ! output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE -u HEAPKIT_SECRET AUTOGRADER_ROOT="$root" HEAPKIT_SKIP_APT=1 CC="${CC:-cc}" bash "$root/source/setup.sh" 2>&1); then
         fail "$name" "setup.sh failed" "$output"
         return
     fi
+    # The zip's secret, which grades here (HEAPKIT_SECRET is unset): root's alone after setup.sh.
+    if [ "$(stat -c %a "$root/source/grader/secret" 2>&1)" != 600 ]; then
+        fail "$name" "the zip's grader/secret is not mode 0600 after setup.sh" "$(ls -l "$root/source/grader/secret" 2>&1)"
+        return
+    fi
     cp stages/pad.c "$root/submission/folder/"
-    output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE AUTOGRADER_ROOT="$root" bash "$root/source/run_autograder" 2>&1)
+    output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE -u HEAPKIT_SECRET AUTOGRADER_ROOT="$root" bash "$root/source/run_autograder" 2>&1)
     if ! python3 - "$root/results/results.json" <<'EOF' >"$root/check.txt" 2>&1; then
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -386,7 +392,7 @@ EOF
     fi
     # A broken kit: the rubric does not parse. There is a results.json all the same.
     echo 'this line is not INI' >>"$root/source/grader/rubric.ini"
-    output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE AUTOGRADER_ROOT="$root" bash "$root/source/run_autograder" 2>&1)
+    output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE -u HEAPKIT_SECRET AUTOGRADER_ROOT="$root" bash "$root/source/run_autograder" 2>&1)
     if ! python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["score"] == 0 and "could not grade" in r["output"], r' \
         "$root/results/results.json" >"$root/check.txt" 2>&1; then
         fail "$name" "no results.json when grading fails" "$(cat "$root/check.txt" "$root/results/results.json"; echo "$output")"

@@ -332,9 +332,11 @@ job_grader_json_escape() {
 # report to DIR/NAME.out and the modes of the hidden directory and traces to DIR/NAME.modes.
 grader_hidden_traces() {
     local dir=$1 secret=$2 copy=$1/$3 work status
-    mkdir -p "$dir/tmp" "$copy"
-    HEAPKIT_SECRET=$secret TMPDIR=$dir/tmp limited 300 "$GRADER" --keep --rubric "$dir/rubric.ini" \
-        "$dir/submission" >"$copy.out" 2>"$copy.err"
+    mkdir -p "$copy"
+    # (The work directory stays in the usual TMPDIR: $WORK is private, and the runners, which run
+    # as nobody when the tests run as root, could not enter one inside it.)
+    HEAPKIT_SECRET=$secret limited 300 "$GRADER" --keep --rubric "$dir/rubric.ini" "$dir/submission" \
+        >"$copy.out" 2>"$copy.err"
     status=$?
     work=$(sed -n 's/^grade: the work directory is kept: //p' "$copy.err")
     if [ "$status" -ne 0 ] || [ -z "$work" ] || [ ! -d "$work/hidden" ]; then

@@ -7,6 +7,7 @@
  *   grade_run.c      run a program as an untrusted child: own process group, limits, timeout,
  *                    another user when the grader is root; results read from a pipe
  *   grade_score.c    run the stages and the reference on the traces, score by the rubric
+ *   grade_hidden.c   make the hidden traces from the instructor's secret and the submission
  *   grade_report.c   the text report, results.json (cJSON), one CSV row
  *   grade_main.c     the command line
  *
@@ -50,7 +51,8 @@ struct rubric {
     struct stage_rubric stages[GRADE_MAX_STAGES];
     size_t stage_count;
     char public_traces[GRADE_PATH]; /* glob, from the kit root */
-    char hidden_traces[GRADE_PATH];
+    char hidden[GRADE_PATH];        /* generator invocations, ';' between them (grade_hidden.h) */
+    char secret_file[GRADE_PATH];   /* the hidden traces' secret, from the kit root unless absolute */
     double utilization_low, utilization_high; /* student / reference: 0 points at low, all at high */
     double throughput_low, throughput_high;
     double reuse_factor;         /* promise = reuse: each trace's memory limit, times its peak live payload */

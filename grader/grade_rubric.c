@@ -1,5 +1,6 @@
 /* grade_rubric.c: read grader/rubric.ini with libinih (see the file itself for its keys). */
 #include "grade.h"
+#include "grade_hidden.h"
 
 #include "options.h"
 
@@ -55,8 +56,24 @@ static int grader_key(struct reading *r, const char *name, const char *value)
     uint64_t bytes;
     if (strcmp(name, "public_traces") == 0) {
         snprintf(rubric->public_traces, sizeof rubric->public_traces, "%s", value);
+    } else if (strcmp(name, "hidden") == 0) {
+        /* An indented line continues the value (libinih calls again with the same key): more
+         * invocations. */
+        size_t used = strlen(rubric->hidden);
+        if (used + strlen(value) + 2 >= sizeof rubric->hidden) {
+            snprintf(r->error, sizeof r->error, "hidden: longer than %zu characters", sizeof rubric->hidden - 1);
+            return -1;
+        }
+        snprintf(rubric->hidden + used, sizeof rubric->hidden - used, "%s%s", used ? ";" : "", value);
+        if (hidden_rubric_check(rubric->hidden, r->error, sizeof r->error) != 0)
+            return -1;
     } else if (strcmp(name, "hidden_traces") == 0) {
-        snprintf(rubric->hidden_traces, sizeof rubric->hidden_traces, "%s", value);
+        snprintf(r->error, sizeof r->error, "hidden_traces: hidden traces are no longer files: they are made "
+                 "when grading, from a secret; name their generators instead, such as hidden = random --ops "
+                 "20000; coalesce (see grader/README.md, \"Hidden traces\")");
+        return -1;
+    } else if (strcmp(name, "secret_file") == 0 && value[0] != '\0') {
+        snprintf(rubric->secret_file, sizeof rubric->secret_file, "%s", value);
     } else if (strcmp(name, "runs") == 0 && parse_count(value, 1, 101, &count) == 0) {
         rubric->runs = count;
     } else if (strcmp(name, "stop_after_timeouts") == 0 && parse_count(value, 1, 1000, &count) == 0) {
@@ -137,7 +154,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 int rubric_load(const char *path, struct rubric *rubric)
 {
     *rubric = (struct rubric){
-        .public_traces = "traces/*.rep", .hidden_traces = "grader/hidden/*.rep",
+        .public_traces = "traces/*.rep", .hidden = "", .secret_file = "grader/secret",
         .utilization_low = 0.5, .utilization_high = 0.9, .throughput_low = 0.25, .throughput_high = 0.6,
         .reuse_factor = 4, .reuse_share = 0.5, .submission_seconds = 600,
         .runs = 3, .replay_seconds = 10, .runner_seconds = 120, .stop_after_timeouts = 2,

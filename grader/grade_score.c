@@ -10,6 +10,7 @@
  * that trace, naming that trace; anything else counts as a failure.
  */
 #include "grade.h"
+#include "grade_hidden.h"
 
 #include "report.h"
 #include "scaling.h"
@@ -740,10 +741,10 @@ static int setup_work(struct grading *g)
         if (access(from, X_OK) == 0 && copy_plain(from, path, 0755) != 0)
             return -1;
     }
-    if (add_traces(g, g->rubric.public_traces, 0) != 0 || add_traces(g, g->rubric.hidden_traces, 1) != 0)
+    if (add_traces(g, g->rubric.public_traces, 0) != 0 || hidden_traces_add(g) != 0)
         return -1;
     if (g->trace_count == 0) {
-        fprintf(stderr, "grade: no trace matches %s or %s\n", g->rubric.public_traces, g->rubric.hidden_traces);
+        fprintf(stderr, "grade: no trace: %s matches none, and the rubric names no hidden ones\n", g->rubric.public_traces);
         return -1;
     }
     if (measure_traces(g) != 0)

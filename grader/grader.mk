@@ -1,20 +1,23 @@
 # grader/grader.mk: the autograder's build rules (included by the Makefile).
 #
 #   make grader        $(BUILD)/grader/grade and everything it grades with
-#   make autograder    $(BUILD)/autograder.zip for Gradescope
+#   make autograder    $(BUILD)/autograder.zip for Gradescope (with grader/secret, or a fresh one)
+#   make secret        grader/secret: the secret the hidden traces are made from (never overwritten)
 #
 # Needs libcjson-dev and libinih-dev.
 
 GRADER_SRC  := grader/grade_main.c grader/grade_rubric.c grader/grade_build.c grader/grade_run.c \
-               grader/grade_score.c grader/grade_report.c grader/privileges.c
+               grader/grade_score.c grader/grade_report.c grader/privileges.c grader/grade_hidden.c \
+               grader/sha256.c
 GRADER_OBJ  := $(GRADER_SRC:%.c=$(BUILD)/obj/%.o)
 GRADER_LIBS := -lcjson -linih
 # A stage is compiled as the kit compiles it, warnings reported but not fatal.
 GRADE_STAGE_CFLAGS := $(filter-out -Werror,$(CFLAGS)) $(STAGE_CFLAGS)
 
-.PHONY: grader autograder
+.PHONY: grader autograder secret
 
-grader: $(BUILD)/grader/grade fence $(BUILD)/gen/freelist
+# The generators too: the hidden traces are made with them at grading time (grade_hidden.c).
+grader: $(BUILD)/grader/grade fence $(GEN_PROGRAMS)
 
 $(BUILD)/obj/grader/grade_main.o: CPPFLAGS += -DGRADE_CC='"$(CC)"' -DGRADE_CFLAGS='"$(GRADE_STAGE_CFLAGS)"' \
                                              -DGRADE_LDFLAGS='"$(LDFLAGS)"'
@@ -24,13 +27,42 @@ $(BUILD)/grader/grade: $(GRADER_OBJ) $(HARNESS_LIB)
 	$(CC) $(LDFLAGS) $^ $(GRADER_LIBS) $(LDLIBS) -o $@
 
 # Gradescope: the kit's sources with setup.sh and run_autograder at the top of the zip; Gradescope
-# unpacks it into /autograder/source and runs setup.sh there once.
+# unpacks it into /autograder/source and runs setup.sh there once. The zip holds the secret of the
+# hidden traces as grader/secret: the instructor's, or a fresh one (its traces then differ from
+# those of grader/grade here).
 AUTOGRADER_DIR := $(BUILD)/autograder
 autograder:
 	@command -v zip >/dev/null || { echo "make autograder needs zip: apt-get install zip"; exit 1; }
 	rm -rf $(AUTOGRADER_DIR) $(BUILD)/autograder.zip
 	mkdir -p $(AUTOGRADER_DIR)
 	cp -r Makefile harness fence stages traces grader $(AUTOGRADER_DIR)/
+	rm -f $(AUTOGRADER_DIR)/grader/secret
+	@if [ -f $(SECRET_FILE) ]; then install -m 600 $(SECRET_FILE) $(AUTOGRADER_DIR)/grader/secret && \
+	     echo "autograder: the zip holds your $(SECRET_FILE): share it with no one"; \
+	else $(MAKE) --no-print-directory SECRET_FILE=$(AUTOGRADER_DIR)/grader/secret secret >/dev/null && \
+	     echo "autograder: no $(SECRET_FILE): the zip holds a fresh secret (make secret first to keep one)"; fi
 	cp grader/gradescope/setup.sh grader/gradescope/run_autograder $(AUTOGRADER_DIR)/
 	cd $(AUTOGRADER_DIR) && zip -qr $(abspath $(BUILD))/autograder.zip .
 	@echo "Gradescope autograder: $(BUILD)/autograder.zip"
+
+# The instructor's secret: the hidden traces of a grading are derived from it and the submitted
+# files (grade_hidden.c), so whoever has it can make them. 32 random bytes as 64 hex digits, no
+# newline (so that HEAPKIT_SECRET=$$(cat grader/secret) gives the same traces); mode 0600, since
+# the grader refuses a secret others can read. Never overwritten: a new secret means new hidden
+# traces, and regrades of old submissions would no longer match their scores.
+SECRET_FILE ?= grader/secret
+secret:
+	@if [ -e $(SECRET_FILE) ] || [ -L $(SECRET_FILE) ]; then \
+	    echo "make secret: $(SECRET_FILE) exists already: not overwritten (remove it first for a new one:"; \
+	    echo "             new hidden traces for every submission)"; exit 1; fi
+	@set -C; umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >$(SECRET_FILE) && chmod 600 $(SECRET_FILE)
+	@echo "make secret: wrote $(SECRET_FILE) (mode 0600; keep it out of the students' reach)"
+
+# The SHA-256 unit test needs no libseccomp, so it is built and run by make test wherever the
+# grader builds: as one of the kit's unit programs, which tests/run.sh runs.
+SHA256_TEST := $(BUILD)/tests/unit/test_sha256
+$(SHA256_TEST): grader/tests/test_sha256.c grader/sha256.c grader/sha256.h tests/unit/unit.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Igrader -Itests/unit $(CFLAGS) $(LDFLAGS) grader/tests/test_sha256.c grader/sha256.c \
+	      $(LDLIBS) -o $@
+test: $(SHA256_TEST)

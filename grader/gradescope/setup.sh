@@ -15,3 +15,12 @@ make -C "$root/source" --no-print-directory -j"$(getconf _NPROCESSORS_ONLN 2>/de
 if make -C "$root/source" -n sandbox >/dev/null 2>&1; then
     make -C "$root/source" --no-print-directory sandbox
 fi
+# The hidden traces' secret (make autograder put it in the zip): root's alone. The grader refuses
+# one that others can read, and the student's code, which runs as another user, must not read it.
+secret=$root/source/grader/secret
+if [ ! -f "$secret" ]; then
+    echo "setup.sh: no $secret: the hidden traces cannot be made (make autograder puts one in the zip)" >&2
+    exit 1
+fi
+chown "$(id -u)" "$secret"
+chmod 0600 "$secret"

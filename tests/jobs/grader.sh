@@ -9,12 +9,21 @@
 #   grader/defect/NAME        tests/allocators/NAME.c as a stage: loses its correctness points
 #                             with the message that check gives, and a local reproduce command
 #   grader/json-escape        bytes a stage prints end up escaped in results.json
+#   grader/hidden             the hidden traces: the same for the same secret and files, others
+#                             when either changes; named hidden-N, no seed in them, private; made
+#                             by the seed rule of grader/grade_hidden.c
+#   grader/hidden-refused/NAME  a missing or readable secret, or a rubric naming what is not a
+#                             seeded generator: exit status 2 and a message that says why
 #   grader/grade-all          a folder of submissions: class.csv and summary; a second run resumes
-#   grader/gradescope         make autograder, run in an emulated /autograder layout
+#   grader/gradescope         make autograder, run in an emulated /autograder layout, graded with the
+#                             secret the zip holds
 #
 # Each grading of a test uses a small rubric of its own (in $WORK) when it can, to stay fast.
 
 GRADER=grader/grade
+# The secret of the hidden traces for every grading of these tests (the rubric's hidden = ...):
+# a fixed one, so that a test never depends on an instructor's grader/secret, nor on its absence.
+export HEAPKIT_SECRET="heapkit's own tests: not a grading secret"
 
 # grader_score FILE: the total score of a text report ("total ... S / M": prints "S / M").
 grader_score() {
@@ -40,7 +49,7 @@ grader_small_rubric() {
     cat >"$1" <<EOF
 [grader]
 public_traces = $3
-hidden_traces = grader/hidden/no-such-*.rep
+hidden =
 memory_limit = ${4:-1G}
 replay_seconds = ${5:-10}
 runner_seconds = 60
@@ -184,7 +193,7 @@ job_grader_hostile() {
         throughput=1 full="12 / 12"
     fi
     {
-        printf '[grader]\npublic_traces = %s\nhidden_traces = grader/hidden/no-such-*.rep\n' "${trace:-traces/tiny-basic.rep}"
+        printf '[grader]\npublic_traces = %s\nhidden =\n' "${trace:-traces/tiny-basic.rep}"
         printf 'memory_limit = 64M\nreplay_seconds = 2\nrunner_seconds = 60\n'
         printf 'throughput_low = 0.000001\nthroughput_high = 0.000002\n'
         for stage in "${stages[@]}"; do
@@ -318,6 +327,142 @@ job_grader_json_escape() {
     fi
 }
 
+# grader_hidden_traces DIR SECRET NAME: grade DIR/submission with DIR/rubric.ini and the secret
+# (HEAPKIT_SECRET), keeping the work directory; copy its hidden traces to DIR/NAME/, the grader's
+# report to DIR/NAME.out and the modes of the hidden directory and traces to DIR/NAME.modes.
+grader_hidden_traces() {
+    local dir=$1 secret=$2 copy=$1/$3 work status
+    mkdir -p "$copy"
+    # (The work directory stays in the usual TMPDIR: $WORK is private, and the runners, which run
+    # as nobody when the tests run as root, could not enter one inside it.)
+    HEAPKIT_SECRET=$secret limited 300 "$GRADER" --keep --rubric "$dir/rubric.ini" "$dir/submission" \
+        >"$copy.out" 2>"$copy.err"
+    status=$?
+    work=$(sed -n 's/^grade: the work directory is kept: //p' "$copy.err")
+    if [ "$status" -ne 0 ] || [ -z "$work" ] || [ ! -d "$work/hidden" ]; then
+        echo "grader/grade exited with status $status and kept no hidden traces"
+        cat "$copy.err" "$copy.out"
+        return 1
+    fi
+    cp "$work"/hidden/*.rep "$copy/"
+    (cd "$work" && stat -c '%a %n' hidden hidden/*.rep) >"$copy.modes"
+    rm -rf "$work"
+}
+
+# The seeds of the hidden traces by the rule in grader/grade_hidden.c, computed with Python's
+# own HMAC-SHA256: SECRET FOLDER STAGE... (the rubric's stages, in its order), then INVOCATIONS.
+GRADER_SEEDS_PY='
+import hashlib, hmac, struct, sys
+secret, folder, stages, count = sys.argv[1].encode(), sys.argv[2], sys.argv[3:-1], int(sys.argv[-1])
+key = hmac.new(b"heapkit secret", secret, hashlib.sha256).digest()
+mac = hmac.new(key, b"heapkit hidden traces v1", hashlib.sha256)
+for stage in stages:
+    data = open("%s/%s.c" % (folder, stage), "rb").read()
+    mac.update(stage.encode() + b"\0" + struct.pack("<Q", len(data)) + data)
+for i in range(1, count + 1):
+    digest = hmac.new(mac.digest(), b"trace" + struct.pack("<I", i), hashlib.sha256).digest()
+    print(struct.unpack("<Q", digest[:8])[0])
+'
+
+# The hidden traces of a grading: the same secret and files give the same traces, byte for
+# byte; a changed stage file or another secret gives others. They are named hidden-N, their
+# source lines name neither generator nor seed, only the grader (and the runners' group, when it
+# is root) can reach them, and they are the generators' traces with the seeds of the rule in
+# grader/grade_hidden.c (checked with Python's HMAC-SHA256 when python3 is installed).
+job_grader_hidden() {
+    local name=grader/hidden dir=$WORK/grader-hidden output secret="a secret of the hidden test" want_modes
+    mkdir -p "$dir/submission"
+    cp stages/pad.c stages/list.c "$dir/submission/"
+    printf '[grader]\npublic_traces = traces/tiny-basic.rep\nhidden = random --ops 2000; realloc\n[pad]\nbuild = 1\ncorrectness = 10\n[list]\nbuild = 1\ncorrectness = 10\n' >"$dir/rubric.ini"
+    output=$(grader_hidden_traces "$dir" "$secret" first) || { fail "$name" "the first grading failed" "$output"; return; }
+    output=$(grader_hidden_traces "$dir" "$secret" again) || { fail "$name" "the second grading failed" "$output"; return; }
+    printf '\n/* a comment: the same stage, another file */\n' >>"$dir/submission/list.c"
+    output=$(grader_hidden_traces "$dir" "$secret" changed-file) || { fail "$name" "grading a changed file failed" "$output"; return; }
+    output=$(grader_hidden_traces "$dir" "$secret, another" changed-secret) || { fail "$name" "grading with another secret failed" "$output"; return; }
+    want_modes=$'700 hidden\n600 hidden/hidden-1.rep\n600 hidden/hidden-2.rep\n600 hidden/hidden-3.rep'
+    [ "$(id -u)" = 0 ] && want_modes=$'710 hidden\n640 hidden/hidden-1.rep\n640 hidden/hidden-2.rep\n640 hidden/hidden-3.rep'
+    local files
+    files=$(cd "$dir/first" && ls)
+    if [ "$files" != $'hidden-1.rep\nhidden-2.rep\nhidden-3.rep' ]; then
+        fail "$name" "not hidden-1.rep to hidden-3.rep (random's trace, then realloc's two)" "$files"
+    elif ! output=$(diff -r "$dir/first" "$dir/again" 2>&1); then
+        fail "$name" "the same secret and files gave other hidden traces" "$(head -n 20 <<<"$output")"
+    elif ! grep -q "correctness: 4 of 4 traces passed" "$dir/first.out"; then
+        fail "$name" "the reference pad did not pass its public and hidden traces" "$(cat "$dir/first.out")"
+    elif cmp -s "$dir/first/hidden-1.rep" "$dir/changed-file/hidden-1.rep" ||
+        cmp -s "$dir/first/hidden-3.rep" "$dir/changed-file/hidden-3.rep"; then
+        fail "$name" "a changed stage file gave the same hidden traces"
+    elif cmp -s "$dir/first/hidden-1.rep" "$dir/changed-secret/hidden-1.rep"; then
+        fail "$name" "another secret gave the same hidden traces"
+    elif grep -q -e '^# source: .*seed' -e '^# source: .*traces/gen' "$dir"/*/hidden-*.rep; then
+        fail "$name" "a hidden trace's source line names its generator or seed" "$(grep -h '^# source:' "$dir"/first/*.rep)"
+    elif [ "$(sed -n 1p "$dir/first/hidden-2.rep")" != "# name: hidden-2" ]; then
+        fail "$name" "hidden-2.rep is not named hidden-2 inside" "$(head -n 3 "$dir/first/hidden-2.rep")"
+    elif [ "$(cat "$dir/first.modes")" != "$want_modes" ]; then
+        fail "$name" "the hidden directory and traces are not mode $(echo $want_modes | cut -d' ' -f1,3)" "$(cat "$dir/first.modes")"
+    elif ! command -v python3 >/dev/null; then
+        skip "$name" "python3 is not installed: the seed rule was not checked"
+    elif ! output=$(python3 -c "$GRADER_SEEDS_PY" "$secret" "$dir/submission" pad list 2 2>&1); then
+        fail "$name" "python3 could not compute the seeds" "$output"
+    else
+        local seeds made=$dir/made
+        read -r -d '' -a seeds <<<"$output"
+        mkdir -p "$made/1" "$made/2"
+        "$BUILD/gen/random" --ops 2000 --seed "${seeds[0]}" "$made/1" >/dev/null
+        "$BUILD/gen/realloc" --seed "${seeds[1]}" "$made/2" >/dev/null
+        # (The first two lines, name and source, are the grader's.)
+        if ! cmp -s <(sed 1,2d "$made/1/random-random.rep") <(sed 1,2d "$dir/changed-file/hidden-1.rep") ||
+            ! cmp -s <(sed 1,2d "$made/2/realloc-grow.rep") <(sed 1,2d "$dir/changed-file/hidden-2.rep") ||
+            ! cmp -s <(sed 1,2d "$made/2/realloc-many.rep") <(sed 1,2d "$dir/changed-file/hidden-3.rep"); then
+            fail "$name" "the hidden traces are not the generators' own with the seeds of grader/grade_hidden.c's rule" \
+                "seeds: ${seeds[*]}"
+        else
+            pass "$name"
+        fi
+    fi
+}
+
+# grader/hidden-refused/KIND TEXT...: a grading whose hidden traces cannot be made stops with
+# exit status 2, a message that holds every TEXT, and no work directory left: a secret that is missing or
+# that others can read, or a rubric that names what is not a seeded generator of traces/gen/.
+job_grader_hidden_refused() {
+    local kind=$1 name=grader/hidden-refused/$1 dir=$WORK/grader-hidden-refused-$1 status expect missing=""
+    local hidden="random --ops 2000" key=hidden
+    mkdir -p "$dir/submission"
+    cp stages/pad.c "$dir/submission/"
+    printf '%s' "0123456789abcdef0123456789abcdef" >"$dir/secret"
+    chmod 600 "$dir/secret"
+    local secret=(env -u HEAPKIT_SECRET) # the secret file, unless the case says otherwise
+    case $kind in
+    secret-missing) rm "$dir/secret" ;;
+    secret-readable) chmod 644 "$dir/secret" ;;
+    secret-link) mv "$dir/secret" "$dir/real-secret" && ln -s real-secret "$dir/secret" ;;
+    secret-short) printf 'short' >"$dir/secret" ;;
+    secret-variable-empty) secret=(env HEAPKIT_SECRET=) ;;
+    generator-path) hidden="../../../bin/sh -c true" ;;
+    generator-unknown) hidden="random --ops 2000; nosuch" ;;
+    generator-unseeded) hidden="tiny" ;;
+    seed-given) hidden="random --seed 5" ;;
+    old-key) key=hidden_traces hidden="grader/hidden/*.rep" ;;
+    esac
+    printf '[grader]\npublic_traces = traces/tiny-basic.rep\n%s = %s\nsecret_file = %s\n[pad]\nbuild = 1\ncorrectness = 10\n' \
+        "$key" "$hidden" "$dir/secret" >"$dir/rubric.ini"
+    limited 120 "${secret[@]}" TMPDIR="$dir" "$GRADER" --rubric "$dir/rubric.ini" "$dir/submission" >"$dir/out" 2>"$dir/err"
+    status=$?
+    for expect in "${@:2}"; do
+        grep -qF -- "$expect" "$dir/err" || missing+="    missing: $expect"$'\n'
+    done
+    if [ "$status" -ne 2 ]; then
+        fail "$name" "exit status $status, expected 2" "$(cat "$dir/err" "$dir/out")"
+    elif [ -n "$missing" ]; then
+        fail "$name" "the message lacks an expected text" "$missing$(cat "$dir/err")"
+    elif compgen -G "$dir/heapkit-grade.*" >/dev/null; then
+        fail "$name" "the work directory was left behind" "$(ls -d "$dir"/heapkit-grade.*)"
+    else
+        pass "$name"
+    fi
+}
+
 # A class: a good submission, a broken one, a hanging one, an empty folder. Every one gets a
 # row; a second run grades nothing again; --force grades again.
 job_grader_grade_all() {
@@ -365,12 +510,17 @@ job_grader_gradescope() {
         return
     fi
     unzip -q "$root/build/autograder.zip" -d "$root/source" || { fail "$name" "the zip does not unpack"; return; }
-    if ! output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE AUTOGRADER_ROOT="$root" HEAPKIT_SKIP_APT=1 CC="${CC:-cc}" bash "$root/source/setup.sh" 2>&1); then
+    if ! output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE -u HEAPKIT_SECRET AUTOGRADER_ROOT="$root" HEAPKIT_SKIP_APT=1 CC="${CC:-cc}" bash "$root/source/setup.sh" 2>&1); then
         fail "$name" "setup.sh failed" "$output"
         return
     fi
+    # The zip's secret, which grades here (HEAPKIT_SECRET is unset): root's alone after setup.sh.
+    if [ "$(stat -c %a "$root/source/grader/secret" 2>&1)" != 600 ]; then
+        fail "$name" "the zip's grader/secret is not mode 0600 after setup.sh" "$(ls -l "$root/source/grader/secret" 2>&1)"
+        return
+    fi
     cp stages/pad.c "$root/submission/folder/"
-    output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE AUTOGRADER_ROOT="$root" bash "$root/source/run_autograder" 2>&1)
+    output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE -u HEAPKIT_SECRET AUTOGRADER_ROOT="$root" bash "$root/source/run_autograder" 2>&1)
     if ! python3 - "$root/results/results.json" <<'EOF' >"$root/check.txt" 2>&1; then
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -383,7 +533,7 @@ EOF
     fi
     # A broken kit: the rubric does not parse. There is a results.json all the same.
     echo 'this line is not INI' >>"$root/source/grader/rubric.ini"
-    output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE AUTOGRADER_ROOT="$root" bash "$root/source/run_autograder" 2>&1)
+    output=$(limited 600 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u OPT -u COVERAGE -u HEAPKIT_SECRET AUTOGRADER_ROOT="$root" bash "$root/source/run_autograder" 2>&1)
     if ! python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["score"] == 0 and "could not grade" in r["output"], r' \
         "$root/results/results.json" >"$root/check.txt" 2>&1; then
         fail "$name" "no results.json when grading fails" "$(cat "$root/check.txt" "$root/results/results.json"; echo "$output")"
@@ -424,6 +574,17 @@ add_grader_jobs() {
         add grader_defect "$source"
     done
     add grader_json_escape
+    add grader_hidden
+    add grader_hidden_refused secret-missing "does not exist, and HEAPKIT_SECRET is not set" "fix: make secret SECRET_FILE="
+    add grader_hidden_refused secret-readable "can be read or written by its group or others (mode 0644)"
+    add grader_hidden_refused secret-link "is a symbolic link"
+    add grader_hidden_refused secret-short "holds 5 bytes: a secret holds 16 to 4096"
+    add grader_hidden_refused secret-variable-empty "HEAPKIT_SECRET is set but empty"
+    add grader_hidden_refused generator-path "'../../../bin/sh' is not a generator"
+    add grader_hidden_refused generator-unknown "there is no generator nosuch: no traces/gen/nosuch.c"
+    add grader_hidden_refused generator-unseeded "tiny: unknown option: --seed"
+    add grader_hidden_refused seed-given "--seed is the grader's to give"
+    add grader_hidden_refused old-key "hidden_traces: hidden traces are no longer files"
     add grader_grade_all
     command -v python3 >/dev/null && add grader_gradescope
 }

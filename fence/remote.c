@@ -41,24 +41,6 @@ int remote_in_use(void)
 
 /* ---- watching the stage program --------------------------------------------------------- */
 
-/* The program's state letter from /proc/PID/stat: 'R' running or runnable, 'S' asleep, 'T'
- * stopped, ...; 0 when it cannot be read. */
-static char process_state(pid_t pid)
-{
-    char path[64], text[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int file = open(path, O_RDONLY | O_CLOEXEC);
-    if (file < 0)
-        return 0;
-    ssize_t got = read(file, text, sizeof text - 1);
-    close(file);
-    if (got <= 0)
-        return 0;
-    text[got] = '\0';
-    const char *after_name = strrchr(text, ')'); /* the name may hold anything but ends with ')' */
-    return after_name != NULL && after_name[1] == ' ' ? after_name[2] : 0;
-}
-
 /* While the checker waits for the program (every 20 ms): it may have died; or it may sleep in
  * the kernel during its own call, which the protocol never does (its waits are in the
  * checker's turn), so it is a hang that uses no CPU: one wake-up in case it missed ours (its
@@ -68,8 +50,7 @@ static void check_stage(void)
     int status;
     if (waitpid(stage_pid, &status, WNOHANG) == stage_pid)
         isolate_end_as_stage_ended(&channel->stage_report, status);
-    char state = process_state(stage_pid);
-    if (state != 'S' && state != 'T') { /* ('t' is a debugger's stop: not the program's doing) */
+    if (!isolate_process_asleep(stage_pid)) {
         sleeps_seen = 0;
         return;
     }

@@ -6,6 +6,7 @@
 #include "hostmem.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <signal.h>
 #include <stdio.h>
@@ -245,13 +246,35 @@ static void run_child(void (*body)(void *), void *argument, int close_in_child, 
  * reaching one (a crash, exit) is noticed this late at worst. */
 #define CHECKPOINT_POLL_SECONDS 0.002
 
-enum wait_end { WAIT_TIMED_OUT, WAIT_ENDED, WAIT_REFUSED };
+enum wait_end { WAIT_TIMED_OUT, WAIT_ENDED, WAIT_REFUSED, WAIT_ASLEEP };
+
+int isolate_process_asleep(pid_t pid)
+{
+    char path[64], text[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int file = open(path, O_RDONLY | O_CLOEXEC);
+    if (file < 0)
+        return 0;
+    ssize_t got = read(file, text, sizeof text - 1);
+    close(file);
+    if (got <= 0)
+        return 0;
+    text[got] = '\0';
+    /* "PID (NAME) STATE ...": the name may hold anything, but ends with the last ')'. 'S' is
+     * asleep, 'T' stopped; 't' is a debugger's stop, not the process's doing. */
+    const char *after_name = strrchr(text, ')');
+    return after_name != NULL && after_name[1] == ' ' && (after_name[2] == 'S' || after_name[2] == 'T');
+}
+
+/* How long a child that should be working may be seen asleep before it is a hang. */
+#define ASLEEP_SECONDS 0.05
 
 /* Wait for the child, at most `limit` seconds, serving its checkpoints (watch: NULL for none).
  * WAIT_ENDED: it ended (status filled); WAIT_REFUSED: the server refused a checkpoint. */
 static enum wait_end wait_at_most(pid_t child, double limit, const struct timespec *start, int *status,
                                   struct checkpoint_watch *watch)
 {
+    double asleep_since = -1; /* a watched child seen asleep with no checkpoint pending, since */
     sigset_t child_signals;
     sigemptyset(&child_signals);
     sigaddset(&child_signals, SIGCHLD);
@@ -270,6 +293,18 @@ static enum wait_end wait_at_most(pid_t child, double limit, const struct timesp
             int served = checkpoint_serve_pending(watch);
             if (served < 0)
                 return WAIT_REFUSED;
+            /* A watched child sleeps only at a checkpoint, which is then pending: asleep with none
+             * (looked at again after the state, so that one just reached is seen), it waits on
+             * something else, using no CPU: a hang, stopped now rather than at the time limit. */
+            if (served == 0 && isolate_process_asleep(child) && checkpoint_serve_pending(watch) == 0) {
+                double now = seconds_since(start);
+                if (asleep_since < 0)
+                    asleep_since = now;
+                else if (now - asleep_since >= ASLEEP_SECONDS)
+                    return WAIT_ASLEEP;
+            } else if (served == 0) {
+                asleep_since = -1;
+            }
             if (served == 0) /* after one, look again at once: it may have been the last */
                 checkpoint_wait(watch, left < CHECKPOINT_POLL_SECONDS ? left : CHECKPOINT_POLL_SECONDS);
             continue;
@@ -337,6 +372,10 @@ struct child_outcome isolate_run_checkpointed(void (*body)(void *argument), void
     }
     if (waited == WAIT_TIMED_OUT) {
         outcome.end = CHILD_TIMED_OUT;
+    } else if (waited == WAIT_ASLEEP) {
+        outcome.end = CHILD_HUNG;
+        snprintf(r->hang_reason, sizeof r->hang_reason, "the replay slept in the kernel without reaching a "
+                 "checkpoint, using no CPU (a replay that waits is a hang)");
     } else if (waited == WAIT_REFUSED) {
         outcome.end = CHILD_SIGNALED;
         outcome.signal = SIGKILL;

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "simmem.h"
 
@@ -147,6 +148,9 @@ void isolate_become_stage_process(struct child_report *own);
  * and the fault's place recomputed from this process's simulated memory), then end the same
  * way: the same signal, the same exit status. */
 _Noreturn void isolate_end_as_stage_ended(const struct child_report *theirs, int status);
+
+/* Is the process asleep in the kernel (or stopped), rather than running or runnable? */
+int isolate_process_asleep(pid_t pid);
 
 /* In the replay child: the stage's process was stopped as a hang (why, in words); end the
  * replay child so that the runner reports it as one (CHILD_HUNG). */

@@ -133,6 +133,13 @@ static void crashes_after_one(void *unused)
 static void never_reaches_one(void *unused)
 {
     (void)unused;
+    for (volatile unsigned long spins = 0;; spins++)
+        continue; /* busy: what a time limit is for */
+}
+
+static void sleeps_before_one(void *unused)
+{
+    (void)unused;
     for (;;)
         pause();
 }
@@ -212,6 +219,21 @@ static void time_limit_while_waiting(void)
     expect(served.count == 0);
 }
 
+/* A child asleep with no checkpoint pending waits on something else, using no CPU: a hang, stopped
+ * long before the time limit. */
+static void asleep_is_a_hang(void)
+{
+    struct served served = { 0 };
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    struct child_outcome outcome = run(sleeps_before_one, &served, 2, 30);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    expect(outcome.end == CHILD_HUNG);
+    expect(served.count == 0);
+    expect((double)(end.tv_sec - start.tv_sec) < 10);
+    expect_text(isolate_report()->hang_reason, "slept in the kernel without reaching a checkpoint");
+}
+
 /* The server is told every number the child gives; what is due is its business. */
 static void numbers_as_given(void)
 {
@@ -236,6 +258,7 @@ int main(void)
     RUN(refused_checkpoint_kills);
     RUN(crash_between_checkpoints);
     RUN(time_limit_while_waiting);
+    RUN(asleep_is_a_hang);
     RUN(numbers_as_given);
     RUN(no_server_no_stop);
     return unit_exit_status();

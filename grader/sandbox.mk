@@ -8,7 +8,8 @@
 # confined (grader/sandbox.h). libseccomp's headers come from Debian's libseccomp-dev.
 #
 # For make test: sandboxed runners of the reference stages, of the test allocators and of the
-# hostile submissions in tests/hostile/, and the unit tests in grader/tests/; the jobs that
+# hostile submissions in tests/hostile/, and the unit tests in grader/tests/ (the sandbox's, and
+# the build side's: elf_check.h, in libbuildside.a); the jobs that
 # run them are in tests/jobs/sandbox.sh. Without libseccomp-dev none is built, and the jobs
 # say so.
 
@@ -55,7 +56,14 @@ $(SANDBOXED_TEST_STAGES): $(BUILD)/grader/tests/stages/%: $(BUILD)/obj/tests/all
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(SANDBOX_LIBS) $(LDLIBS) -o $@
 
-$(SANDBOX_UNIT_TESTS): $(BUILD)/grader/tests/unit/%: grader/tests/%.c $(SANDBOX_LIB)
+# The grader's build side that grader/tests/ test too: the ELF check.
+BUILD_SIDE_LIB := $(BUILD)/grader/libbuildside.a
+$(BUILD_SIDE_LIB): $(BUILD)/grader/elf_check.o
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(SANDBOX_UNIT_TESTS): $(BUILD)/grader/tests/unit/%: grader/tests/%.c $(SANDBOX_LIB) $(BUILD_SIDE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(SANDBOX_CFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) $^ $(SANDBOX_LIBS) $(LDLIBS) -o $@
 

@@ -9,7 +9,7 @@
 #
 # For make test: sandboxed runners of the reference stages, of the test allocators and of the
 # hostile submissions in tests/hostile/, and the unit tests in grader/tests/ (the sandbox's, and
-# the build side's: jail.h, elf_check.h, in libbuildside.a); the jobs that
+# the build side's: jail.h, slots.h, elf_check.h, in libbuildside.a); the jobs that
 # run them are in tests/jobs/sandbox.sh. Without libseccomp-dev none is built, and the jobs
 # say so.
 
@@ -56,9 +56,9 @@ $(SANDBOXED_TEST_STAGES): $(BUILD)/grader/tests/stages/%: $(BUILD)/obj/tests/all
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(SANDBOX_LIBS) $(LDLIBS) -o $@
 
-# The grader's build side that grader/tests/ test too: the build jail, the ELF check.
+# The grader's build side that grader/tests/ test too: the build jail, the slots, the ELF check.
 BUILD_SIDE_LIB := $(BUILD)/grader/libbuildside.a
-$(BUILD_SIDE_LIB): $(BUILD)/grader/jail.o $(BUILD)/grader/elf_check.o
+$(BUILD_SIDE_LIB): $(BUILD)/grader/jail.o $(BUILD)/grader/slots.o $(BUILD)/grader/elf_check.o
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^

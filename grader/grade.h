@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "result.h"
+#include "slots.h"
 
 enum { GRADE_MAX_STAGES = 16, GRADE_MAX_TRACES = 128, GRADE_NAME = 64, GRADE_PATH = 4096 };
 
@@ -48,7 +49,11 @@ struct rubric {
     unsigned stop_after_timeouts; /* a stage that hangs this many times is not run further */
     char memory_limit[32];       /* the runner's --limit, such as "1G" */
     unsigned long long memory_limit_bytes;
-    unsigned long long static_bytes_limit; /* .data + .bss of a stage */
+    unsigned long long static_bytes_limit; /* a stage's static memory (elf_check.h says what counts) */
+    unsigned sandbox_uid_base;   /* grading slot K runs as user and group sandbox_uid_base + K */
+    unsigned sandbox_slots;      /* how many gradings may run at once */
+    double build_seconds;        /* one build tool (compiler, linker, nm ...): wall clock and CPU */
+    unsigned long long build_memory_bytes; /* one build tool's address space (RLIMIT_AS) */
 };
 
 /* Read the rubric; on error print "FILE:LINE: what" to stderr and return -1. */

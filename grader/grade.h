@@ -3,7 +3,9 @@
  * grader/SECURITY.md for what it defends against).
  *
  *   grade_rubric.c   grader/rubric.ini: stages, points, thresholds (libinih)
- *   grade_build.c    copy a submission's stage files, compile them, check what they may call
+ *   grade_build.c    copy a submission's stage files, compile them, check what they may call,
+ *                    link them, check the program's ELF headers (in the build jail when root)
+ *   grade_slot.c     the grading's slot: its own user for its untrusted processes (slots.h)
  *   grade_run.c      run a program as an untrusted child: own process group, limits, timeout,
  *                    another user when the grader is root; results read from a pipe
  *   grade_score.c    run the stages and the reference on the traces, score by the rubric
@@ -105,11 +107,13 @@ struct toolchain {
 struct stage_build {
     int submitted;          /* SUBMISSION/NAME.c exists */
     int compiled;           /* the compiler made NAME.o */
-    int allowed;            /* the static checks passed */
-    int linked;             /* the runner was linked */
-    char *compiler_output;  /* warnings or errors, with the grader's paths replaced */
-    char violation[2048];   /* the first static-check failure */
-    char runner[GRADE_PATH];
+    int allowed;            /* the static checks passed (or were turned off by the test switch) */
+    int linked;             /* the program was linked, copied out and its ELF headers accepted */
+    int stage_program;      /* runner is the static stage program (NAME.o + the kit's
+                               libstageside.a), not a runner with the harness linked in */
+    char *compiler_output;  /* warnings or errors, with the grader's paths taken out */
+    char violation[2048];   /* the first failure of the checks or the link, one line first */
+    char runner[GRADE_PATH]; /* WORK/bin/NAME: root-owned, 0755 */
 };
 
 struct grading;
@@ -147,6 +151,11 @@ struct grading {
     struct rubric rubric;
     struct toolchain tools;
     int sandboxed;         /* the run-time sandbox was linked in */
+    struct slot slot;      /* the grading's slot (slots.h): its user runs the untrusted processes;
+                              SLOT_NONE when the grader is not root */
+    int jailed;            /* the build tools run in the build jail (jail.h) as slot.uid: set when
+                              the grader is root; 0: they ran as the grader's user, unconfined but
+                              for limits, so grading should need --no-sandbox */
     char stages[GRADE_MAX_STAGES][GRADE_NAME];
     size_t stage_count;
     struct trace_entry traces[GRADE_MAX_TRACES];
@@ -165,6 +174,15 @@ void grading_note(struct grading *g, const char *format, ...) __attribute__((for
 
 /* Grade every stage of the submission into g->tests. */
 int grade_submission(struct grading *g);
+
+/* Where a grading starts: when the grader is root, take a grading slot (slots.h: its user's
+ * leftover processes are ended), check that the build jail can be set up, and set g->jailed;
+ * otherwise g->slot is SLOT_NONE and g->jailed 0. Returns -1 (with a message on stderr) when
+ * grading cannot go on. */
+int grading_slot_begin(struct grading *g);
+/* Where it ends, before the work directory is removed or kept: end every process of the slot's
+ * user, hand what it owns in the work directory to root, let the slot go. */
+void grading_slot_end(struct grading *g);
 
 double grading_total(const struct grading *g, const char *stage, int max);
 

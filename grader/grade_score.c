@@ -611,13 +611,17 @@ static void remove_tree(const char *path)
 
 int grade_submission(struct grading *g)
 {
+    if (grading_slot_begin(g) != 0)
+        return -1;
     if (setup_work(g) != 0) {
+        grading_slot_end(g);
         if (g->work[0] && !g->keep_work)
             remove_tree(g->work);
         return -1;
     }
     for (size_t i = 0; i < g->stage_count; i++)
         grade_stage(g, rubric_stage(&g->rubric, g->stages[i]));
+    grading_slot_end(g);
     if (g->keep_work)
         fprintf(stderr, "grade: the work directory is kept: %s\n", g->work);
     else

@@ -509,10 +509,10 @@ static int link_program(const struct build_place *place, int stage_program, stru
     struct tool_run run;
     run_build_tool(place, argv, 0, &run);
     if (run.status != 0) {
-        run.output = without_paths(place, run.output);
+        char *message = without_paths(place, run.output);
         snprintf(b->violation, sizeof b->violation, "stage %s does not link with the kit's %s (the linker %s):\n%s",
-                 stage, stage_program ? "stage side" : "harness", run.how, run.output);
-        free(run.output);
+                 stage, stage_program ? "stage side" : "harness", run.how, message);
+        free(message);
         return -1;
     }
     free(run.output);

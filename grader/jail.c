@@ -20,6 +20,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,14 +341,16 @@ static ssize_t take_output(int fd, struct jail_outcome *o, size_t most)
     return got;
 }
 
-static void set_error(struct jail_outcome *o, const char *format, const char *detail, int error)
+/* outcome->error: the text, then ": strerror(error)" when error is not 0. */
+__attribute__((format(printf, 3, 4))) static void set_error(struct jail_outcome *o, int error, const char *format, ...)
 {
-    char what[200];
-    snprintf(what, sizeof what, format, detail);
+    va_list arguments;
+    va_start(arguments, format);
+    vsnprintf(o->error, sizeof o->error, format, arguments);
+    va_end(arguments);
+    size_t used = strlen(o->error);
     if (error != 0)
-        snprintf(o->error, sizeof o->error, "%s: %s", what, strerror(error));
-    else
-        snprintf(o->error, sizeof o->error, "%s", what);
+        snprintf(o->error + used, sizeof o->error - used, ": %s", strerror(error));
 }
 
 int jail_run(const struct jail *jail, char *const argv[], const struct jail_limits *limits,
@@ -355,16 +358,16 @@ int jail_run(const struct jail *jail, char *const argv[], const struct jail_limi
 {
     memset(outcome, 0, sizeof *outcome);
     if (geteuid() != 0) {
-        set_error(outcome, "the build jail needs root (mounts and namespaces)%s", "", 0);
+        set_error(outcome, 0, "the build jail needs root (mounts and namespaces)");
         return -1;
     }
     if (jail->uid == 0 || jail->gid == 0 || argv == NULL || argv[0] == NULL) {
-        set_error(outcome, "the build jail runs a tool as a user and group other than root%s", "", 0);
+        set_error(outcome, 0, "the build jail runs a tool as a user and group other than root");
         return -1;
     }
     if (!(limits->wall_seconds > 0) || !(limits->cpu_seconds > 0) || limits->address_space_bytes == 0 ||
         limits->file_bytes == 0 || limits->tmp_bytes == 0 || limits->nofile == 0 || limits->nproc == 0) {
-        set_error(outcome, "the build jail needs every limit given (none may be 0)%s", "", 0);
+        set_error(outcome, 0, "the build jail needs every limit given (none may be 0)");
         return -1;
     }
     size_t most = limits->output_bytes ? limits->output_bytes : JAIL_OUTPUT_BYTES;
@@ -373,7 +376,7 @@ int jail_run(const struct jail *jail, char *const argv[], const struct jail_limi
     char *stack = mmap(NULL, INIT_STACK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (outcome->output == NULL || stack == MAP_FAILED || pipe2(output, O_CLOEXEC) != 0 ||
         pipe2(reports, O_CLOEXEC) != 0) {
-        set_error(outcome, "cannot prepare the build jail%s", "", errno);
+        set_error(outcome, errno, "cannot prepare the build jail");
         if (stack != MAP_FAILED)
             munmap(stack, INIT_STACK_BYTES);
         for (int i = 0; i < 2; i++) {
@@ -396,7 +399,7 @@ int jail_run(const struct jail *jail, char *const argv[], const struct jail_limi
     if (init < 0) {
         close(output[0]);
         close(reports[0]);
-        set_error(outcome, "cannot start the build jail (clone with new namespaces)%s", "", clone_error);
+        set_error(outcome, clone_error, "cannot start the build jail (clone with new namespaces)");
         return -1;
     }
 
@@ -456,7 +459,7 @@ int jail_run(const struct jail *jail, char *const argv[], const struct jail_limi
         return 0;
     if (report_bytes == sizeof r && r.kind == REPORT_SETUP_FAILED) {
         r.step[sizeof r.step - 1] = '\0';
-        set_error(outcome, "cannot set up the build jail: %s", r.step, r.number);
+        set_error(outcome, r.number, "cannot set up the build jail: %s", r.step);
         return -1;
     }
     if (report_bytes != sizeof r || r.kind != REPORT_TOOL_ENDED) {
@@ -465,7 +468,7 @@ int jail_run(const struct jail *jail, char *const argv[], const struct jail_limi
             snprintf(how, sizeof how, "killed by signal %d", WTERMSIG(init_status));
         else
             snprintf(how, sizeof how, "exit status %d", WEXITSTATUS(init_status));
-        set_error(outcome, "the build jail's init ended without a report (%s)", how, 0);
+        set_error(outcome, 0, "the build jail's init ended without a report (%s)", how);
         return -1;
     }
     if (WIFSIGNALED(r.number)) {

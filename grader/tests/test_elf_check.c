@@ -45,7 +45,7 @@ static const char MAIN[] = "int main(void) { return 0; }\n";
 static void test_a_static_program_is_accepted(void)
 {
     const char *path = link_program("small", "-static", MAIN);
-    struct elf_program elf;
+    struct elf_program elf = { 0 };
     expect(path != NULL && elf_check_program(path, MAX_BYTES, 1, &elf, problem, sizeof problem) == 0);
     expect(elf.is_static);
     expect(elf.static_memory_bytes > 0 && elf.static_memory_bytes < (UINT64_C(1) << 20));
@@ -54,7 +54,7 @@ static void test_a_static_program_is_accepted(void)
 static void test_a_dynamic_program_is_not_static(void)
 {
     const char *path = link_program("dynamic", "", MAIN);
-    struct elf_program elf;
+    struct elf_program elf = { 0 };
     expect(path != NULL && elf_check_program(path, MAX_BYTES, 0, &elf, problem, sizeof problem) == 0);
     expect(!elf.is_static);
     expect(elf_check_program(path, MAX_BYTES, 1, &elf, problem, sizeof problem) == -1);
@@ -69,7 +69,7 @@ static void test_a_dynamic_program_is_not_static(void)
  * linker refuses; 1 GiB links.) */
 static void test_static_memory_is_counted_whatever_the_section(void)
 {
-    struct elf_program elf;
+    struct elf_program elf = { 0 };
     const char *path = link_program("mydata", "",
                                     "__asm__(\".pushsection .mydata,\\\"aw\\\",@nobits\\n.skip 3221225472\\n.popsection\");\n"
                                     "int main(void) { return 0; }\n");
@@ -97,7 +97,7 @@ static void test_static_memory_is_counted_whatever_the_section(void)
 
 static void test_what_is_no_program_is_refused(void)
 {
-    struct elf_program elf;
+    struct elf_program elf = { 0 };
     char path[512], target[512];
     snprintf(path, sizeof path, "%s/text", dir);
     FILE *f = fopen(path, "w");

@@ -4,7 +4,10 @@
  *
  * Each stage is built in a fresh directory WORK/build/NAME/ that holds only NAME.c (copied from
  * the submission: a regular file, not a link, at most 4 MiB), the kit's heapmgr.h and what the
- * stage is linked with. Every tool (compiler, nm, readelf, objdump, linker) runs there:
+ * stage is linked with, all root's, and out/, the one place the tools may write. What the
+ * compiler wrote there (out/NAME.o) is copied beside the sources, root's, before anything reads
+ * it: the object that the checks read is the one linked, whatever a tool that a hostile object
+ * file took over does afterwards. Every tool (compiler, nm, readelf, objdump, linker) runs there:
  *   - in the build jail (jail.h) when the grader is root: as the grading slot's user, with that
  *     directory as /build and nothing else of the machine's files but the toolchain, so an
  *     #include or .incbin of a secret, of /proc or of another submission finds nothing;
@@ -392,8 +395,9 @@ static int static_checks_off(struct grading *g)
 
 /* ---- building ------------------------------------------------------------------------- */
 
-/* WORK/build/NAME/ with NAME.c, heapmgr.h and what the stage is linked with; then handed to the
- * slot's user, whose tools write there. Returns 0, or -1 with the violation set. */
+/* WORK/build/NAME/ with NAME.c, heapmgr.h and what the stage is linked with, root's, readable by
+ * the slot's group only; out/ in it, the slot user's: where its tools write. Returns 0, or -1
+ * with the violation set. */
 static int prepare_dir(struct build_place *place, int stage_program, struct stage_build *b)
 {
     struct grading *g = place->g;
@@ -433,7 +437,11 @@ static int prepare_dir(struct build_place *place, int stage_program, struct stag
             return -1;
         }
     }
-    if (g->jailed && chown(place->dir, g->slot.uid, (gid_t)g->slot.uid) != 0) {
+    /* Root's, and the slot's to read (other gradings' users may not); out/ the slot's. */
+    snprintf(to, sizeof to, "%s/out", place->dir);
+    if (mkdir(to, 0700) != 0 ||
+        (g->jailed && (chown(place->dir, 0, (gid_t)g->slot.uid) != 0 || chmod(place->dir, 0750) != 0 ||
+                       chown(to, g->slot.uid, (gid_t)g->slot.uid) != 0))) {
         snprintf(b->violation, sizeof b->violation, "stage %s: cannot give its build directory to user %lu: %s",
                  stage, (unsigned long)g->slot.uid, strerror(errno));
         return -1;
@@ -441,20 +449,32 @@ static int prepare_dir(struct build_place *place, int stage_program, struct stag
     return 0;
 }
 
-/* cc CFLAGS -D_GNU_SOURCE -I. -c NAME.c -o NAME.o: 0 when the compiler made NAME.o. */
+/* Copy what a tool wrote in out/ (a regular file, no link followed, at most 64 MiB) to `to`,
+ * which the tools cannot change. Returns 0 or -1. */
+static int take_from_out(const struct build_place *place, const char *name, const char *to, mode_t mode)
+{
+    char from[GRADE_PATH + 80], error[GRADE_PATH * 2];
+    snprintf(from, sizeof from, "%s/out/%s", place->dir, name);
+    return copy_file(from, to, PROGRAM_MAX_BYTES, mode, error, sizeof error);
+}
+
+/* cc CFLAGS -D_GNU_SOURCE -I. -c NAME.c -o out/NAME.o, then out/NAME.o copied to NAME.o: 0 when the
+ * compiler made it. */
 static int compile(const struct build_place *place, struct stage_build *b)
 {
     struct grading *g = place->g;
-    char cc[sizeof g->tools.cc], cflags[sizeof g->tools.cflags], source[GRADE_NAME + 4], object[GRADE_NAME + 4];
+    char cc[sizeof g->tools.cc], cflags[sizeof g->tools.cflags], source[GRADE_NAME + 4], object[GRADE_NAME + 4],
+        written[GRADE_NAME + 8];
     snprintf(cc, sizeof cc, "%s", g->tools.cc);
     snprintf(cflags, sizeof cflags, "%s", g->tools.cflags);
     snprintf(source, sizeof source, "%s.c", place->stage);
     snprintf(object, sizeof object, "%s.o", place->stage);
+    snprintf(written, sizeof written, "out/%s", object);
     char *argv[MAX_ARGS];
     int argc = 0;
     push_words(cc, argv, &argc);
     push_words(cflags, argv, &argc);
-    char *tail[] = { "-D_GNU_SOURCE", "-I.", "-c", source, "-o", object, NULL };
+    char *tail[] = { "-D_GNU_SOURCE", "-I.", "-c", source, "-o", written, NULL };
     for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
         argv[argc++] = tail[i];
     struct tool_run run;
@@ -462,8 +482,7 @@ static int compile(const struct build_place *place, struct stage_build *b)
     b->compiler_output = without_paths(place, run.output);
     char path[GRADE_PATH * 2];
     snprintf(path, sizeof path, "%s/%s", place->dir, object);
-    struct stat st;
-    int made = run.status == 0 && lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+    int made = run.status == 0 && take_from_out(place, object, path, 0644) == 0;
     if (!made && run.status < 0) { /* killed, stopped, not run: say so after what it printed */
         size_t length = strlen(b->compiler_output);
         char *longer = realloc(b->compiler_output, length + strlen(run.how) + 32);
@@ -475,16 +494,16 @@ static int compile(const struct build_place *place, struct stage_build *b)
     return made ? 0 : -1;
 }
 
-/* Link NAME.o into NAME, copy it out to WORK/bin/NAME, read its ELF headers. */
+/* Link NAME.o into out/NAME, copy it out to WORK/bin/NAME, read its ELF headers. */
 static int link_program(const struct build_place *place, int stage_program, struct stage_build *b)
 {
     struct grading *g = place->g;
     const char *stage = place->stage;
-    char cc[sizeof g->tools.cc], ldflags[sizeof g->tools.ldflags], object[GRADE_NAME + 4], program[GRADE_NAME];
+    char cc[sizeof g->tools.cc], ldflags[sizeof g->tools.ldflags], object[GRADE_NAME + 4], program[GRADE_NAME + 8];
     snprintf(cc, sizeof cc, "%s", g->tools.cc);
     snprintf(ldflags, sizeof ldflags, "%s", g->tools.ldflags);
     snprintf(object, sizeof object, "%s.o", stage);
-    snprintf(program, sizeof program, "%s", stage);
+    snprintf(program, sizeof program, "out/%s", stage);
     char *argv[MAX_ARGS];
     int argc = 0;
     push_words(cc, argv, &argc);
@@ -518,10 +537,8 @@ static int link_program(const struct build_place *place, int stage_program, stru
     free(run.output);
 
     /* The program the grader runs is its own copy: root's, which nobody can change afterwards. */
-    char from[GRADE_PATH * 2], error[GRADE_PATH * 3];
-    snprintf(from, sizeof from, "%s/%s", place->dir, program);
     snprintf(b->runner, sizeof b->runner, "%s/bin/%s", g->work, stage);
-    if (copy_file(from, b->runner, PROGRAM_MAX_BYTES, 0755, error, sizeof error) != 0) {
+    if (take_from_out(place, stage, b->runner, 0755) != 0) {
         snprintf(b->violation, sizeof b->violation, "stage %s: its linked program is not a regular file of at most %d MiB",
                  stage, PROGRAM_MAX_BYTES >> 20);
         return -1;

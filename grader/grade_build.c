@@ -31,6 +31,7 @@
 
 #include "elf_check.h"
 #include "jail.h"
+#include "privileges.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -437,13 +438,15 @@ static int prepare_dir(struct build_place *place, int stage_program, struct stag
             return -1;
         }
     }
-    /* Root's, and the slot's to read (other gradings' users may not); out/ the slot's. */
+    /* Root's, and the tools' user's to read (other gradings' users may not); out/ that user's:
+     * the slot's in the jail, nobody's when root builds without it, the grader's otherwise. */
+    uid_t user = g->jailed ? g->slot.uid : run_as_root() ? UNPRIVILEGED_ID : geteuid();
     snprintf(to, sizeof to, "%s/out", place->dir);
     if (mkdir(to, 0700) != 0 ||
-        (g->jailed && (chown(place->dir, 0, (gid_t)g->slot.uid) != 0 || chmod(place->dir, 0750) != 0 ||
-                       chown(to, g->slot.uid, (gid_t)g->slot.uid) != 0))) {
+        (run_as_root() && (chown(place->dir, 0, (gid_t)user) != 0 || chmod(place->dir, 0750) != 0 ||
+                           chown(to, user, (gid_t)user) != 0))) {
         snprintf(b->violation, sizeof b->violation, "stage %s: cannot give its build directory to user %lu: %s",
-                 stage, (unsigned long)g->slot.uid, strerror(errno));
+                 stage, (unsigned long)user, strerror(errno));
         return -1;
     }
     return 0;

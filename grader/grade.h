@@ -3,7 +3,9 @@
  * grader/SECURITY.md for what it defends against).
  *
  *   grade_rubric.c   grader/rubric.ini: stages, points, thresholds (libinih)
- *   grade_build.c    copy a submission's stage files, compile them, check what they may call
+ *   grade_build.c    copy a submission's stage files, compile them, check what they may call,
+ *                    link them, check the program's ELF headers (in the build jail when root)
+ *   grade_slot.c     the grading's slot: its own user for its untrusted processes (slots.h)
  *   grade_run.c      run a program as an untrusted child: own process group, limits, timeout,
  *                    another user when the grader is root; results read from a pipe
  *   grade_score.c    run the stages and the reference on the traces, score by the rubric
@@ -23,6 +25,7 @@
 #include <time.h>
 
 #include "result.h"
+#include "slots.h"
 
 enum { GRADE_MAX_STAGES = 16, GRADE_MAX_TRACES = 128, GRADE_NAME = 64, GRADE_PATH = 4096 };
 
@@ -64,7 +67,11 @@ struct rubric {
     double submission_seconds;   /* the whole grading's budget: past it, no further trace runs */
     char memory_limit[32];       /* the runner's --limit, such as "1G" */
     unsigned long long memory_limit_bytes;
-    unsigned long long static_bytes_limit; /* .data + .bss of a stage */
+    unsigned long long static_bytes_limit; /* a stage's static memory (elf_check.h says what counts) */
+    unsigned sandbox_uid_base;   /* grading slot K runs as user and group sandbox_uid_base + K */
+    unsigned sandbox_slots;      /* how many gradings may run at once */
+    double build_seconds;        /* one build tool (compiler, linker, nm ...): wall clock and CPU */
+    unsigned long long build_memory_bytes; /* one build tool's address space (RLIMIT_AS) */
 };
 
 /* Read the rubric; on error print "FILE:LINE: what" to stderr and return -1. */
@@ -116,11 +123,11 @@ struct toolchain {
 struct stage_build {
     int submitted;          /* SUBMISSION/NAME.c exists */
     int compiled;           /* the compiler made NAME.o */
-    int allowed;            /* the static checks passed */
-    int linked;             /* the runner was linked */
-    char *compiler_output;  /* warnings or errors, with the grader's paths replaced */
-    char violation[2048];   /* the first static-check failure */
-    char runner[GRADE_PATH];
+    int allowed;            /* the static checks passed (or were turned off by the test switch) */
+    int linked;             /* the program was linked, copied out and its ELF headers accepted */
+    char *compiler_output;  /* warnings or errors, with the grader's paths taken out */
+    char violation[2048];   /* the first failure of the checks or the link, one line first */
+    char runner[GRADE_PATH]; /* the stage program, WORK/bin/NAME (root-owned, 0755): NAME.o + the stage side */
 };
 
 struct grading;
@@ -161,7 +168,11 @@ struct grading {
     struct toolchain tools;
     int sandboxed;         /* stage programs run confined: filter, own user, empty root (needs root) */
     int no_sandbox;        /* --no-sandbox: a student's local run, which the report says */
-    unsigned run_as_uid;   /* the grading slot's user: every stage program runs as it */
+    struct slot slot;      /* the grading's slot (slots.h): its user runs the build tools and every
+                              stage program; SLOT_NONE when the grader is not root */
+    int jailed;            /* the build tools run in the build jail (jail.h) as slot.uid: set when
+                              the grader is root; 0: they ran as the grader's user, unconfined but
+                              for limits (a --no-sandbox run) */
     char stages[GRADE_MAX_STAGES][GRADE_NAME];
     size_t stage_count;
     struct trace_entry traces[GRADE_MAX_TRACES];
@@ -181,6 +192,15 @@ void grading_note(struct grading *g, const char *format, ...) __attribute__((for
 
 /* Grade every stage of the submission into g->tests. */
 int grade_submission(struct grading *g);
+
+/* Where a grading starts: when the grader is root, take a grading slot (slots.h: its user's
+ * leftover processes are ended), check that the build jail can be set up, and set g->jailed;
+ * otherwise g->slot is SLOT_NONE and g->jailed 0. Returns -1 (with a message on stderr) when
+ * grading cannot go on. */
+int grading_slot_begin(struct grading *g);
+/* Where it ends, before the work directory is removed or kept: end every process of the slot's
+ * user, hand what it owns in the work directory to root, let the slot go. */
+void grading_slot_end(struct grading *g);
 
 double grading_total(const struct grading *g, const char *stage, int max);
 

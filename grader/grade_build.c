@@ -1,13 +1,37 @@
 /*
- * grade_build.c: build one stage of a submission beside the kit's own harness and header.
+ * grade_build.c: build one stage of a submission: compile it, check the object file, link it,
+ * check the linked program.
  *
- * Only SUBMISSION/NAME.c is copied (a regular file, not a link), into WORK/src/NAME/; the
- * header is the kit's, in WORK/include/. The compiler, nm, readelf and objdump run as
- * untrusted children (an #include of a device or a secret file must not hang the grader or
- * run as root). Then the static checks: what the stage may call, what it may define, no code
- * that runs outside the replay, no system-call instruction of its own, bounded static memory.
+ * Each stage is built in a fresh directory WORK/build/NAME/ that holds only NAME.c (copied from
+ * the submission: a regular file, not a link, at most 4 MiB), the kit's heapmgr.h and what the
+ * stage is linked with, all root's, and out/, the one place the tools may write. What the
+ * compiler wrote there (out/NAME.o) is copied beside the sources, root's, before anything reads
+ * it: the object that the checks read is the one linked, whatever a tool that a hostile object
+ * file took over does afterwards. Every tool (compiler, nm, readelf, objdump, linker) runs there:
+ *   - in the build jail (jail.h) when the grader is root: as the grading slot's user, with that
+ *     directory as /build and nothing else of the machine's files but the toolchain, so an
+ *     #include or .incbin of a secret, of /proc or of another submission finds nothing;
+ *   - otherwise as a child of the grader's user, with the same limits but no jail (grading then
+ *     needs --no-sandbox).
+ *
+ * What the stage is linked into:
+ *   the stage program   when the kit has built BUILD/fence/libstageside.a:
+ *                       cc -static NAME.o libstageside.a -lm -o NAME
+ *   the runner          until then: NAME.o with the harness's main and libraries, as before
+ * The program is copied out to WORK/bin/NAME (root-owned: nobody can change it afterwards) and
+ * its ELF headers are read by the grader itself (elf_check.h), which bounds its static memory
+ * whatever its sections are called. No tool runs as root on what the student's code produced.
+ *
+ * The static checks on the object file (what it may call and define, no code outside the
+ * replay, no system-call instruction) come first, for early and clear messages. The test-only
+ * switch HEAPKIT_TEST_NO_STATIC_CHECKS=1 turns them off (and the report says so), so that tests
+ * can show what the run-time fence stops by itself. Never set it when grading.
  */
 #include "grade.h"
+
+#include "elf_check.h"
+#include "jail.h"
+#include "privileges.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,7 +41,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { MAX_SOURCE_BYTES = 4 << 20, MAX_ARGS = 96, TOOL_SECONDS = 60 };
+enum {
+    MAX_SOURCE_BYTES = 4 << 20,
+    MAX_ARGS = 96,
+    TOOL_FILE_BYTES = 64 << 20,     /* the largest file a tool may write: an object, the program */
+    TOOL_TMP_BYTES = 64 << 20,      /* the jail's /tmp: the compiler's assembly */
+    TOOL_NOFILE = 64,
+    TOOL_NPROC = 32,                /* gcc, cc1, as, collect2, ld: a handful */
+    LISTING_BYTES = 16 << 20,       /* nm, readelf and objdump listings are read whole, or refused */
+    PROGRAM_MAX_BYTES = 64 << 20,   /* the grader copies out and reads a program up to this */
+};
+
+/* Static memory the kit's and the C library's own code takes in a stage program, on top of the
+ * rubric's static_memory_limit for the stage. Measured: a stage of a few lines linked as the
+ * runner (the harness's tables) holds 140 KiB, linked static with the C library 45 KiB of data,
+ * zero-filled and thread-local segments; 8 MiB leaves room for the kit to grow. */
+static const unsigned long long KIT_STATIC_MEMORY_ALLOWANCE_BYTES = UINT64_C(8) << 20;
+
+/* The test-only switch that turns the static checks off (see the top of this file). */
+static const char NO_STATIC_CHECKS_VARIABLE[] = "HEAPKIT_TEST_NO_STATIC_CHECKS";
 
 /* What a stage may call: the harness's system calls, the memory functions, debugging output,
  * and what compilers and assert emit by themselves. */
@@ -55,10 +97,11 @@ static int instrumentation(const struct toolchain *tools, const char *name)
     return 0;
 }
 
-/* Copy a regular file (no link followed), at most max bytes, mode 0644. */
-static int copy_file(const char *from, const char *to, size_t max, char *error, size_t error_size)
+/* Copy a regular file (no link followed; O_NONBLOCK: a FIFO must not hang us), at most max
+ * bytes, to a new file of the given mode. */
+static int copy_file(const char *from, const char *to, size_t max, mode_t mode, char *error, size_t error_size)
 {
-    int in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int in = open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
     if (in < 0 || fstat(in, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
         snprintf(error, error_size, "%s is not a regular file of at most %zu KiB", from, max >> 10);
@@ -66,7 +109,8 @@ static int copy_file(const char *from, const char *to, size_t max, char *error, 
             close(in);
         return -1;
     }
-    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    unlink(to);
+    int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (out < 0) {
         snprintf(error, error_size, "cannot write %s: %s", to, strerror(errno));
         close(in);
@@ -74,11 +118,14 @@ static int copy_file(const char *from, const char *to, size_t max, char *error, 
     }
     char buffer[65536];
     ssize_t got;
+    size_t copied = 0;
     int status = 0;
-    while ((got = read(in, buffer, sizeof buffer)) > 0)
-        if (write(out, buffer, (size_t)got) != got)
+    while ((got = read(in, buffer, sizeof buffer)) > 0 && status == 0) {
+        copied += (size_t)got;
+        if (copied > max || write(out, buffer, (size_t)got) != got)
             status = -1;
-    if (got < 0 || close(out) != 0)
+    }
+    if (got < 0 || fchmod(out, mode) != 0 || close(out) != 0)
         status = -1;
     close(in);
     if (status != 0)
@@ -120,23 +167,134 @@ static char *replace_all(char *text, const char *from, const char *to)
     return out;
 }
 
+/* ---- where a stage is built, and how its tools run ------------------------------------- */
+
+struct build_place {
+    struct grading *g;
+    const char *stage;
+    char dir[GRADE_PATH];   /* WORK/build/NAME, the tools' working directory */
+};
+
+/* How one tool ran. */
+struct tool_run {
+    int status;       /* its exit status; -1 when it did not end by itself or did not run */
+    char *output;     /* its stdout and stderr (malloc'd, never NULL) */
+    int output_cut;   /* it printed more than was kept */
+    char how[320];    /* when status is not 0: how it ended, for a person */
+};
+
+/* Run argv in the stage's build directory: in the jail when the grading is jailed. Keeps
+ * `output_bytes` of what it prints (0: the usual 64 KiB). */
+static void run_build_tool(const struct build_place *place, char *const argv[], size_t output_bytes,
+                           struct tool_run *run)
+{
+    const struct rubric *r = &place->g->rubric;
+    memset(run, 0, sizeof *run);
+    run->status = -1;
+    if (place->g->jailed) {
+        const struct jail jail = { .build_dir = place->dir, .uid = place->g->slot.uid, .gid = (gid_t)place->g->slot.uid };
+        const struct jail_limits limits = {
+            .wall_seconds = r->build_seconds, .cpu_seconds = r->build_seconds,
+            .address_space_bytes = r->build_memory_bytes, .file_bytes = TOOL_FILE_BYTES,
+            .tmp_bytes = TOOL_TMP_BYTES, .nofile = TOOL_NOFILE, .nproc = TOOL_NPROC, .output_bytes = output_bytes,
+        };
+        struct jail_outcome outcome;
+        if (jail_run(&jail, argv, &limits, &outcome) != 0) {
+            snprintf(run->how, sizeof run->how, "could not be run: %s", outcome.error);
+        } else {
+            if (outcome.exited)
+                run->status = outcome.exit_status;
+            jail_describe(&outcome, &limits, run->how, sizeof run->how);
+        }
+        run->output = outcome.output;
+        run->output_cut = outcome.output_cut;
+        outcome.output = NULL;
+        jail_outcome_free(&outcome);
+    } else {
+        /* No jail: the grader's user runs it (not root: then the grading would be jailed). */
+        const struct run_limits limits = {
+            .wall_seconds = r->build_seconds, .cpu_seconds = r->build_seconds,
+            .address_space_bytes = place->g->tools.sanitized ? 0 : r->build_memory_bytes,
+            .file_bytes = TOOL_FILE_BYTES, .nofile = 256, .nproc = 256, .as_nobody = run_as_root(),
+        };
+        struct run_outcome outcome;
+        if (run_untrusted(argv, place->dir, &limits, &outcome) != 0) {
+            snprintf(run->how, sizeof run->how, "could not be started");
+        } else {
+            if (outcome.exited)
+                run->status = outcome.exit_status;
+            run_describe(&outcome, &limits, run->how, sizeof run->how);
+        }
+        run->output = outcome.output;
+        outcome.output = NULL;
+        run_outcome_free(&outcome);
+        /* run_untrusted keeps 64 KiB: a listing that long may have been cut. */
+        run->output_cut = run->output != NULL && strlen(run->output) >= (64u << 10);
+    }
+    if (run->output == NULL)
+        run->output = calloc(1, 1);
+    if (run->output == NULL) {
+        fprintf(stderr, "grade: out of memory\n");
+        exit(2);
+    }
+}
+
+/* What a student may read of a tool's messages: file names relative to the build directory
+ * (NAME.c:LINE:COL), none of the grader's paths. */
+static char *without_paths(const struct build_place *place, char *text)
+{
+    char own[GRADE_PATH + 2];
+    snprintf(own, sizeof own, "%s/", place->dir);
+    text = replace_all(text, own, "");
+    text = replace_all(text, "/build/", "");
+    text = replace_all(text, place->g->work, "");
+    /* The compiler's assembly in its /tmp: a random name; the student knows it as NAME.s. */
+    char assembly[GRADE_NAME + 8];
+    snprintf(assembly, sizeof assembly, "%s.s", place->stage);
+    for (char *p = text != NULL ? strstr(text, "/tmp/cc") : NULL; p != NULL; p = strstr(p + 1, "/tmp/cc")) {
+        size_t name = strspn(p + 7, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+        if (name == 6 && strncmp(p + 13, ".s", 2) == 0 && strlen(assembly) <= 15) {
+            memmove(p + strlen(assembly), p + 15, strlen(p + 15) + 1);
+            memcpy(p, assembly, strlen(assembly));
+        }
+    }
+    return text;
+}
+
+/* A listing for a static check, read whole; 0, or -1 with the violation set. */
+static int run_listing(const struct build_place *place, char *const argv[], const char *tool, struct tool_run *run,
+                       struct stage_build *b)
+{
+    run_build_tool(place, argv, LISTING_BYTES, run);
+    if (run->status == 0 && !run->output_cut)
+        return 0;
+    if (run->output_cut)
+        snprintf(b->violation, sizeof b->violation,
+                 "stage %s: %s's listing of its object file is longer than the grader reads whole: refused",
+                 place->stage, tool);
+    else
+        snprintf(b->violation, sizeof b->violation, "stage %s: %s could not read its object file (it %s)",
+                 place->stage, tool, run->how);
+    free(run->output);
+    run->output = NULL;
+    return -1;
+}
+
 /* ---- the static checks ------------------------------------------------------------------ */
 
-static int check_symbols(struct grading *g, const char *stage, const char *object, struct stage_build *b)
+static int check_symbols(const struct build_place *place, const char *object, struct stage_build *b)
 {
-    char *output;
+    const char *stage = place->stage;
+    struct tool_run run;
     char *argv[] = { "/usr/bin/nm", "-P", (char *)object, NULL }; /* local symbols too: ifuncs */
-    if (run_tool(argv, g->work, 1, TOOL_SECONDS, &output) != 0) {
-        snprintf(b->violation, sizeof b->violation, "stage %s: nm could not read its object file", stage);
-        free(output);
+    if (run_listing(place, argv, "nm", &run, b) != 0)
         return -1;
-    }
     int status = 0;
     char forbidden[1024] = "";
     size_t used = 0;
-    for (char *line = strtok(output, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+    for (char *line = strtok(run.output, "\n"); line != NULL; line = strtok(NULL, "\n")) {
         char name[512], type;
-        if (sscanf(line, "%511s %c", name, &type) != 2 || instrumentation(&g->tools, name))
+        if (sscanf(line, "%511s %c", name, &type) != 2 || instrumentation(&place->g->tools, name))
             continue;
         if (type == 'i') { /* its resolver runs when the runner loads, before any sandbox */
             snprintf(b->violation, sizeof b->violation,
@@ -164,63 +322,47 @@ static int check_symbols(struct grading *g, const char *stage, const char *objec
         snprintf(b->violation, sizeof b->violation,
                  "stage %s calls %s, which a stage may not call (allowed: the harness's hm_brk, hm_sbrk, hm_mmap, "
                  "hm_munmap; memcpy, memset, memmove; fprintf and friends to stderr)", stage, forbidden);
-    free(output);
+    free(run.output);
     return status;
 }
 
-static int check_sections(struct grading *g, const char *stage, const char *object, struct stage_build *b)
+/* No code that runs outside the replay. (Static memory is bounded on the linked program, by
+ * its segments, not here by the names of its sections.) */
+static int check_sections(const struct build_place *place, const char *object, struct stage_build *b)
 {
-    char *output;
+    struct tool_run run;
     char *argv[] = { "/usr/bin/readelf", "-S", "-W", (char *)object, NULL };
-    if (run_tool(argv, g->work, 1, TOOL_SECONDS, &output) != 0) {
-        snprintf(b->violation, sizeof b->violation, "stage %s: readelf could not read its object file", stage);
-        free(output);
+    if (run_listing(place, argv, "readelf", &run, b) != 0)
         return -1;
-    }
     int status = 0;
-    unsigned long long static_bytes = 0;
-    for (char *line = strtok(output, "\n"); line != NULL && status == 0; line = strtok(NULL, "\n")) {
+    for (char *line = strtok(run.output, "\n"); line != NULL && status == 0; line = strtok(NULL, "\n")) {
         /* "  [ 5] .bss   NOBITS   0000000000000000 000200 000020 00  WA  0   0 32" */
         char *close_bracket = strchr(line, ']');
-        char name[256], type[64];
-        unsigned long long address, offset, size;
-        if (line[0] != ' ' || close_bracket == NULL ||
-            sscanf(close_bracket + 1, "%255s %63s %llx %llx %llx", name, type, &address, &offset, &size) != 5)
+        char name[256];
+        if (line[0] != ' ' || close_bracket == NULL || sscanf(close_bracket + 1, "%255s", name) != 1)
             continue;
         for (size_t i = 0; i < sizeof INIT_SECTIONS / sizeof INIT_SECTIONS[0]; i++) {
             size_t length = strlen(INIT_SECTIONS[i]);
             if (strncmp(name, INIT_SECTIONS[i], length) == 0 && (name[length] == '\0' || name[length] == '.')) {
                 snprintf(b->violation, sizeof b->violation,
                          "stage %s has code that runs outside the replay (a constructor or destructor: "
-                         "section %s)", stage, name);
+                         "section %s)", place->stage, name);
                 status = -1;
             }
         }
-        if (strncmp(name, ".data", 5) == 0 || strncmp(name, ".bss", 4) == 0 || strncmp(name, ".tbss", 5) == 0 ||
-            strncmp(name, ".tdata", 6) == 0 || strncmp(name, ".rodata", 7) == 0)
-            static_bytes += size;
     }
-    free(output);
-    if (status == 0 && static_bytes > g->rubric.static_bytes_limit) {
-        snprintf(b->violation, sizeof b->violation,
-                 "stage %s reserves %llu KiB of static memory, more than the %llu KiB allowed: memory comes "
-                 "from hm_sbrk and hm_mmap", stage, static_bytes >> 10, g->rubric.static_bytes_limit >> 10);
-        status = -1;
-    }
+    free(run.output);
     return status;
 }
 
-static int check_instructions(struct grading *g, const char *stage, const char *object, struct stage_build *b)
+static int check_instructions(const struct build_place *place, const char *object, struct stage_build *b)
 {
-    char *output;
+    struct tool_run run;
     char *argv[] = { "/usr/bin/objdump", "-d", "--no-show-raw-insn", (char *)object, NULL };
-    if (run_tool(argv, g->work, 1, TOOL_SECONDS, &output) != 0) {
-        snprintf(b->violation, sizeof b->violation, "stage %s: objdump could not read its object file", stage);
-        free(output);
+    if (run_listing(place, argv, "objdump", &run, b) != 0)
         return -1;
-    }
     int status = 0;
-    for (char *line = strtok(output, "\n"); line != NULL && status == 0; line = strtok(NULL, "\n")) {
+    for (char *line = strtok(run.output, "\n"); line != NULL && status == 0; line = strtok(NULL, "\n")) {
         /* "  1c:\tsyscall" */
         char *tab = strchr(line, '\t');
         if (tab == NULL || strchr(line, ':') == NULL || strchr(line, ':') > tab)
@@ -231,86 +373,177 @@ static int check_instructions(struct grading *g, const char *stage, const char *
         if (strcmp(mnemonic, "syscall") == 0 || strcmp(mnemonic, "sysenter") == 0 ||
             strcmp(mnemonic, "svc") == 0 || (strcmp(mnemonic, "int") == 0 && strcmp(operand, "$0x80") == 0)) {
             snprintf(b->violation, sizeof b->violation,
-                     "stage %s makes a system call itself (inline assembly: %s%s%s)", stage, mnemonic,
+                     "stage %s makes a system call itself (inline assembly: %s%s%s)", place->stage, mnemonic,
                      operand[0] ? " " : "", operand);
             status = -1;
         }
     }
-    free(output);
+    free(run.output);
     return status;
+}
+
+/* The test-only switch: on when HEAPKIT_TEST_NO_STATIC_CHECKS=1; the report says so on top. */
+static int static_checks_off(struct grading *g)
+{
+    const char *value = getenv(NO_STATIC_CHECKS_VARIABLE);
+    if (value == NULL || strcmp(value, "1") != 0)
+        return 0;
+    if (strstr(g->notes, "static checks OFF") == NULL)
+        grading_note(g, "WARNING: static checks OFF (test switch): %s=1 is set, so no object file was checked "
+                        "by nm, readelf and objdump; never set it when grading", NO_STATIC_CHECKS_VARIABLE);
+    return 1;
 }
 
 /* ---- building ------------------------------------------------------------------------- */
 
-static int make_dir(const char *path, int for_nobody)
+/* WORK/build/NAME/ with NAME.c, heapmgr.h and what the stage is linked with, root's, readable by
+ * the slot's group only; out/ in it, the slot user's: where its tools write. Returns 0, or -1
+ * with the violation set. */
+static int prepare_dir(struct build_place *place, struct stage_build *b)
 {
-    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+    struct grading *g = place->g;
+    const char *stage = place->stage;
+    char parent[sizeof g->work + 8], from[GRADE_PATH * 2], to[GRADE_PATH * 2], error[GRADE_PATH * 2];
+    snprintf(parent, sizeof parent, "%s/build", g->work);
+    snprintf(place->dir, sizeof place->dir, "%s/%s", parent, stage);
+    /* Root's until the files are in: nothing of the slot's user can get in the way. */
+    if ((mkdir(parent, 0755) != 0 && errno != EEXIST) || mkdir(place->dir, 0700) != 0) {
+        snprintf(b->violation, sizeof b->violation, "stage %s: cannot make its build directory: %s", stage,
+                 strerror(errno));
         return -1;
-    if (for_nobody && run_as_root() && chown(path, 65534, 65534) != 0)
+    }
+    snprintf(from, sizeof from, "%s/%s.c", g->submission, stage);
+    snprintf(to, sizeof to, "%s/%s.c", place->dir, stage);
+    if (copy_file(from, to, MAX_SOURCE_BYTES, 0644, error, sizeof error) != 0) {
+        snprintf(b->violation, sizeof b->violation, "stage %s: %s.c: %s", stage, stage,
+                 strstr(error, "is not a regular") ? "not a regular file of at most 4 MiB" : "cannot be copied");
         return -1;
+    }
+    /* The kit's own files, where setup_work put them: the header, and the stage side the stage
+     * program is linked with (fence/fence.h). */
+    const struct { const char *path, *name; } inputs[] = {
+        { "include/heapmgr.h", "heapmgr.h" },
+        { "lib/libstageside.a", "libstageside.a" },
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        snprintf(from, sizeof from, "%s/%s", g->work, inputs[i].path);
+        snprintf(to, sizeof to, "%s/%s", place->dir, inputs[i].name);
+        if (copy_file(from, to, PROGRAM_MAX_BYTES, 0644, error, sizeof error) != 0) {
+            snprintf(b->violation, sizeof b->violation, "stage %s: the kit's %s: %.1500s", stage, inputs[i].name,
+                     error);
+            return -1;
+        }
+    }
+    /* Root's, and the tools' user's to read (other gradings' users may not); out/ that user's:
+     * the slot's in the jail, nobody's when root builds without it, the grader's otherwise. */
+    uid_t user = g->jailed ? g->slot.uid : run_as_root() ? UNPRIVILEGED_ID : geteuid();
+    snprintf(to, sizeof to, "%s/out", place->dir);
+    if (mkdir(to, 0700) != 0 ||
+        (run_as_root() && (chown(place->dir, 0, (gid_t)user) != 0 || chmod(place->dir, 0750) != 0 ||
+                           chown(to, user, (gid_t)user) != 0))) {
+        snprintf(b->violation, sizeof b->violation, "stage %s: cannot give its build directory to user %lu: %s",
+                 stage, (unsigned long)user, strerror(errno));
+        return -1;
+    }
     return 0;
 }
 
-/* Compile WORK/src/NAME/NAME.c into NAME.o there: 0 when the compiler made it. */
-static int compile(struct grading *g, const char *stage, struct stage_build *b)
+/* Copy what a tool wrote in out/ (a regular file, no link followed, at most 64 MiB) to `to`,
+ * which the tools cannot change. Returns 0 or -1. */
+static int take_from_out(const struct build_place *place, const char *name, const char *to, mode_t mode)
 {
-    char cc[sizeof g->tools.cc], cflags[sizeof g->tools.cflags], source[GRADE_PATH], object[GRADE_PATH];
+    char from[GRADE_PATH + 80], error[GRADE_PATH * 2];
+    snprintf(from, sizeof from, "%s/out/%s", place->dir, name);
+    return copy_file(from, to, PROGRAM_MAX_BYTES, mode, error, sizeof error);
+}
+
+/* cc CFLAGS -D_GNU_SOURCE -I. -c NAME.c -o out/NAME.o, then out/NAME.o copied to NAME.o: 0 when the
+ * compiler made it. */
+static int compile(const struct build_place *place, struct stage_build *b)
+{
+    struct grading *g = place->g;
+    char cc[sizeof g->tools.cc], cflags[sizeof g->tools.cflags], source[GRADE_NAME + 4], object[GRADE_NAME + 4],
+        written[GRADE_NAME + 8];
     snprintf(cc, sizeof cc, "%s", g->tools.cc);
     snprintf(cflags, sizeof cflags, "%s", g->tools.cflags);
-    snprintf(source, sizeof source, "src/%s/%s.c", stage, stage);
-    snprintf(object, sizeof object, "src/%s/%s.o", stage, stage);
+    snprintf(source, sizeof source, "%s.c", place->stage);
+    snprintf(object, sizeof object, "%s.o", place->stage);
+    snprintf(written, sizeof written, "out/%s", object);
     char *argv[MAX_ARGS];
     int argc = 0;
     push_words(cc, argv, &argc);
     push_words(cflags, argv, &argc);
-    char *tail[] = { "-D_GNU_SOURCE", "-Iinclude", "-c", source, "-o", object, NULL };
+    char *tail[] = { "-D_GNU_SOURCE", "-I.", "-c", source, "-o", written, NULL };
     for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
         argv[argc++] = tail[i];
-    int status = run_tool(argv, g->work, 1, TOOL_SECONDS, &b->compiler_output);
-    char own[GRADE_PATH];
-    snprintf(own, sizeof own, "src/%s/", stage);
-    b->compiler_output = replace_all(b->compiler_output, own, "stages/");
-    b->compiler_output = replace_all(b->compiler_output, "include/heapmgr.h", "stages/heapmgr.h");
-    b->compiler_output = replace_all(b->compiler_output, g->work, "");
+    struct tool_run run;
+    run_build_tool(place, argv, 0, &run);
+    b->compiler_output = without_paths(place, run.output);
     char path[GRADE_PATH * 2];
-    snprintf(path, sizeof path, "%s/%s", g->work, object);
-    return status == 0 && access(path, R_OK) == 0 ? 0 : -1;
+    snprintf(path, sizeof path, "%s/%s", place->dir, object);
+    int made = run.status == 0 && take_from_out(place, object, path, 0644) == 0;
+    if (!made && run.status < 0) { /* killed, stopped, not run: say so after what it printed */
+        size_t length = strlen(b->compiler_output);
+        char *longer = realloc(b->compiler_output, length + strlen(run.how) + 32);
+        if (longer != NULL) {
+            snprintf(longer + length, strlen(run.how) + 32, "%sthe compiler %s", length ? "\n" : "", run.how);
+            b->compiler_output = longer;
+        }
+    }
+    return made ? 0 : -1;
 }
 
-static int link_runner(struct grading *g, const char *stage, struct stage_build *b)
+/* Link NAME.o into out/NAME, the stage program (static, with the stage side and nothing of the
+ * checker), copy it out to WORK/bin/NAME, read its ELF headers. */
+static int link_program(const struct build_place *place, struct stage_build *b)
 {
-    char cc[sizeof g->tools.cc], ldflags[sizeof g->tools.ldflags], object[GRADE_PATH], runner[GRADE_PATH];
+    struct grading *g = place->g;
+    const char *stage = place->stage;
+    char cc[sizeof g->tools.cc], object[GRADE_NAME + 4], program[GRADE_NAME + 8];
     snprintf(cc, sizeof cc, "%s", g->tools.cc);
-    snprintf(ldflags, sizeof ldflags, "%s", g->tools.ldflags);
-    snprintf(object, sizeof object, "src/%s/%s.o", stage, stage);
-    snprintf(runner, sizeof runner, "src/%s/%s", stage, stage);
+    snprintf(object, sizeof object, "%s.o", stage);
+    snprintf(program, sizeof program, "out/%s", stage);
     char *argv[MAX_ARGS];
     int argc = 0;
     push_words(cc, argv, &argc);
-    push_words(ldflags, argv, &argc);
-    /* The stage program: the stage and the stage side, static, and nothing of the checker. */
     argv[argc++] = "-static";
     argv[argc++] = object;
-    argv[argc++] = "lib/libstageside.a";
+    argv[argc++] = "libstageside.a";
     argv[argc++] = "-lm";
     argv[argc++] = "-o";
-    argv[argc++] = runner;
+    argv[argc++] = program;
     argv[argc] = NULL;
-    char *output;
-    int status = run_tool(argv, g->work, 1, TOOL_SECONDS, &output);
-    if (status != 0) {
-        snprintf(b->violation, sizeof b->violation, "stage %s does not link with the harness:\n%s", stage,
-                 output ? output : "");
-        free(output);
+    struct tool_run run;
+    run_build_tool(place, argv, 0, &run);
+    if (run.status != 0) {
+        char *message = without_paths(place, run.output);
+        snprintf(b->violation, sizeof b->violation, "stage %s does not link with the kit's stage side (the linker "
+                 "%s):\n%s", stage, run.how, message);
+        free(message);
         return -1;
     }
-    free(output);
-    /* The runner the grader executes is its own copy: nobody can change it afterwards. */
-    char from[GRADE_PATH * 2], error[256];
-    snprintf(from, sizeof from, "%s/%s", g->work, runner);
+    free(run.output);
+
+    /* The program the grader runs is its own copy: root's, which nobody can change afterwards. */
     snprintf(b->runner, sizeof b->runner, "%s/bin/%s", g->work, stage);
-    if (copy_file(from, b->runner, 256u << 20, error, sizeof error) != 0 || chmod(b->runner, 0755) != 0) {
-        snprintf(b->violation, sizeof b->violation, "stage %s: %s", stage, error);
+    if (take_from_out(place, stage, b->runner, 0755) != 0) {
+        snprintf(b->violation, sizeof b->violation, "stage %s: its linked program is not a regular file of at most %d MiB",
+                 stage, PROGRAM_MAX_BYTES >> 20);
+        return -1;
+    }
+    struct elf_program elf;
+    char problem[256];
+    if (elf_check_program(b->runner, PROGRAM_MAX_BYTES, 1, &elf, problem, sizeof problem) != 0) {
+        snprintf(b->violation, sizeof b->violation, "stage %s: %s", stage, problem);
+        return -1;
+    }
+    unsigned long long allowed = g->rubric.static_bytes_limit + KIT_STATIC_MEMORY_ALLOWANCE_BYTES;
+    if (elf.static_memory_bytes > allowed) {
+        snprintf(b->violation, sizeof b->violation,
+                 "stage %s asks for %.1f MiB (%llu bytes) of static memory, more than the %llu MiB allowed "
+                 "(static_memory_limit, %llu MiB, and %llu MiB for the kit and the C library): memory comes from "
+                 "hm_sbrk and hm_mmap", stage, (double)elf.static_memory_bytes / (1 << 20), elf.static_memory_bytes,
+                 allowed >> 20, g->rubric.static_bytes_limit >> 20, KIT_STATIC_MEMORY_ALLOWANCE_BYTES >> 20);
         return -1;
     }
     return 0;
@@ -319,28 +552,24 @@ static int link_runner(struct grading *g, const char *stage, struct stage_build 
 int build_stage(struct grading *g, const char *stage, struct stage_build *b)
 {
     memset(b, 0, sizeof *b);
-    char from[GRADE_PATH * 2], dir[GRADE_PATH * 2], to[GRADE_PATH * 3], error[GRADE_PATH];
+    char from[GRADE_PATH * 2];
     snprintf(from, sizeof from, "%s/%s.c", g->submission, stage);
     if (access(from, F_OK) != 0)
         return 0;
     b->submitted = 1;
-    snprintf(dir, sizeof dir, "%s/src/%s", g->work, stage);
-    snprintf(to, sizeof to, "%s/%s.c", dir, stage);
-    if (make_dir(dir, 1) != 0 || copy_file(from, to, MAX_SOURCE_BYTES, error, sizeof error) != 0) {
-        snprintf(b->violation, sizeof b->violation, "stage %s: %s.c: %s", stage, stage,
-                 strstr(error, "is not a regular") ? "not a regular file of at most 4 MiB" : "cannot be copied");
+    struct build_place place = { .g = g, .stage = stage };
+    if (prepare_dir(&place, b) != 0)
         return -1;
-    }
-    if (compile(g, stage, b) != 0)
+    if (compile(&place, b) != 0)
         return -1;
     b->compiled = 1;
-    char object[GRADE_PATH * 3];
-    snprintf(object, sizeof object, "src/%s/%s.o", stage, stage);
-    if (check_symbols(g, stage, object, b) != 0 || check_sections(g, stage, object, b) != 0 ||
-        check_instructions(g, stage, object, b) != 0)
+    char object[GRADE_NAME + 4];
+    snprintf(object, sizeof object, "%s.o", stage);
+    if (!static_checks_off(g) && (check_symbols(&place, object, b) != 0 || check_sections(&place, object, b) != 0 ||
+                                  check_instructions(&place, object, b) != 0))
         return -1;
     b->allowed = 1;
-    if (link_runner(g, stage, b) != 0)
+    if (link_program(&place, b) != 0)
         return -1;
     b->linked = 1;
     return 0;

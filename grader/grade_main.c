@@ -141,7 +141,6 @@ int main(int argc, char **argv)
     if (!g.no_sandbox && sandbox_missing(&g) != 0)
         return 2;
     g.sandboxed = !g.no_sandbox;
-    g.run_as_uid = 64100;
     struct timespec start, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
     g.started = start;

@@ -47,6 +47,7 @@ static int grader_key(struct reading *r, const char *name, const char *value)
         { "replay_seconds", &rubric->replay_seconds }, { "runner_seconds", &rubric->runner_seconds },
         { "reuse_factor", &rubric->reuse_factor }, { "reuse_share", &rubric->reuse_share },
         { "submission_seconds", &rubric->submission_seconds },
+        { "build_seconds", &rubric->build_seconds },
     };
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
         if (strcmp(name, numbers[i].key) == 0)
@@ -84,6 +85,12 @@ static int grader_key(struct reading *r, const char *name, const char *value)
         rubric->memory_limit_bytes = bytes;
     } else if (strcmp(name, "static_memory_limit") == 0 && parse_size(value, &bytes) == 0) {
         rubric->static_bytes_limit = bytes;
+    } else if (strcmp(name, "build_memory") == 0 && parse_size(value, &bytes) == 0 && bytes >= (UINT64_C(64) << 20)) {
+        rubric->build_memory_bytes = bytes;
+    } else if (strcmp(name, "sandbox_uid_base") == 0 && parse_count(value, 1000, UINT32_C(2000000000), &count) == 0) {
+        rubric->sandbox_uid_base = count;
+    } else if (strcmp(name, "sandbox_slots") == 0 && parse_count(value, 1, 4096, &count) == 0) {
+        rubric->sandbox_slots = count;
     } else {
         snprintf(r->error, sizeof r->error, "[grader]: unknown key or bad value: %s = %s", name, value);
         return -1;
@@ -159,6 +166,8 @@ int rubric_load(const char *path, struct rubric *rubric)
         .reuse_factor = 4, .reuse_share = 0.5, .submission_seconds = 600,
         .runs = 3, .replay_seconds = 10, .runner_seconds = 120, .stop_after_timeouts = 2,
         .memory_limit = "1G", .memory_limit_bytes = UINT64_C(1) << 30, .static_bytes_limit = UINT64_C(64) << 20,
+        .sandbox_uid_base = SLOT_UID_BASE_DEFAULT, .sandbox_slots = SLOT_COUNT_DEFAULT,
+        .build_seconds = 60, .build_memory_bytes = UINT64_C(2) << 30,
     };
     snprintf(rubric->path, sizeof rubric->path, "%s", path);
     struct reading reading = { .rubric = rubric };
@@ -177,6 +186,10 @@ int rubric_load(const char *path, struct rubric *rubric)
     }
     if (rubric->utilization_low >= rubric->utilization_high || rubric->throughput_low >= rubric->throughput_high) {
         fprintf(stderr, "%s: each _low threshold must be below its _high\n", path);
+        return -1;
+    }
+    if (!(rubric->build_seconds > 0)) {
+        fprintf(stderr, "%s: build_seconds must be more than 0\n", path);
         return -1;
     }
     if (rubric->stage_count == 0) {

@@ -99,7 +99,7 @@ static void run_stage(struct grading *g, const char *runner, const char *stage, 
     snprintf(as, sizeof as, "build/replay -s %s", stage);
     snprintf(runs, sizeof runs, "%u", g->rubric.runs);
     snprintf(seconds, sizeof seconds, "%g", g->rubric.replay_seconds);
-    snprintf(uid, sizeof uid, "%u", (unsigned)g->run_as_uid);
+    snprintf(uid, sizeof uid, "%u", (unsigned)g->slot.uid);
     snprintf(data, sizeof data, "%llu", g->rubric.static_bytes_limit + GRADE_PROGRAM_DATA_ALLOWANCE_BYTES);
     snprintf(jail, sizeof jail, "%s/jail", g->work);
     snprintf(runner_path, sizeof runner_path, "%s/lib/runner", g->work);
@@ -113,7 +113,7 @@ static void run_stage(struct grading *g, const char *runner, const char *stage, 
     argv[argc++] = libc_program;
     argv[argc++] = "--program-data";
     argv[argc++] = data;
-    if (g->sandboxed) {
+    if (g->sandboxed && g->slot.index >= 0) {
         argv[argc++] = "--run-as";
         argv[argc++] = uid;
         argv[argc++] = "--jail";
@@ -773,13 +773,17 @@ static void remove_tree(const char *path)
 
 int grade_submission(struct grading *g)
 {
+    if (grading_slot_begin(g) != 0)
+        return -1;
     if (setup_work(g) != 0) {
+        grading_slot_end(g);
         if (g->work[0] && !g->keep_work)
             remove_tree(g->work);
         return -1;
     }
     for (size_t i = 0; i < g->stage_count; i++)
         grade_stage(g, rubric_stage(&g->rubric, g->stages[i]));
+    grading_slot_end(g);
     if (g->keep_work)
         fprintf(stderr, "grade: the work directory is kept: %s\n", g->work);
     else

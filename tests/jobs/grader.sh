@@ -17,6 +17,13 @@
 #   grader/grade-all          a folder of submissions: class.csv and summary; a second run resumes
 #   grader/gradescope         make autograder, run in an emulated /autograder layout, graded with the
 #                             secret the zip holds
+#   grader/jail/NAME          the build side (grader/jail.h, slots.h, elf_check.h): a stage that
+#                             #includes a secret, /proc or a kit file by its path fails to build
+#                             and the report holds none of its text (the jail: root only); one
+#                             that #includes /dev/zero fails within the build time limit; 3 GiB
+#                             in a section named .mydata is refused by the ELF check; with a
+#                             stand-in libstageside.a a stage becomes a static program of its
+#                             own; the test switch that turns the static checks off says so
 #
 # Each grading of a test uses a small rubric of its own (in $WORK) when it can, to stay fast.
 
@@ -542,6 +549,204 @@ EOF
     pass "$name"
 }
 
+# grader_jail_report DIR STAGE-SOURCE [RUBRIC-LINE]: grade DIR/submission/dlist.c (a copy of the
+# file STAGE-SOURCE) with a small rubric, RUBRIC-LINE added to its [grader] section; the report
+# in DIR/report.txt, results.json beside it. Fails the job $name and returns 1 when the grader
+# did not run.
+grader_jail_report() {
+    local dir=$1
+    mkdir -p "$dir/submission"
+    cp "$2" "$dir/submission/dlist.c"
+    grader_small_rubric "$dir/rubric.ini" dlist traces/tiny-basic.rep
+    if [ -n "${3:-}" ]; then
+        sed -i "s|^\[grader\]$|[grader]\n$3|" "$dir/rubric.ini"
+    fi
+    grader_run "$name" "$dir/report.txt" --rubric "$dir/rubric.ini" --results "$dir/results.json" "$dir/submission"
+}
+
+# A stage that #includes a secret by its path (KIND: passwd, proc, kit, secret) fails to build,
+# and neither the report nor results.json holds a line of the file. Only the jail stops this:
+# without it (the grader not root) the compiler reads the file.
+job_grader_jail_include() {
+    local kind=$1 name=grader/jail/include-$1 dir=$WORK/grader-jail-include-$1 secret line
+    if [ "$(id -u)" -ne 0 ]; then
+        skip "$name" "not root: the build jail needs root (without it the compiler reads any file the grader can)"
+        return
+    fi
+    case $kind in
+    passwd) secret=/etc/passwd ;;
+    proc) secret=/proc/self/environ ;;
+    kit) secret=$PWD/grader/rubric.ini ;;
+    secret) # a file only root may read, as the instructor's secret is
+        secret=$WORK/grader-jail-secret
+        printf 'heapkit-secret-marker-%s\n' "$RANDOM$RANDOM" >"$secret"
+        chmod 600 "$secret"
+        ;;
+    esac
+    mkdir -p "$dir"
+    printf '#include "%s"\n' "$secret" >"$dir/stage.c"
+    grader_jail_report "$dir" "$dir/stage.c" || return
+    if [ "$(grader_score "$dir/report.txt")" != "0 / 11" ] || ! grep -q 'dlist.c does not compile:' "$dir/report.txt"; then
+        fail "$name" "an #include of $secret did not fail the build" "$(cat "$dir/report.txt")"
+        return
+    fi
+    if [ "$kind" != proc ]; then
+        while IFS= read -r line; do
+            line=${line%%;*}                      # an INI comment is not the secret
+            line=${line#"${line%%[![:space:]]*}"} # nor are the spaces around it
+            line=${line%"${line##*[![:space:]]}"}
+            [ ${#line} -ge 8 ] || continue
+            if grep -qF -- "$line" "$dir/report.txt" "$dir/results.json"; then
+                fail "$name" "the report holds a line of $secret: $line" "$(cat "$dir/report.txt")"
+                return
+            fi
+        done <"$secret"
+    fi
+    if grep -q 'HOME=\|PATH=' "$dir/report.txt" "$dir/results.json"; then
+        fail "$name" "the report holds an environment" "$(cat "$dir/report.txt")"
+        return
+    fi
+    pass "$name"
+}
+
+# #include "/dev/zero": the build fails, and soon: within the rubric's build time limit (in the
+# jail there is no /dev/zero; without it, the compiler's address space limit stops it).
+job_grader_jail_dev_zero() {
+    local name=grader/jail/dev-zero dir=$WORK/grader-jail-dev-zero start seconds
+    mkdir -p "$dir"
+    printf '#include "/dev/zero"\n' >"$dir/stage.c"
+    start=$(date +%s)
+    grader_jail_report "$dir" "$dir/stage.c" "build_seconds = 20" || return
+    seconds=$(($(date +%s) - start))
+    if [ "$(grader_score "$dir/report.txt")" != "0 / 11" ] || ! grep -q 'dlist.c does not compile:' "$dir/report.txt"; then
+        fail "$name" "#include \"/dev/zero\" did not fail the build" "$(cat "$dir/report.txt")"
+    elif [ "$seconds" -ge 20 ]; then
+        fail "$name" "grading took $seconds s, not within the build time limit of 20 s" "$(cat "$dir/report.txt")"
+    else
+        pass "$name"
+    fi
+}
+
+# 3 GiB of zeros in a section no name-based count knows: the linked program's segments say so.
+job_grader_jail_big_section() {
+    local name=grader/jail/big-section dir=$WORK/grader-jail-big-section
+    mkdir -p "$dir"
+    {
+        cat stages/dlist.c
+        printf '__asm__(".pushsection .mydata,\\"aw\\",@nobits\\n.skip 3221225472\\n.popsection");\n'
+    } >"$dir/stage.c"
+    grader_jail_report "$dir" "$dir/stage.c" || return
+    if [ "$(grader_score "$dir/report.txt")" != "0 / 11" ]; then
+        fail "$name" "scored $(grader_score "$dir/report.txt"), expected 0 / 11" "$(cat "$dir/report.txt")"
+    elif ! grep -qE 'stage dlist asks for 3072\.[0-9] MiB \([0-9]+ bytes\) of static memory, more than the 72 MiB allowed' "$dir/report.txt"; then
+        fail "$name" "the ELF check did not refuse the stage, naming its size" "$(cat "$dir/report.txt")"
+    else
+        pass "$name"
+    fi
+}
+
+# The stand-in for the kit's stage side (BUILD/fence/libstageside.a): a main that calls
+# hm_malloc, and the harness's calls over a static heap.
+grader_stand_in_stage_side() {
+    cat <<'EOF'
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+void *hm_malloc(size_t size);
+static _Alignas(4096) char heap[1 << 20];
+static size_t used;
+void *hm_sbrk(intptr_t increment)
+{
+    if (increment < 0 || (size_t)increment > sizeof heap - used)
+        return (void *)-1;
+    used += (size_t)increment;
+    return heap + used - (size_t)increment;
+}
+int hm_brk(void *addr) { (void)addr; return -1; }
+void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+{
+    (void)addr; (void)length; (void)prot; (void)flags; (void)fd; (void)offset;
+    return (void *)-1;
+}
+int hm_munmap(void *addr, size_t length) { (void)addr; (void)length; return -1; }
+size_t hm_page_bytes(void) { return 4096; }
+_Noreturn void hm_todo(const char *what) { fprintf(stderr, "todo: %s\n", what); for (;;) {} }
+int main(void)
+{
+    printf("stand-in stage side: hm_malloc(24) %s\n", hm_malloc(24) ? "gave a block" : "gave NULL");
+    return 0;
+}
+EOF
+}
+
+# With a stage side in the kit's build (a stand-in here), a stage is linked into a static program
+# of its own: built, copied out root's, accepted; and 1 GiB in .mydata is refused there too.
+job_grader_jail_fence() {
+    local name=grader/jail/fence dir=$WORK/grader-jail-fence fake part work output
+    fake=$dir/build
+    mkdir -p "$fake/fence" "$dir/submission"
+    for part in libharness.a grader obj stages scaling gen; do
+        if [ -e "$BUILD/$part" ]; then ln -s "$(cd "$BUILD" && pwd)/$part" "$fake/$part"; fi
+    done
+    grader_stand_in_stage_side >"$dir/stand-in.c"
+    if ! ${CC:-cc} -c "$dir/stand-in.c" -o "$dir/stand-in.o" || ! ar rcs "$fake/fence/libstageside.a" "$dir/stand-in.o"; then
+        fail "$name" "the stand-in libstageside.a could not be made"
+        return
+    fi
+    cp stages/dlist.c "$dir/submission/"
+    grader_small_rubric "$dir/rubric.ini" dlist traces/tiny-basic.rep
+    grader_run "$name" "$dir/report.txt" --build "$fake" --keep --rubric "$dir/rubric.ini" "$dir/submission" || return
+    work=$(sed -n 's/^grade: the work directory is kept: //p' "$dir/report.txt.err")
+    if [ -z "$work" ] || [ ! -d "$work" ]; then
+        fail "$name" "no kept work directory" "$(cat "$dir/report.txt.err")"
+        return
+    fi
+    output=$("$work/bin/dlist" 2>&1)
+    if ! grep -qE '^  build +1 / 1  ok' "$dir/report.txt"; then
+        fail "$name" "the stage did not build with the stand-in stage side" "$(cat "$dir/report.txt")"
+    elif readelf -lW "$work/bin/dlist" | grep -q 'INTERP\|DYNAMIC' ||
+        [ "$output" != "stand-in stage side: hm_malloc(24) gave a block" ]; then
+        fail "$name" "$work/bin/dlist is not the static stage program" "$output"$'\n'"$(readelf -lW "$work/bin/dlist")"
+    elif [ -n "$(find "$work" \( -uid +64099 -a -uid -65534 \) -o \( -gid +64099 -a -gid -65534 \) 2>/dev/null)" ]; then
+        fail "$name" "the kept work directory holds files of a slot's user" "$(ls -lnR "$work")"
+    else
+        rm -rf "$work"
+        {
+            cat stages/dlist.c
+            printf '__asm__(".pushsection .mydata,\\"aw\\",@nobits\\n.skip 1073741824\\n.popsection");\n'
+        } >"$dir/submission/dlist.c"
+        grader_run "$name" "$dir/report.txt" --build "$fake" --rubric "$dir/rubric.ini" "$dir/submission" || return
+        if grep -qE 'stage dlist asks for 102[4-9]\.[0-9] MiB .* of static memory' "$dir/report.txt"; then
+            pass "$name"
+        else
+            fail "$name" "1 GiB in .mydata was not refused in the static stage program" "$(cat "$dir/report.txt")"
+        fi
+        return
+    fi
+    rm -rf "$work"
+}
+
+# HEAPKIT_TEST_NO_STATIC_CHECKS=1: a stage that calls malloc builds, and the report says the
+# static checks were off.
+job_grader_jail_no_static_checks() {
+    local name=grader/jail/no-static-checks dir=$WORK/grader-jail-no-static-checks
+    mkdir -p "$dir/submission"
+    {
+        cat stages/dlist.c
+        printf 'void *grab(size_t n);\nvoid *grab(size_t n) { return malloc(n); }\n'
+    } >"$dir/submission/dlist.c"
+    grader_small_rubric "$dir/rubric.ini" dlist traces/tiny-basic.rep
+    HEAPKIT_TEST_NO_STATIC_CHECKS=1 grader_run "$name" "$dir/report.txt" --rubric "$dir/rubric.ini" "$dir/submission" || return
+    if ! grep -q 'static checks OFF (test switch)' "$dir/report.txt"; then
+        fail "$name" "the report does not say the static checks were off" "$(cat "$dir/report.txt")"
+    elif ! grep -qE '^  build +1 / 1  ok' "$dir/report.txt"; then
+        fail "$name" "with the static checks off, a stage that calls malloc did not build" "$(cat "$dir/report.txt")"
+    else
+        pass "$name"
+    fi
+}
+
 add_grader_jobs() {
     if [ ! -x "$GRADER" ]; then
         return # a student kit: no grader in it
@@ -585,6 +790,11 @@ add_grader_jobs() {
     add grader_hidden_refused generator-unseeded "tiny: unknown option: --seed"
     add grader_hidden_refused seed-given "--seed is the grader's to give"
     add grader_hidden_refused old-key "hidden_traces: hidden traces are no longer files"
+    for kind in passwd proc kit secret; do add grader_jail_include "$kind"; done
+    add grader_jail_dev_zero
+    add grader_jail_big_section
+    add grader_jail_fence
+    add grader_jail_no_static_checks
     add grader_grade_all
     command -v python3 >/dev/null && add grader_gradescope
 }

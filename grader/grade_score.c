@@ -89,9 +89,12 @@ static struct run_limits runner_limits(const struct grading *g)
     };
 }
 
-/* Run `runner` (its stage is `stage`) on traces; fill results[i] for each (0: no result). */
-static void run_stage(struct grading *g, const char *runner, const char *stage, int timed, const char *limit,
-                      char *const traces[], size_t count, struct trace_result *results, int *got,
+/* Run `runner` (its stage is `stage`) on traces; fill results[i] for each (0: no result). The
+ * runner is the kit's fence runner with `runner` as its stage program, or, for a reference
+ * that is not timed (`linked`), the kit's own runner with the reference linked in: kit code
+ * through and through, so it needs no fence, and runs several times faster. */
+static void run_stage(struct grading *g, const char *runner, int linked, const char *stage, int timed,
+                      const char *limit, char *const traces[], size_t count, struct trace_result *results, int *got,
                       struct run_outcome *outcome)
 {
     char as[128], runs[16], seconds[32], uid[16], data[32], jail[GRADE_PATH + 16], runner_path[GRADE_PATH * 2],
@@ -106,14 +109,18 @@ static void run_stage(struct grading *g, const char *runner, const char *stage, 
     snprintf(libc_program, sizeof libc_program, "%s/lib/libc-program", g->work);
     char *argv[GRADE_MAX_TRACES + 32];
     int argc = 0;
-    argv[argc++] = runner_path;
-    argv[argc++] = "--program";
-    argv[argc++] = (char *)runner;
-    argv[argc++] = "--libc-program";
-    argv[argc++] = libc_program;
-    argv[argc++] = "--program-data";
-    argv[argc++] = data;
-    if (g->sandboxed && g->slot.index >= 0) {
+    argv[argc++] = linked ? (char *)runner : runner_path;
+    if (!linked) {
+        argv[argc++] = "--program";
+        argv[argc++] = (char *)runner;
+        argv[argc++] = "--libc-program";
+        argv[argc++] = libc_program;
+        argv[argc++] = "--program-data";
+        argv[argc++] = data;
+    }
+    if (linked) {
+        /* the kit's reference, linked in: nothing to confine */
+    } else if (g->sandboxed && g->slot.index >= 0) {
         argv[argc++] = "--run-as";
         argv[argc++] = uid;
         argv[argc++] = "--jail";
@@ -413,7 +420,7 @@ static void score_complexity(struct grading *g, const struct stage_rubric *sr, c
      * is O(1), and an O(n) one never shows a 100-fold longer list costing the same. */
     for (int attempt = 0; attempt < 2 && !ok; attempt++) {
         struct run_outcome outcome;
-        run_stage(g, runner, sr->name, 1, g->rubric.memory_limit, traces, SCALING_LENGTHS, results, got, &outcome);
+        run_stage(g, runner, 0, sr->name, 1, g->rubric.memory_limit, traces, SCALING_LENGTHS, results, got, &outcome);
         run_outcome_free(&outcome);
         struct stage_run run = { .results = results, .count = 0 };
         snprintf(run.name, sizeof run.name, "%s", sr->name);
@@ -510,7 +517,7 @@ static void run_traces(struct grading *g, const struct stage_rubric *sr, const s
         struct run_outcome outcome;
         char limit[32];
         trace_limit(g, sr, t, limit, sizeof limit);
-        run_stage(g, plan->program, sr->name, plan->timed, limit, trace, 1, &s->student[i], &s->student_got[i],
+        run_stage(g, plan->program, 0, sr->name, plan->timed, limit, trace, 1, &s->student[i], &s->student_got[i],
                   &outcome);
         struct run_limits limits = runner_limits(g);
         if (!s->student_got[i] && !t->hidden) {
@@ -527,7 +534,7 @@ static void run_traces(struct grading *g, const struct stage_rubric *sr, const s
             timeouts++;
         run_outcome_free(&outcome);
         if (plan->reference != NULL) {
-            run_stage(g, plan->reference, sr->name, plan->timed, limit, trace, 1, &s->reference[i],
+            run_stage(g, plan->reference, !plan->timed, sr->name, plan->timed, limit, trace, 1, &s->reference[i],
                       &s->reference_got[i], &outcome);
             run_outcome_free(&outcome);
         }
@@ -562,8 +569,10 @@ static void grade_stage(struct grading *g, const struct stage_rubric *sr)
         return;
     }
     struct stage_plan plan = { .program = b.runner, .timed = sr->points[KIND_THROUGHPUT] > 0 };
+    /* Timed, the reference runs as the stage does (a static program behind the fence), so that
+     * their speeds compare; untimed, its utilization is the same linked in, and comes faster. */
     char reference[GRADE_PATH * 2];
-    snprintf(reference, sizeof reference, "%s/ref/%s", g->work, sr->name);
+    snprintf(reference, sizeof reference, "%s/ref/%s%s", g->work, sr->name, plan.timed ? "" : "-linked");
     if (sr->points[KIND_UTILIZATION] > 0 || plan.timed) {
         if (access(reference, X_OK) == 0)
             plan.reference = reference;
@@ -736,6 +745,10 @@ static int setup_work(struct grading *g)
         grading_note(g, "NOT SANDBOXED (--no-sandbox): a local, unofficial run: student code ran with limits and a "
                      "timeout, in a program of its own, but as you, without the system-call filter");
     for (size_t i = 0; i < g->stage_count; i++) {
+        snprintf(from, sizeof from, "%s/stages/%s", g->build, g->stages[i]);
+        snprintf(path, sizeof path, "%s/ref/%s-linked", g->work, g->stages[i]);
+        if (access(from, X_OK) == 0 && copy_plain(from, path, 0755) != 0)
+            return -1;
         snprintf(from, sizeof from, "%s/fence/stages/%s", g->build, g->stages[i]);
         snprintf(path, sizeof path, "%s/ref/%s", g->work, g->stages[i]);
         if (access(from, X_OK) == 0 && copy_plain(from, path, 0755) != 0)

@@ -17,7 +17,7 @@ GRADE_STAGE_CFLAGS := $(filter-out -Werror,$(CFLAGS)) $(STAGE_CFLAGS)
 .PHONY: grader autograder secret
 
 # The generators too: the hidden traces are made with them at grading time (grade_hidden.c).
-grader: $(BUILD)/grader/grade fence $(GEN_PROGRAMS)
+grader: $(BUILD)/grader/grade fence $(STAGE_RUNNERS) $(GEN_PROGRAMS)
 
 $(BUILD)/obj/grader/grade_main.o: CPPFLAGS += -DGRADE_CC='"$(CC)"' -DGRADE_CFLAGS='"$(GRADE_STAGE_CFLAGS)"' \
                                              -DGRADE_LDFLAGS='"$(LDFLAGS)"'

@@ -14,11 +14,18 @@ int fence_filter_available(void)
     return 0;
 }
 
-int fence_filter_load(enum fence_mode mode, char *error, size_t error_size)
+void *fence_filter_build(enum fence_mode mode, char *error, size_t error_size)
 {
     (void)mode;
     snprintf(error, error_size, "this runner was built without libseccomp (apt-get install libseccomp-dev, "
              "then make grader)");
+    return NULL;
+}
+
+int fence_filter_load(void *filter, char *error, size_t error_size)
+{
+    (void)filter;
+    snprintf(error, error_size, "this runner was built without libseccomp");
     return -1;
 }
 
@@ -135,12 +142,12 @@ static int build(scmp_filter_ctx filter, enum fence_mode mode)
     return status;
 }
 
-int fence_filter_load(enum fence_mode mode, char *error, size_t error_size)
+void *fence_filter_build(enum fence_mode mode, char *error, size_t error_size)
 {
     scmp_filter_ctx filter = seccomp_init(SCMP_ACT_TRAP);
     if (filter == NULL) {
         snprintf(error, error_size, "seccomp_init failed (libseccomp)");
-        return -1;
+        return NULL;
     }
     /* No speculation mitigations forced on the program for having a filter (kernels before
      * 5.16 did so by default): they would slow the stage's timed replays, and not the C
@@ -151,8 +158,17 @@ int fence_filter_load(enum fence_mode mode, char *error, size_t error_size)
         status = seccomp_attr_set(filter, SCMP_FLTATR_CTL_NNP, 1);
     if (status == 0)
         status = build(filter, mode);
-    if (status == 0)
-        status = seccomp_load(filter);
+    if (status != 0) {
+        seccomp_release(filter);
+        snprintf(error, error_size, "cannot build the system-call filter: %s", strerror(-status));
+        return NULL;
+    }
+    return filter;
+}
+
+int fence_filter_load(void *filter, char *error, size_t error_size)
+{
+    int status = seccomp_load(filter);
     seccomp_release(filter);
     if (status != 0) {
         snprintf(error, error_size, "cannot load the system-call filter: %s", strerror(-status));

@@ -40,9 +40,10 @@ enum fence_mode { FENCE_CHECKED, FENCE_TIMED };
 /* Whether this build has the filter (libseccomp was there when it was built). */
 int fence_filter_available(void);
 
-/* Load the filter into this process, for good (with no-new-privileges). Uses malloc: call it
- * after fork, before exec. Returns 0, or -1 with a message in error. */
-int fence_filter_load(enum fence_mode mode, char *error, size_t error_size);
+/* Build the filter (uses malloc: after fork, before exec): a handle, or NULL with a message in
+ * error. Then load it into this process, for good (with no-new-privileges): 0, or -1. */
+void *fence_filter_build(enum fence_mode mode, char *error, size_t error_size);
+int fence_filter_load(void *filter, char *error, size_t error_size);
 
 /* The name of system call `number` of architecture `arch` (AUDIT_ARCH_*, as in SIGSYS's
  * si_arch), such as "openat", or "open (i386, int 0x80)" for another architecture's. Returns 0,

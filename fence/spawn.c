@@ -147,14 +147,16 @@ _Noreturn void fence_exec(const struct fence_program *program, const struct fenc
     channel_pin_to(launch->cpu);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         isolate_setup_failed("prctl(PR_SET_NO_NEW_PRIVS) failed");
-    if (launch->filter) {
-        char why[256];
-        if (fence_filter_load(launch->mode, why, sizeof why) != 0)
-            isolate_setup_failed(why);
-    }
+    void *filter = NULL;
+    char why[256];
+    if (launch->filter && (filter = fence_filter_build(launch->mode, why, sizeof why)) == NULL)
+        isolate_setup_failed(why);
+    if (launch->last_before_exec != NULL)
+        launch->last_before_exec();
+    if (filter != NULL && fence_filter_load(filter, why, sizeof why) != 0)
+        isolate_setup_failed(why);
     char *const no_environment[] = { NULL };
     syscall(SYS_execveat, FENCE_FD_PROGRAM, "", launch->argv, no_environment, AT_EMPTY_PATH);
-    char why[160];
     snprintf(why, sizeof why, "execveat of the stage program failed: %s", strerror(errno));
     isolate_setup_failed(why);
 }

@@ -53,6 +53,9 @@ struct fence_launch {
     uint64_t address_space_bytes; /* RLIMIT_AS */
     double cpu_seconds;      /* RLIMIT_CPU (rounded up, plus 1 s) */
     int cpu;                 /* pin to this CPU, or -1 */
+    /* NULL, or called last before the filter is loaded and the program exec'd: its clock starts
+     * there (timed_remote.c), the filter's building already done, its loading and the exec not. */
+    void (*last_before_exec)(void);
 };
 
 /* Set the confinement of every stage program this process starts. */

@@ -111,12 +111,18 @@ int timed_proof_checkpoint(void *context, uint32_t number, uint64_t child_cpu_ns
     if (child_cpu_ns == CHECKPOINT_CPU_UNKNOWN)
         return refuse(proof, "%s: the runner could not read the CPU time of the timed replay's process "
                       "(a fault of the machine that runs the replay, not of %s)", trace->path, proof->who);
+    if (number == TIMED_CHECKPOINT_STARTED && proof->passed == 0 && !proof->started) {
+        proof->started = 1;
+        proof->started_ns = child_cpu_ns;
+        return 0;
+    }
     if (number != due)
         return refuse(proof, "%s: the timed replay of %s signalled checkpoint %u where checkpoint %u of %u "
                       "was due (after operation %u): the checkpoints are the replay's own, and a stage "
                       "must not write them", trace->path, proof->who, number, due, last, proof->ops_passed);
     if (number == TIMED_CHECKPOINT_READY) {
-        proof->ready_ns = child_cpu_ns;
+        /* From the exec when there was one: what the program did before "ready" counts too. */
+        proof->ready_ns = proof->started ? proof->started_ns : child_cpu_ns;
         show_segment(proof, 0);
     } else {
         uint32_t segment = number - timed_checkpoint_after(0), end = timed_segment_end(trace, segment);
@@ -125,7 +131,7 @@ int timed_proof_checkpoint(void *context, uint32_t number, uint64_t child_cpu_ns
         proof->ops_passed = end;
         proof->segment_ns[segment] = child_cpu_ns - proof->previous_ns;
     }
-    proof->previous_ns = child_cpu_ns;
+    proof->previous_ns = number == TIMED_CHECKPOINT_READY ? proof->ready_ns : child_cpu_ns;
     proof->passed = number;
     if (number == last)
         proof->elapsed_ns = child_cpu_ns - proof->ready_ns;

@@ -35,7 +35,9 @@ struct timed_proof {
     uint32_t passed;                   /* checkpoints passed */
     uint32_t ops_passed;               /* operations done by the last checkpoint passed */
     uint64_t ready_ns, previous_ns;    /* the child's CPU time at "ready", at the last checkpoint */
-    uint64_t elapsed_ns;               /* from "ready" to the end, once passed */
+    int started;                       /* the exec's checkpoint passed (a stage program's replay) */
+    uint64_t started_ns;               /* the child's CPU time then */
+    uint64_t elapsed_ns;               /* from "ready" (from the exec, when started) to the end */
     uint64_t segment_ns[REPORT_MAX_SEGMENTS];
     char error[1024];                  /* why a checkpoint was refused */
 };

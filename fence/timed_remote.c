@@ -30,6 +30,12 @@ static void format_marks(const struct trace *trace, char *out, size_t out_size)
         snprintf(out, out_size, "-");
 }
 
+/* The replay's clock starts here, in the kit's code, before anything of the program runs. */
+static void started(void)
+{
+    checkpoint_reach(TIMED_CHECKPOINT_STARTED);
+}
+
 void timed_remote_replay(void *argument)
 {
     const struct timed_setup *setup = argument;
@@ -55,7 +61,7 @@ void timed_remote_replay(void *argument)
         .data_bytes = setup->use_libc ? 0 : programs.data_bytes + setup->limit_bytes + slots_bytes,
         .address_space_bytes = setup->use_libc ? 0 : reservation_bytes + programs.data_bytes + slots_bytes +
                                                         (UINT64_C(512) << 20),
-        .cpu_seconds = isolate_time_limit(), .cpu = -1,
+        .cpu_seconds = isolate_time_limit(), .cpu = -1, .last_before_exec = started,
     };
     fence_exec(program, &launch);
 }

@@ -67,6 +67,12 @@ void timed_run(const struct timed_work *work);
 
 enum { TIMED_CHECKPOINT_READY = 1 };
 
+/* A stage program's replay (fence/timed_remote.c) also stops once before its exec, in the kit's
+ * forked child, before any of the program's code has run: its clock starts there, so work a
+ * stage does before "ready" (whose checkpoint its own code could reach, or delay) is counted.
+ * Accepted only first, and only once (timed_proof.c). */
+#define TIMED_CHECKPOINT_STARTED UINT32_C(0x7fffffff)
+
 /* An operation's fingerprint before the operation is done: memory filled with 0xff bytes. No
  * result has it (it would be the last byte of the address space). */
 #define TIMED_NOT_DONE UINT64_MAX

@@ -164,7 +164,7 @@ int rubric_load(const char *path, struct rubric *rubric)
         .public_traces = "traces/*.rep", .hidden = "", .secret_file = "grader/secret",
         .utilization_low = 0.5, .utilization_high = 0.9, .throughput_low = 0.25, .throughput_high = 0.6,
         .reuse_factor = 4, .reuse_share = 0.5, .submission_seconds = 600,
-        .runs = 3, .replay_seconds = 10, .runner_seconds = 120, .stop_after_timeouts = 2,
+        .runs = 3, .replay_seconds = 30, .runner_seconds = 120, .stop_after_timeouts = 2,
         .memory_limit = "1G", .memory_limit_bytes = UINT64_C(1) << 30, .static_bytes_limit = UINT64_C(64) << 20,
         .sandbox_uid_base = SLOT_UID_BASE_DEFAULT, .sandbox_slots = SLOT_COUNT_DEFAULT,
         .build_seconds = 60, .build_memory_bytes = UINT64_C(2) << 30,

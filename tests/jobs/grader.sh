@@ -387,7 +387,6 @@ job_grader_hidden() {
     output=$(grader_hidden_traces "$dir" "$secret" changed-file) || { fail "$name" "grading a changed file failed" "$output"; return; }
     output=$(grader_hidden_traces "$dir" "$secret, another" changed-secret) || { fail "$name" "grading with another secret failed" "$output"; return; }
     want_modes=$'700 hidden\n600 hidden/hidden-1.rep\n600 hidden/hidden-2.rep\n600 hidden/hidden-3.rep'
-    [ "$(id -u)" = 0 ] && want_modes=$'710 hidden\n640 hidden/hidden-1.rep\n640 hidden/hidden-2.rep\n640 hidden/hidden-3.rep'
     local files
     files=$(cd "$dir/first" && ls)
     if [ "$files" != $'hidden-1.rep\nhidden-2.rep\nhidden-3.rep' ]; then
@@ -638,8 +637,9 @@ job_grader_jail_big_section() {
     grader_jail_report "$dir" "$dir/stage.c" || return
     if [ "$(grader_score "$dir/report.txt")" != "0 / 11" ]; then
         fail "$name" "scored $(grader_score "$dir/report.txt"), expected 0 / 11" "$(cat "$dir/report.txt")"
-    elif ! grep -qE 'stage dlist asks for 3072\.[0-9] MiB \([0-9]+ bytes\) of static memory, more than the 72 MiB allowed' "$dir/report.txt"; then
-        fail "$name" "the ELF check did not refuse the stage, naming its size" "$(cat "$dir/report.txt")"
+    elif ! grep -qE 'stage dlist asks for 3072\.[0-9] MiB \([0-9]+ bytes\) of static memory, more than the 72 MiB allowed|stage dlist does not link with the kit.s stage side' "$dir/report.txt"; then
+        # (3 GiB outgrows a static program's 32-bit relocations: the linker refuses it first.)
+        fail "$name" "the 3 GiB section was not refused" "$(cat "$dir/report.txt")"
     else
         pass "$name"
     fi
@@ -683,31 +683,20 @@ EOF
 # With a stage side in the kit's build (a stand-in here), a stage is linked into a static program
 # of its own: built, copied out root's, accepted; and 1 GiB in .mydata is refused there too.
 job_grader_jail_fence() {
-    local name=grader/jail/fence dir=$WORK/grader-jail-fence fake part work output
-    fake=$dir/build
-    mkdir -p "$fake/fence" "$dir/submission"
-    for part in libharness.a grader obj stages scaling gen; do
-        if [ -e "$BUILD/$part" ]; then ln -s "$(cd "$BUILD" && pwd)/$part" "$fake/$part"; fi
-    done
-    grader_stand_in_stage_side >"$dir/stand-in.c"
-    if ! ${CC:-cc} -c "$dir/stand-in.c" -o "$dir/stand-in.o" || ! ar rcs "$fake/fence/libstageside.a" "$dir/stand-in.o"; then
-        fail "$name" "the stand-in libstageside.a could not be made"
-        return
-    fi
+    local name=grader/jail/fence dir=$WORK/grader-jail-fence work
+    mkdir -p "$dir/submission"
     cp stages/dlist.c "$dir/submission/"
     grader_small_rubric "$dir/rubric.ini" dlist traces/tiny-basic.rep
-    grader_run "$name" "$dir/report.txt" --build "$fake" --keep --rubric "$dir/rubric.ini" "$dir/submission" || return
+    grader_run "$name" "$dir/report.txt" --keep --rubric "$dir/rubric.ini" "$dir/submission" || return
     work=$(sed -n 's/^grade: the work directory is kept: //p' "$dir/report.txt.err")
     if [ -z "$work" ] || [ ! -d "$work" ]; then
         fail "$name" "no kept work directory" "$(cat "$dir/report.txt.err")"
         return
     fi
-    output=$("$work/bin/dlist" 2>&1)
     if ! grep -qE '^  build +1 / 1  ok' "$dir/report.txt"; then
-        fail "$name" "the stage did not build with the stand-in stage side" "$(cat "$dir/report.txt")"
-    elif readelf -lW "$work/bin/dlist" | grep -q 'INTERP\|DYNAMIC' ||
-        [ "$output" != "stand-in stage side: hm_malloc(24) gave a block" ]; then
-        fail "$name" "$work/bin/dlist is not the static stage program" "$output"$'\n'"$(readelf -lW "$work/bin/dlist")"
+        fail "$name" "the stage did not build as a stage program" "$(cat "$dir/report.txt")"
+    elif readelf -lW "$work/bin/dlist" | grep -q 'INTERP\|DYNAMIC'; then
+        fail "$name" "$work/bin/dlist is not a static stage program" "$(readelf -lW "$work/bin/dlist")"
     elif [ -n "$(find "$work" \( -uid +64099 -a -uid -65534 \) -o \( -gid +64099 -a -gid -65534 \) 2>/dev/null)" ]; then
         fail "$name" "the kept work directory holds files of a slot's user" "$(ls -lnR "$work")"
     else
@@ -716,15 +705,13 @@ job_grader_jail_fence() {
             cat stages/dlist.c
             printf '__asm__(".pushsection .mydata,\\"aw\\",@nobits\\n.skip 1073741824\\n.popsection");\n'
         } >"$dir/submission/dlist.c"
-        grader_run "$name" "$dir/report.txt" --build "$fake" --rubric "$dir/rubric.ini" "$dir/submission" || return
+        grader_run "$name" "$dir/report.txt" --rubric "$dir/rubric.ini" "$dir/submission" || return
         if grep -qE 'stage dlist asks for 102[4-9]\.[0-9] MiB .* of static memory' "$dir/report.txt"; then
             pass "$name"
         else
             fail "$name" "1 GiB in .mydata was not refused in the static stage program" "$(cat "$dir/report.txt")"
         fi
-        return
     fi
-    rm -rf "$work"
 }
 
 # HEAPKIT_TEST_NO_STATIC_CHECKS=1: a stage that calls malloc builds, and the report says the

@@ -9,6 +9,8 @@
 #   grader/defect/NAME        tests/allocators/NAME.c as a stage: loses its correctness points
 #                             with the message that check gives, and a local reproduce command
 #   grader/json-escape        bytes a stage prints end up escaped in results.json
+#   grader/report-escapes     bytes from student code (a stage's or the compiler's output, the
+#                             folder's name) show escaped in the text report, \xNN
 #   grader/grade-all          a folder of submissions: class.csv and summary; a second run resumes
 #   grader/gradescope         make autograder, run in an emulated /autograder layout
 #
@@ -318,6 +320,54 @@ job_grader_json_escape() {
     fi
 }
 
+# Bytes from student code reach the text report escaped: a folder named with an escape sequence,
+# a stage that prints terminal control sequences, a forged "total" line, a carriage return,
+# invalid UTF-8, a C1 control and a bidirectional override, and whose #warning puts an escape
+# sequence into the compiler's output. Each shows as \xNN (grade_report.c, put_escaped), UTF-8
+# that acts on nothing is kept, the report holds no control character but newline and tab, its
+# only "total" line is the grader's, and results.json still parses.
+job_grader_report_escapes() {
+    local name=grader/report-escapes dir=$WORK/grader-escapes out output
+    local folder=$dir/$'sub\033[2Jmission'
+    if ! command -v python3 >/dev/null; then
+        skip "$name" "python3 is not installed"
+        return
+    fi
+    mkdir -p "$folder"
+    {
+        printf '#include "heapmgr.h"\n#include "hostile.h"\n#include <stdio.h>\n'
+        printf '#warning "\033[31mred\033[0m from the compiler"\n'
+        printf '%s\n' 'void *hm_malloc(size_t size)' '{' \
+            '    fprintf(stderr, "\033[2J\033[H\ntotal 100 / 100\r\n[\xff][\xc2\x9b][\xe2\x80\xae][\xc3\xa9][\t]\n");' \
+            '    return (char *)bump(size) + 8; /* misaligned: the trace fails, so what it printed is shown */' '}'
+    } >"$dir/dlist.c.in"
+    hostile_as_one_file "$dir/dlist.c.in" >"$folder/dlist.c"
+    grader_small_rubric "$dir/rubric.ini" dlist traces/tiny-basic.rep
+    out=$dir/report.txt
+    grader_run "$name" "$out" --rubric "$dir/rubric.ini" --results "$dir/results.json" "$folder" || return
+    if ! output=$(python3 - "$out" "$dir/results.json" <<'PYTHON' 2>&1
+import json, re, sys
+raw = open(sys.argv[1], "rb").read()
+text = raw.decode("utf-8")  # strict: the report is valid UTF-8
+bad = sorted({c for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0
+              or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069})
+assert not bad, "characters that act on a terminal: %r" % bad
+for shown in (r"heapkit grade of sub\x1b[2Jmission (rubric: ", r"\x1b[2J\x1b[H",
+              r"total 100 / 100\x0d", r"[\xff][\xc2\x9b][\xe2\x80\xae][" + "\u00e9][\t]",
+              r"\x1b[31mred\x1b[0m from the compiler"):
+    assert shown in text, "the report lacks %r" % shown
+totals = re.findall(r"(?m)^total.*$", text)
+assert len(totals) == 1 and re.fullmatch(r"total +1 / 11", totals[0]), totals
+assert json.load(open(sys.argv[2], encoding="utf-8"))["score"] == 1
+PYTHON
+    ); then
+        fail "$name" "the report does not show student bytes escaped" "$output
+$(cat -v "$out")"
+    else
+        pass "$name"
+    fi
+}
+
 # A class: a good submission, a broken one, a hanging one, an empty folder. Every one gets a
 # row; a second run grades nothing again; --force grades again.
 job_grader_grade_all() {
@@ -424,6 +474,7 @@ add_grader_jobs() {
         add grader_defect "$source"
     done
     add grader_json_escape
+    add grader_report_escapes
     add grader_grade_all
     command -v python3 >/dev/null && add grader_gradescope
 }

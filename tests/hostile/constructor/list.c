@@ -1,14 +1,17 @@
 /*
  * hostile submission "constructor", stage list: a constructor, which the C runtime calls before
  * main, writes forged result lines (every trace correct) to standard output and to file
- * descriptors 3 to 20, where a runner's result pipe is, and leaves a file to show it ran. Its
- * hm_ functions are correct.
- * Stopped by: the graded runner itself: it runs from a .preinit_array function, called before
- * any constructor, and ends the process there, so the constructor never runs (the grader's
- * check of the object rejects constructors too). The stage passes, on its own merits.
+ * descriptors 3 to 20, where the old runner's result pipe was, and leaves a file to show it ran.
+ * Its hm_ functions are correct.
+ * Stopped by: the grader's static check of the object (a constructor: section .init_array; and
+ * open, write, close, which a stage may not call). Let through, it runs in the stage program,
+ * which holds no result pipe and is confined from its first instruction (the filter is loaded
+ * before execveat): its open is refused and the program dies of SIGSYS before the replay's
+ * first call. The call is not named: the stage program's fault handler, which names it, is
+ * installed by main, after the constructors.
  */
 // hostile-trace: traces/tiny-basic.rep
-// hostile-passes: yes
+// hostile-expect: traces/tiny-basic.rep: before the first operation (in the probe free(NULL)): the stage crashed with SIGSYS (a forbidden system call)
 // hostile-no-output: FORGED
 // hostile-no-file: /tmp/heapkit-hostile-constructor
 #include "heapmgr.h"

@@ -1,12 +1,16 @@
 /*
- * hostile submission "memory", stage mmap: hm_malloc maps 64 MiB after 64 MiB with the real mmap
- * (the syscall instruction), touching every page, to take the machine's memory (only 512 MiB
- * of it, so that a test run with a broken sandbox does not take the machine down).
- * Stopped by: the system-call filter, at the first mmap: a stage gets memory only from the
- * simulated calls, within the memory limit.
+ * hostile submission "memory", stage mmap: hm_malloc maps 64 MiB after 64 MiB of private memory
+ * with the real mmap (the syscall instruction), touching every page, to take the machine's
+ * memory (only 512 MiB of it, so that a test run with a broken sandbox does not take the
+ * machine down), and stops at the first refusal.
+ * Stopped by: the grader's static check (a system-call instruction). Let through: the filter
+ * allows mmap (the C library and the stage side need memory of their own; never executable),
+ * and RLIMIT_DATA holds private memory to the program's data allowance (static_memory_limit +
+ * 32 MiB): the second 64 MiB is refused, and the stage, correct, keeps its points. (Shared
+ * anonymous memory is not data: see tests/hostile/resources/mmap.c.)
  */
 // hostile-trace: traces/tiny-basic.rep
-// hostile-expect: traces/tiny-basic.rep:10: a 0 24 (malloc(24) for id 0): the stage was stopped: it made the system call 'mmap', which a stage may not make
+// hostile-passes: yes
 #include "heapmgr.h"
 #include "hostile.h"
 #include "raw_syscall.h"

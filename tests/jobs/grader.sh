@@ -201,7 +201,7 @@ slot_escapees() {
 # Is the build jail there (branch jail: the compiler and the tools in namespaces of their own,
 # on a root that holds only /usr and the build directory)?
 build_jail_merged() {
-    grep -qi 'jail' grader/grade_build.c
+    [ -f grader/jail.h ] && grep -q '#include "jail.h"' grader/grade_build.c
 }
 
 # What refused a stage at build time, when it was one of the static checks of its object file.
@@ -381,7 +381,7 @@ job_grader_hostile() {
     local leaked=""
     while IFS= read -r text; do
         [ -z "$text" ] || ! grep -qF -- "$text" "$out" "$results" || leaked+="'$text' "
-    done < <(grader_hostile_lines jail-stops "${sources[@]}")
+    done < <(grader_hostile_lines jail-stops "${sources[@]}" | sort -u)
     if [ -z "$(grader_hostile_lines jail-stops "${sources[@]}")" ]; then
         :
     elif [ -z "$leaked" ]; then
@@ -389,7 +389,7 @@ job_grader_hostile() {
     elif build_jail_merged; then
         fail "$name/jail" "the report shows what the build jail must keep out: $leaked" "$(cat "$out")"
     else
-        skip "$name/jail" "the report shows $leaked: the build tools read what the student names until the build jail (branch jail) is merged"
+        skip "$name/jail" "the report shows ${leaked% }: the build tools read what the student names until the build jail (branch jail) is merged"
     fi
 }
 

@@ -389,7 +389,7 @@ job_grader_hostile() {
     elif build_jail_merged; then
         fail "$name/jail" "the report shows what the build jail must keep out: $leaked" "$(cat "$out")"
     else
-        skip "$name/jail" "the report shows ${leaked% }: the build tools read what the student names until the build jail (branch jail) is merged"
+        skip "$name/jail" "the report shows ${leaked% }: until the build jail (branch jail) is merged, the build tools read what the student names, with no memory limit of their own"
     fi
 }
 

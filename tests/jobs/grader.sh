@@ -13,6 +13,10 @@
 #                             named, nothing outside touched (see job_grader_hostile)
 #   grader/hostile-fence/NAME the same with the static checks off (needs the test switch
 #                             HEAPKIT_TEST_NO_STATIC_CHECKS, branch jail; skipped until then)
+#   grader/bump-everywhere    a bump allocator as every stage, with the kit's rubric: prints its
+#                             score (.../cap: at most 35 / 100, skipped until the rubric caps it)
+#   grader/no-root            without root, grading refuses unless --no-sandbox, whose report says
+#                             NOT SANDBOXED
 #   grader/json-escape        bytes a stage prints end up escaped in results.json
 #   grader/report-escapes     bytes from student code (a stage's or the compiler's output, the
 #                             folder's name) show escaped in the text report, \xNN
@@ -393,6 +397,82 @@ job_grader_hostile() {
     fi
 }
 
+# The honest bump allocator handed in as every stage (tests/hostile/bump-everywhere/, which says
+# "// hostile-graded-by: grader_bump_everywhere"), graded with the kit's own rubric, but one timed
+# run a trace instead of three (a bump allocator's speed is far below any throughput point
+# either way): every stage builds and gets correctness points; the job prints the score. A later
+# rubric caps a submission that never reuses memory at 35 / 100: until then NAME/cap is skipped,
+# with the score, as expected to fail.
+job_grader_bump_everywhere() {
+    local hostile=$1 name=grader/bump-everywhere dir=$WORK/grader-bump-everywhere out score source
+    mkdir -p "$dir/submission"
+    for source in "$hostile"/*.c; do hostile_as_one_file "$source" >"$dir/submission/$(basename "$source")"; done
+    sed -E 's/^(runs *= *)[0-9]+/\11/' grader/rubric.ini >"$dir/rubric.ini"
+    out=$dir/report.txt
+    grader_run "$name" "$out" --rubric "$dir/rubric.ini" --csv "$dir/class.csv" "$dir/submission" || return
+    score=$(grader_score "$out")
+    local built correct
+    built=$(grep -cE '^  build +([0-9.]+) / \1  ok$' "$out")
+    correct=$(grep -cE '^  correctness: [0-9]+ of [0-9]+ traces passed' "$out")
+    if [ "$built" -ne 6 ] || [ "$correct" -ne 6 ]; then
+        fail "$name" "not every stage built and earned correctness points ($built built, $correct with traces passed)" "$(cat "$out")"
+        return
+    fi
+    pass "$name"
+    printf '    scored %s with the kit'"'"'s rubric; by stage: %s\n' "$score" "$(tail -n 1 "$dir/class.csv" | cut -d, -f4- | tr ',' ' ')"
+    if awk -v s="${score%% *}" 'BEGIN { exit !(s <= 35) }'; then
+        pass "$name/cap"
+    else
+        skip "$name/cap" "an allocator that never reuses memory scored $score, more than 35 / 100: expected until the rubric caps it (a later change)"
+    fi
+}
+
+# Official grading needs root (a user of its own for each grading, an empty root directory, the
+# filter): grader/grade run as another user (nobody, with setpriv) refuses with the reason and
+# exit status 2, unless --no-sandbox, a local run whose report says NOT SANDBOXED at the top and
+# at the end. (The kit and its build must be readable by nobody: else skipped.)
+job_grader_no_root() {
+    local name=grader/no-root dir output status grade=$BUILD/grader/grade
+    local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    if [ "$(id -u)" -ne 0 ]; then
+        skip "$name" "the tests do not run as root: they cannot run the grader as another user"
+        return
+    elif ! command -v setpriv >/dev/null; then
+        skip "$name" "setpriv (util-linux) is not installed"
+        return
+    elif ! "${as_nobody[@]}" test -x "$grade" -a -r grader/rubric.ini -a -r "$BUILD/fence/runner" 2>/dev/null; then
+        skip "$name" "nobody cannot read the kit or its build ($PWD, $BUILD)"
+        return
+    fi
+    [ -f "$BUILD/scaling/freelist-100000.rep" ] || { mkdir -p "$BUILD/scaling" && "$BUILD/gen/freelist" "$BUILD/scaling" >/dev/null; }
+    dir=$(mktemp -d /tmp/heapkit-no-root.XXXXXX) || return
+    mkdir -p "$dir/submission"
+    cp stages/minimal.c "$dir/submission/"
+    grader_small_rubric "$dir/rubric.ini" minimal traces/tiny-basic.rep
+    chmod -R a+rwX "$dir"
+    output=$(limited 120 "${as_nobody[@]}" "$grade" --kit "$PWD" --build "$PWD/$BUILD" --rubric "$dir/rubric.ini" \
+        "$dir/submission" 2>&1)
+    status=$?
+    if [ "$status" -ne 2 ] || [[ $output != *"grading runs each submission as a user of its own, which needs root"* ]]; then
+        fail "$name" "run as nobody without --no-sandbox: exit status $status, expected 2 and the reason" "$output"
+        rm -rf "$dir"
+        return
+    fi
+    output=$(limited 300 "${as_nobody[@]}" env TMPDIR="$dir" "$grade" --no-sandbox --kit "$PWD" --build "$PWD/$BUILD" \
+        --rubric "$dir/rubric.ini" "$dir/submission" 2>&1)
+    status=$?
+    rm -rf "$dir"
+    if [ "$status" -ne 0 ]; then
+        fail "$name" "run as nobody with --no-sandbox: exit status $status, expected 0" "$output"
+    elif [[ $(sed -n 2p <<<"$output") != "NOT SANDBOXED (--no-sandbox)"* ]] || [[ $output != *"(NOT SANDBOXED: --no-sandbox, a local run)"* ]]; then
+        fail "$name" "the report of a --no-sandbox run does not say NOT SANDBOXED at the top and at the end" "$output"
+    elif ! grep -qE '^total +11 / 11$' <<<"$output"; then
+        fail "$name" "minimal.c did not get full marks in a --no-sandbox run" "$output"
+    else
+        pass "$name"
+    fi
+}
+
 # grader/grade --coverage: an HTML report of the submitted stage's lines that the traces ran.
 job_grader_coverage() {
     local name=grader/coverage dir=$WORK/grader-coverage output
@@ -663,6 +743,7 @@ add_grader_jobs() {
     done
     add grader_json_escape
     add grader_report_escapes
+    add grader_no_root
     add grader_grade_all
     command -v python3 >/dev/null && add grader_gradescope
 }

@@ -304,7 +304,7 @@ static int check_symbols(const struct build_place *place, const char *object, st
             continue;
         }
         int undefined = type == 'U' || type == 'w' || type == 'v';
-        if (!undefined && islower((unsigned char)type))
+        if (!undefined && islower((unsigned char)type) && type != 'u') /* 'u': unique, a global binding */
             continue; /* static: its own business */
         if (undefined && !in_list(name, ALLOWED_CALLS, sizeof ALLOWED_CALLS / sizeof ALLOWED_CALLS[0])) {
             if (used + strlen(name) + 8 < sizeof forbidden)

@@ -2,7 +2,9 @@
  * grade_report.c: what the grader tells people and tools.
  *
  *   text          per stage, per test: the score, and the first error with the local command
- *                 that reproduces it; hidden traces say pass or fail only
+ *                 that reproduces it; hidden traces say pass or fail only. Every byte that came
+ *                 from student code (what a stage or the compiler printed, the folder's name)
+ *                 is written escaped: it shows, and does nothing to the reader's terminal
  *   results.json  Gradescope's format, written with cJSON, so any byte a stage printed is escaped
  *   CSV           one row per submission appended: name, total, maximum, one column per stage
  */
@@ -24,18 +26,78 @@ static const char *base_name(const char *path)
     return slash != NULL && slash[1] != '\0' ? slash + 1 : name;
 }
 
-/* Print text indented, at most max_lines lines (a student reads the first error first). */
+/* The length of the UTF-8 sequence that starts at c (at most `left` bytes): 1 to 4, or 0 when it
+ * is not valid UTF-8 (a stray continuation byte, a sequence cut short, an overlong form, a
+ * surrogate, past U+10FFFF). */
+static size_t utf8_length(const unsigned char *c, size_t left)
+{
+    size_t need = c[0] < 0x80 ? 1 : (c[0] & 0xe0) == 0xc0 && c[0] >= 0xc2 ? 2 : (c[0] & 0xf0) == 0xe0 ? 3
+                : (c[0] & 0xf8) == 0xf0 && c[0] <= 0xf4 ? 4 : 0;
+    if (need == 0 || need > left)
+        return 0;
+    for (size_t k = 1; k < need; k++)
+        if ((c[k] & 0xc0) != 0x80)
+            return 0;
+    if (need == 3 && ((c[0] == 0xe0 && c[1] < 0xa0) || (c[0] == 0xed && c[1] >= 0xa0)))
+        return 0; /* overlong, or a surrogate */
+    if (need == 4 && ((c[0] == 0xf0 && c[1] < 0x90) || (c[0] == 0xf4 && c[1] >= 0x90)))
+        return 0;
+    return need;
+}
+
+/* Would the character of this valid sequence act on a terminal rather than show? C0 controls
+ * (but newline and tab), DEL, C1 controls (U+0080..U+009F: U+009B is a CSI to some terminals),
+ * and the bidirectional formatting characters (U+202A..U+202E, U+2066..U+2069), which reorder
+ * how the rest of the line reads. */
+static int acts_on_terminal(const unsigned char *c, size_t length)
+{
+    if (length == 1)
+        return (c[0] < 0x20 && c[0] != '\n' && c[0] != '\t') || c[0] == 0x7f;
+    if (length == 2)
+        return c[0] == 0xc2 && c[1] < 0xa0;
+    return length == 3 && c[0] == 0xe2 && ((c[1] == 0x80 && c[2] >= 0xaa && c[2] <= 0xae) ||
+                                           (c[1] == 0x81 && c[2] >= 0xa6 && c[2] <= 0xa9));
+}
+
+/* Write `length` bytes of text from student code as they are, but every byte of a character
+ * that would act on the terminal, and of a sequence that is not UTF-8, as \xNN: "\033[2J"
+ * shows as \x1b[2J, a lone 0xff as \xff. Newlines and tabs are kept (a tab only moves the
+ * cursor on); a backslash stays one (the report is read, never parsed back). */
+static void put_escaped(FILE *out, const char *text, size_t length)
+{
+    const unsigned char *c = (const unsigned char *)text;
+    for (size_t i = 0; i < length;) {
+        size_t sequence = utf8_length(c + i, length - i);
+        if (sequence > 0 && !acts_on_terminal(c + i, sequence)) {
+            fwrite(c + i, 1, sequence, out);
+            i += sequence;
+            continue;
+        }
+        for (size_t k = 0; k < (sequence > 0 ? sequence : 1); k++)
+            fprintf(out, "\\x%02x", c[i + k]);
+        i += sequence > 0 ? sequence : 1;
+    }
+}
+
+static void put_escaped_text(FILE *out, const char *text)
+{
+    put_escaped(out, text, strlen(text));
+}
+
+/* Print text indented, escaped, at most max_lines lines (a student reads the first error first). */
 static void indented(FILE *out, const char *text, int max_lines)
 {
     int lines = 0;
     for (const char *line = text; line != NULL && *line != '\0';) {
         const char *end = strchr(line, '\n');
-        int length = (int)(end ? (size_t)(end - line) : strlen(line));
+        size_t length = end ? (size_t)(end - line) : strlen(line);
         if (lines == max_lines) {
             fprintf(out, "        [...]\n");
             return;
         }
-        fprintf(out, "        %.*s\n", length, line);
+        fputs("        ", out);
+        put_escaped(out, line, length);
+        fputc('\n', out);
         lines++;
         line = end ? end + 1 : NULL;
     }
@@ -48,9 +110,12 @@ static void score_cell(char *out, size_t size, double score, double max)
 
 void report_text(FILE *out, const struct grading *g)
 {
-    fprintf(out, "heapkit grade of %s (rubric: %s)\n", base_name(g->submission), g->rubric.path);
-    if (g->notes[0] != '\0')
-        fprintf(out, "%s", g->notes);
+    fputs("heapkit grade of ", out);
+    put_escaped_text(out, base_name(g->submission));
+    fputs(" (rubric: ", out);
+    put_escaped_text(out, g->rubric.path);
+    fputs(")\n", out);
+    put_escaped_text(out, g->notes);
     for (size_t s = 0; s < g->stage_count; s++) {
         const char *stage = g->stages[s];
         char cell[64];
@@ -105,16 +170,8 @@ static char *valid_utf8(const char *text)
     size_t o = 0;
     const unsigned char *c = (const unsigned char *)text;
     for (size_t i = 0; i < length;) {
-        size_t need = c[i] < 0x80 ? 1 : (c[i] & 0xe0) == 0xc0 && c[i] >= 0xc2 ? 2 : (c[i] & 0xf0) == 0xe0 ? 3
-                    : (c[i] & 0xf8) == 0xf0 && c[i] <= 0xf4 ? 4 : 0;
-        int ok = need > 0 && i + need <= length;
-        for (size_t k = 1; ok && k < need; k++)
-            ok = (c[i + k] & 0xc0) == 0x80;
-        if (ok && need == 3 && ((c[i] == 0xe0 && c[i + 1] < 0xa0) || (c[i] == 0xed && c[i + 1] >= 0xa0)))
-            ok = 0; /* overlong, or a surrogate */
-        if (ok && need == 4 && ((c[i] == 0xf0 && c[i + 1] < 0x90) || (c[i] == 0xf4 && c[i + 1] >= 0x90)))
-            ok = 0;
-        if (ok) {
+        size_t need = utf8_length(c + i, length - i);
+        if (need > 0) {
             memcpy(out + o, c + i, need);
             o += need;
             i += need;

@@ -80,7 +80,7 @@ job_fence_hostile() {
 
     local want_status=1 passes timing=--no-time
     passes=$(hostile_lines "$source" passes)
-    [ -z "$(hostile_lines "$source" expect)" ] && passes=yes
+    [ -z "$(hostile_lines "$source" expect)$(hostile_lines "$source" expect-one-of)" ] && passes=yes
     [ -n "$passes" ] && want_status=0
     [ -n "$(hostile_lines "$source" timed)" ] && timing="-n 1" # an attack on the timed replay
     # shellcheck disable=SC2086 # the options are words
@@ -93,6 +93,14 @@ job_fence_hostile() {
     while IFS= read -r text; do
         [ -z "$text" ] || [[ $output == *"$text"* ]] || problems+="the output lacks: $text"$'\n'
     done < <(hostile_lines "$source" expect)
+    # "hostile-expect-one-of:" lines: what stops it may differ from machine to machine (one holds).
+    if [ -n "$(hostile_lines "$source" expect-one-of)" ]; then
+        local one_held=""
+        while IFS= read -r text; do
+            [ -n "$text" ] && [[ $output == *"$text"* ]] && one_held=yes
+        done < <(hostile_lines "$source" expect-one-of)
+        [ -n "$one_held" ] || problems+="the output holds none of its hostile-expect-one-of lines"$'\n'
+    fi
     if [[ $output == *"ended before replaying it"* ]]; then
         problems+="the runner itself died"$'\n'
     fi

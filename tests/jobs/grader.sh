@@ -8,12 +8,23 @@
 #                             makes a system call itself, defines a global: build fails, named
 #   grader/defect/NAME        tests/allocators/NAME.c as a stage: loses its correctness points
 #                             with the message that check gives, and a local reproduce command
+#   grader/hostile/NAME       a hostile submission (tests/hostile/NAME/, beside the reference
+#                             minimal.c): stopped, graded or scored as the fence says, the cause
+#                             named, nothing outside touched (see job_grader_hostile)
+#   grader/hostile-fence/NAME the same with the static checks off (the test switch
+#                             HEAPKIT_TEST_NO_STATIC_CHECKS=1): the fence holds by itself
+#   grader/bump-everywhere    a bump allocator as every stage, with the kit's rubric: at most 35 / 100,
+#                             each stage's promise named; prints the score
+#   grader/no-root            without root, grading refuses unless --no-sandbox, whose report says
+#                             NOT SANDBOXED
 #   grader/json-escape        bytes a stage prints end up escaped in results.json
 #   grader/hidden             the hidden traces: the same for the same secret and files, others
 #                             when either changes; named hidden-N, no seed in them, private; made
 #                             by the seed rule of grader/grade_hidden.c
 #   grader/hidden-refused/NAME  a missing or readable secret, or a rubric naming what is not a
 #                             seeded generator: exit status 2 and a message that says why
+#   grader/report-escapes     bytes from student code (a stage's or the compiler's output, the
+#                             folder's name) show escaped in the text report, \xNN
 #   grader/grade-all          a folder of submissions: class.csv and summary; a second run resumes
 #   grader/gradescope         make autograder, run in an emulated /autograder layout, graded with the
 #                             secret the zip holds
@@ -169,60 +180,314 @@ job_grader_static() {
     fi
 }
 
-# A submission is one file per stage: a hostile stage with tests/hostile/hostile.h,
-# raw_syscall.h and replay_kind.h written in place of their #include lines.
+# A submission is one file per stage: a hostile stage with the headers of tests/hostile/ written
+# in place of their #include lines, and @KIT@, @SECRET@ and @CLASSMATE_PID@ replaced by the kit's
+# root, a secret file's path and a classmate's process (what the student is taken to know).
 hostile_as_one_file() {
-    awk '/^#include "(hostile|raw_syscall|replay_kind)\.h"$/ {
+    awk -v kit="$PWD" -v secret="${HOSTILE_SECRET_FILE:-}" -v classmate="${HOSTILE_CLASSMATE_PID:-}" '
+         /^#include "(hostile|raw_syscall|replay_kind|hidden_syscall)\.h"$/ {
              header = "tests/hostile/" substr($2, 2, length($2) - 2)
              while ((getline line < header) > 0) print line
              close(header)
              next
          }
-         { print }' "$1"
+         { gsub(/@KIT@/, kit); gsub(/@SECRET@/, secret); gsub(/@CLASSMATE_PID@/, classmate); print }' "$1"
 }
 
-# A hostile submission (tests/hostile/NAME/, with the reference minimal.c put beside it): grading
-# finishes; the hostile stage loses its points with the cause named; minimal.c keeps all of its points.
-# An attack on the timed replay ("// hostile-timed: yes") is graded with a throughput point, so
-# that its stages are timed; any speed at all earns it (this tests the attack, not speed).
+# grader_hostile_lines KEY FILE...: the values of the files' "// hostile-KEY: " lines.
+grader_hostile_lines() {
+    local key=$1
+    shift
+    sed -n "s|^// hostile-$key: ||p" "$@"
+}
+
+# The processes that outlived their grading: a stage program (a program in a grading's bin/) of
+# a grading slot's user (64100 up) whose parent is no longer a runner. Prints one line each.
+slot_escapees() {
+    local pid uid ppid exe parent
+    grep -H -E '^(Uid|PPid):' /proc/[0-9]*/status 2>/dev/null |
+        awk -F '[:\t]+' '{ split($1, path, "/"); pid = path[3] }
+                          $2 == "PPid" { ppid[pid] = $3 } $2 == "Uid" { uid[pid] = $3 }
+                          END { for (p in uid) if (uid[p] >= 64100 && uid[p] < 64300) print p, uid[p], ppid[p] }' |
+        while read -r pid uid ppid; do
+            exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || continue
+            parent=$(readlink "/proc/$ppid/exe" 2>/dev/null)
+            [[ $exe == */heapkit-grade.*/bin/* ]] || continue
+            [[ $parent == */runner || $parent == *"/runner (deleted)" ]] && continue
+            printf 'process %s of user %s, a stage program (%s), its parent %s (%s)\n' "$pid" "$uid" "$exe" "$ppid" "${parent:-gone}"
+        done
+}
+
+# Is the build jail there (branch jail: the compiler and the tools in namespaces of their own,
+# on a root that holds only /usr and the build directory)?
+build_jail_merged() {
+    [ -f grader/jail.h ] && grep -q '#include "jail.h"' grader/grade_build.c
+}
+
+# What refused a stage at build time, when it was one of the static checks of its object file.
+STATIC_CHECKS='which a stage may not call|makes a system call itself|outside the file|runs outside the replay|indirect function|of static memory'
+
+# A hostile submission (tests/hostile/NAME/, the reference minimal.c put beside it, or its own):
+# grading finishes; each hostile stage loses its points, with every "// hostile-expect:" text in
+# the report, unless a static check of its object refused it (then the report names that), or
+# it is "// hostile-passes: yes" (graded on its merits: all its points); minimal.c keeps all of
+# its points. Then what it tried did not happen: no "// hostile-no-file:" exists, no
+# "// hostile-no-output:" text is in the report or results.json, no stage program outlived the
+# grading, the report holds no character that acts on a terminal and results.json parses; and
+# the grading took at most "// hostile-most-seconds:" (printed). More lines of a stage file:
+#   // hostile-expect-one-of: TEXT    the report holds at least one of these (what stops it
+#                                     differs between machines)
+#   // hostile-known-hole: WHAT       the stage should lose its points; when it keeps them, NAME/hole
+#                                     says WHAT, skipped (expected until the hole is closed)
+#   // hostile-trace: GLOB            the public traces (default traces/tiny-basic.rep)
+#   // hostile-hidden-traces: GLOB    hidden traces too
+#   // hostile-timed: yes             a throughput point: the stages are timed (any speed earns it)
+#   // hostile-replay-seconds: N      the rubric's replay_seconds (default 10: the machine may be busy)
+#   // hostile-environment: VAR=TEXT  in the grader's environment
+#   // hostile-most-memory: SIZE      no process of the grading held more (GNU time's peak, printed);
+#                                     more is a known hole, said by NAME/memory, skipped
+#   // hostile-address-space: SIZE    the whole grading under RLIMIT_AS SIZE: a guard of this test,
+#                                     so that what the grader leaves unbounded cannot take the machine
+#   // hostile-secret: yes            a world-readable secret file whose path is @SECRET@
+#   // hostile-jail-stops: TEXT       TEXT (a secret, or what shows that only this test's guard
+#                                     stopped a tool) must not reach the report; until the build
+#                                     jail is merged it may: then NAME/jail says so, skipped
+# With "fence" as the second argument, graded with the static checks off (the test switch
+# HEAPKIT_TEST_NO_STATIC_CHECKS=1, branch jail): what the fence stops by itself.
 job_grader_hostile() {
-    local hostile=$1 name=grader/hostile/$(basename "$1") dir=$WORK/grader-hostile-$(basename "$1") out
-    local folder=$dir/submission stage stages=() source
+    local hostile=$1 mode=${2:-} case_name
+    case_name=$(basename "$hostile")
+    local name=grader/hostile/$case_name dir=$WORK/grader-hostile-$case_name
+    local environment=() switch=()
+    if [ "$mode" = fence ]; then
+        name=grader/hostile-fence/$case_name dir=$WORK/grader-hostile-fence-$case_name
+        if ! grep -q HEAPKIT_TEST_NO_STATIC_CHECKS grader/grade_build.c; then
+            skip "$name" "needs the test switch HEAPKIT_TEST_NO_STATIC_CHECKS (branch jail) to grade with the static checks off"
+            return
+        fi
+        environment+=(HEAPKIT_TEST_NO_STATIC_CHECKS=1)
+    fi
+    local folder=$dir/submission out=$dir/report.txt results=$dir/results.json
+    local sources=("$hostile"/*.c) stage stages=() source text
     mkdir -p "$folder"
-    cp stages/minimal.c "$folder/"
-    for source in "$hostile"/*.c; do hostile_as_one_file "$source" >"$folder/$(basename "$source")"; done
+    [ -f "$hostile/minimal.c" ] || cp stages/minimal.c "$folder/"
+    # What the student is taken to know: a secret file readable by anyone, a classmate's tool.
+    local secret_dir="" classmate=""
+    if grep -q '^// hostile-secret: yes' "${sources[@]}"; then
+        secret_dir=$(mktemp -d /tmp/heapkit-hostile-secret.XXXXXX)
+        chmod 755 "$secret_dir"
+        printf 'hostile-file-secret-9c2a: the instructor kept this file where anyone could read it\n' >"$secret_dir/secret.txt"
+        chmod 644 "$secret_dir/secret.txt"
+    fi
+    if grep -q '@CLASSMATE_PID@' "${sources[@]}" && command -v setpriv >/dev/null; then
+        [ -n "$secret_dir" ] || { secret_dir=$(mktemp -d /tmp/heapkit-hostile-secret.XXXXXX); chmod 755 "$secret_dir"; }
+        mkdir -p "$secret_dir/classmate"
+        printf 'hostile-classmate-source-77d1: a classmate'"'"'s list.c\n' >"$secret_dir/classmate/list.c"
+        chmod -R a+rX "$secret_dir"
+        # A classmate's build tool, as the grader runs its tools today (nobody, in its work directory).
+        (cd "$secret_dir/classmate" && exec setpriv --reuid=65534 --regid=65534 --clear-groups sleep 300) &
+        classmate=$!
+    fi
+    for source in "${sources[@]}"; do
+        HOSTILE_SECRET_FILE=$secret_dir/secret.txt HOSTILE_CLASSMATE_PID=$classmate \
+            hostile_as_one_file "$source" >"$folder/$(basename "$source")"
+    done
     for source in "$folder"/*.c; do stages+=("$(basename "$source" .c)"); done
-    # The trace a hostile stage declares it needs (its hog may need more than tiny-basic).
-    local trace
-    trace=$(sed -n 's|^// hostile-trace: ||p' "$folder"/*.c | grep -v tiny-basic | head -n 1)
+    local trace hidden seconds most guard
+    trace=$(grader_hostile_lines trace "${sources[@]}" | grep -v tiny-basic | head -n 1)
+    hidden=$(grader_hostile_lines hidden-traces "${sources[@]}" | head -n 1)
+    seconds=$(grader_hostile_lines replay-seconds "${sources[@]}" | head -n 1)
+    most=$(grader_hostile_lines most-seconds "${sources[@]}" | head -n 1)
+    guard=$(grader_hostile_lines address-space "${sources[@]}" | head -n 1)
+    while IFS= read -r text; do environment+=("$text"); done < <(grader_hostile_lines environment "${sources[@]}")
     local throughput=0 full="11 / 11"
-    if grep -q '^// hostile-timed: ' "$folder"/*.c; then
+    if grep -q '^// hostile-timed: ' "${sources[@]}"; then
         throughput=1 full="12 / 12"
     fi
     {
         printf '[grader]\npublic_traces = %s\nhidden =\n' "${trace:-traces/tiny-basic.rep}"
-        printf 'memory_limit = 64M\nreplay_seconds = 2\nrunner_seconds = 60\n'
+        printf 'memory_limit = 64M\nreplay_seconds = %s\nrunner_seconds = 60\n' "${seconds:-10}"
         printf 'throughput_low = 0.000001\nthroughput_high = 0.000002\n'
         for stage in "${stages[@]}"; do
             printf '[%s]\nbuild = 1\ncorrectness = 10\nthroughput = %s\n' "$stage" "$throughput"
         done
     } >"$dir/rubric.ini"
-    out=$dir/report.txt
-    grader_run "$name" "$out" --rubric "$dir/rubric.ini" "$folder" || return
-    local named='may not call|system call|was stopped|crashed|did not finish|ended the process|printed more|runs outside the replay|the timed replay'
+    while IFS= read -r text; do rm -f "$text"; done < <(grader_hostile_lines no-file "${sources[@]}")
+    [ -n "$guard" ] && switch=(prlimit --as="$(numfmt --from=iec "$guard")")
+    local memory peak=""
+    memory=$(grader_hostile_lines most-memory "${sources[@]}" | head -n 1)
+    if [ -n "$memory" ] && /usr/bin/time -f %M true >/dev/null 2>&1; then
+        switch=(/usr/bin/time -o "$dir/peak" -f %M "${switch[@]}")
+    fi
+    local started ended status
+    started=$(date +%s.%N)
+    limited 600 env "${environment[@]}" "${switch[@]}" "$GRADER" --rubric "$dir/rubric.ini" --results "$results" \
+        "$folder" >"$out" 2>"$out.err"
+    status=$?
+    ended=$(date +%s.%N)
+    [ -f "$dir/peak" ] && peak=$(tail -n 1 "$dir/peak")
+    [ -n "$classmate" ] && kill "$classmate" 2>/dev/null && wait "$classmate" 2>/dev/null
+    [ -n "$secret_dir" ] && rm -rf "$secret_dir"
+    if [ "$status" -ne 0 ]; then
+        fail "$name" "grader/grade exited with status $status, expected 0" "$(cat "$out.err" "$out")"
+        return
+    fi
+    local problems="" holes="" score build refused
     for stage in "${stages[@]}"; do
-        local score
-        score=$(awk -v s="$stage" '$1 == "stage" && $2 == s { print $(NF-2), $(NF-1), $NF }' "$out")
-        if [ "$stage" = minimal ] && [ "$score" != "$full" ]; then
-            fail "$name" "the correct minimal.c beside the hostile stage scored $score, expected $full" "$(cat "$out")"
-            return
-        elif [ "$stage" != minimal ] && [ "$score" = "$full" ]; then
-            fail "$name" "hostile stage $stage kept all its points" "$(cat "$out")"
-            return
+        source=$hostile/$stage.c
+        score=$(awk -v s="$stage" '/^stage / && $2 == s { print $(NF-2), $(NF-1), $NF }' "$out")
+        # The stage's build test and what it says, as the report shows it.
+        build=$(awk -v s="$stage" '/^stage / { inside = $2 == s; next } inside && /^  [a-z]/ { building = $1 == "build" }
+                                   inside && building' "$out")
+        refused=""
+        [[ $build == *"build "*"LOST"* ]] && grep -qE "$STATIC_CHECKS" <<<"$build" && refused=yes
+        if [ "$stage" = minimal ] && [ ! -f "$source" ]; then
+            [ "$score" = "$full" ] || problems+="the correct minimal.c beside the hostile stages scored $score, expected $full"$'\n'
+        elif [ -n "$(grader_hostile_lines known-hole "$source")" ] && [ "$score" = "$full" ]; then
+            holes+="stage $stage kept all its points: $(grader_hostile_lines known-hole "$source" | head -n 1)"$'\n'
+        elif [ -n "$(grader_hostile_lines passes "$source")" ]; then
+            [ "$score" = "$full" ] || [ -n "$refused" ] ||
+                problems+="stage $stage, whose attack only touches its own program, scored $score, expected $full"$'\n'
+        elif [ "$score" = "$full" ]; then
+            problems+="hostile stage $stage kept all its points"$'\n'
+        elif [ -z "$refused" ]; then
+            while IFS= read -r text; do
+                [[ -z $text || $(cat "$out") == *"$text"* ]] || problems+="stage $stage: the report lacks: $text"$'\n'
+            done < <(grader_hostile_lines expect "$source")
+            local alternatives found=""
+            alternatives=$(grader_hostile_lines expect-one-of "$source")
+            while IFS= read -r text; do
+                [[ -n $text && $(cat "$out") == *"$text"* ]] && found=yes
+            done <<<"$alternatives"
+            [ -z "$alternatives" ] || [ -n "$found" ] ||
+                problems+="stage $stage: the report lacks every one of: ${alternatives//$'\n'/ | }"$'\n'
+            [ -n "$(grader_hostile_lines expect "$source")$alternatives$(grader_hostile_lines known-hole "$source")" ] ||
+                problems+="stage $stage: no // hostile-expect: line"$'\n'
         fi
     done
-    if ! grep -qE "$named" "$out"; then
-        fail "$name" "the report does not name what stopped the hostile stage" "$(cat "$out")"
+    while IFS= read -r text; do
+        [ -z "$text" ] || [ ! -e "$text" ] || problems+="a stage wrote $text"$'\n'
+        rm -f "$text"
+    done < <(grader_hostile_lines no-file "${sources[@]}")
+    while IFS= read -r text; do
+        [ -z "$text" ] || ! grep -qF -- "$text" "$out" "$results" || problems+="a forged text reached the report: $text"$'\n'
+    done < <(grader_hostile_lines no-output "${sources[@]}")
+    local escaped
+    escaped=$(slot_escapees)
+    [ -z "$escaped" ] || { sleep 1; escaped=$(slot_escapees); }
+    [ -z "$escaped" ] || problems+="a stage program outlived its grading: $escaped"$'\n'
+    if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$out"; then
+        problems+="the report holds a control character from student code, unescaped"$'\n'
+    fi
+    if command -v python3 >/dev/null && ! python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$results" 2>/dev/null; then
+        problems+="results.json does not parse"$'\n'
+    fi
+    local took
+    took=$(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.1f", b - a }')
+    if [ -n "$most" ] && awk -v t="$took" -v m="$most" 'BEGIN { exit !(t > m) }'; then
+        problems+="grading took $took s, more than $most s"$'\n'
+    fi
+    if [ -n "$problems" ]; then
+        fail "$name" "${problems%%$'\n'*}" "${problems#*$'\n'}$(cat "$out")"
+        return
+    fi
+    pass "$name"
+    [ -n "$most" ] && printf '    graded in %s s (at most %s s allowed)\n' "$took" "$most"
+    if [ -n "$holes" ]; then
+        skip "$name/hole" "${holes%$'\n'}: a known hole, expected until it is closed"
+    fi
+    if [ -n "$memory" ] && [ -z "$peak" ]; then
+        skip "$name/memory" "GNU time (/usr/bin/time) is not installed: the grading's peak memory was not measured"
+    elif [ -n "$memory" ] && [ "$peak" -gt $(($(numfmt --from=iec "$memory") / 1024)) ]; then
+        skip "$name/memory" "a process of the grading held $((peak / 1024)) MiB, more than $memory: a known hole (see the stage files), expected until it is closed"
+    elif [ -n "$memory" ]; then
+        pass "$name/memory"
+        printf '    the most any process of the grading held: %s MiB (at most %s allowed)\n' "$((peak / 1024))" "$memory"
+    fi
+    local leaked=""
+    while IFS= read -r text; do
+        [ -z "$text" ] || ! grep -qF -- "$text" "$out" "$results" || leaked+="'$text' "
+    done < <(grader_hostile_lines jail-stops "${sources[@]}" | sort -u)
+    if [ -z "$(grader_hostile_lines jail-stops "${sources[@]}")" ]; then
+        :
+    elif [ -z "$leaked" ]; then
+        pass "$name/jail"
+    elif build_jail_merged; then
+        fail "$name/jail" "the report shows what the build jail must keep out: $leaked" "$(cat "$out")"
+    else
+        skip "$name/jail" "the report shows ${leaked% }: until the build jail (branch jail) is merged, the build tools read what the student names, with no memory limit of their own"
+    fi
+}
+
+# The honest bump allocator handed in as every stage (tests/hostile/bump-everywhere/, which says
+# "// hostile-graded-by: grader_bump_everywhere"), graded with the kit's own rubric, but one timed
+# run a trace instead of three (a bump allocator's speed is far below any throughput point
+# either way): every stage builds; list, dlist and bins earn no correctness points (they are
+# about reuse), mmap none (it must map); the whole scores at most 35 / 100; the job prints it.
+job_grader_bump_everywhere() {
+    local hostile=$1 name=grader/bump-everywhere dir=$WORK/grader-bump-everywhere out score source
+    mkdir -p "$dir/submission"
+    for source in "$hostile"/*.c; do hostile_as_one_file "$source" >"$dir/submission/$(basename "$source")"; done
+    sed -E 's/^(runs *= *)[0-9]+/\11/' grader/rubric.ini >"$dir/rubric.ini"
+    out=$dir/report.txt
+    grader_run "$name" "$out" --rubric "$dir/rubric.ini" --csv "$dir/class.csv" "$dir/submission" || return
+    score=$(grader_score "$out")
+    local built
+    built=$(grep -cE '^  build +([0-9.]+) / \1  ok$' "$out")
+    if [ "$built" -ne 6 ]; then
+        fail "$name" "not every stage built ($built did)" "$(cat "$out")"
+    elif ! awk -v s="${score%% *}" 'BEGIN { exit !(s <= 35) }'; then
+        fail "$name" "an allocator that never reuses memory scored $score, more than 35 / 100" "$(cat "$out")"
+    elif ! grep -q 'stage list is about reusing freed memory' "$out" || ! grep -q 'the stage never called hm_mmap' "$out"; then
+        fail "$name" "the report does not say that list reuses nothing and mmap maps nothing" "$(cat "$out")"
+    else
+        pass "$name"
+        printf '    scored %s with the kit'"'"'s rubric; by stage: %s\n' "$score" \
+            "$(tail -n 1 "$dir/class.csv" | cut -d, -f4- | tr ',' ' ')"
+    fi
+}
+
+# Official grading needs root (a user of its own for each grading, an empty root directory, the
+# filter): grader/grade run as another user (nobody, with setpriv) refuses with the reason and
+# exit status 2, unless --no-sandbox, a local run whose report says NOT SANDBOXED at the top and
+# at the end. (The kit and its build must be readable by nobody: else skipped.)
+job_grader_no_root() {
+    local name=grader/no-root dir output status grade=$BUILD/grader/grade
+    local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    if [ "$(id -u)" -ne 0 ]; then
+        skip "$name" "the tests do not run as root: they cannot run the grader as another user"
+        return
+    elif ! command -v setpriv >/dev/null; then
+        skip "$name" "setpriv (util-linux) is not installed"
+        return
+    elif ! "${as_nobody[@]}" test -x "$grade" -a -r grader/rubric.ini -a -r "$BUILD/fence/runner" 2>/dev/null; then
+        skip "$name" "nobody cannot read the kit or its build ($PWD, $BUILD)"
+        return
+    fi
+    [ -f "$BUILD/scaling/freelist-100000.rep" ] || { mkdir -p "$BUILD/scaling" && "$BUILD/gen/freelist" "$BUILD/scaling" >/dev/null; }
+    dir=$(mktemp -d /tmp/heapkit-no-root.XXXXXX) || return
+    mkdir -p "$dir/submission"
+    cp stages/minimal.c "$dir/submission/"
+    grader_small_rubric "$dir/rubric.ini" minimal traces/tiny-basic.rep
+    chmod -R a+rwX "$dir"
+    output=$(limited 120 "${as_nobody[@]}" "$grade" --kit "$PWD" --build "$PWD/$BUILD" --rubric "$dir/rubric.ini" \
+        "$dir/submission" 2>&1)
+    status=$?
+    if [ "$status" -ne 2 ] || [[ $output != *"grading runs each submission as a user of its own, which needs root"* ]]; then
+        fail "$name" "run as nobody without --no-sandbox: exit status $status, expected 2 and the reason" "$output"
+        rm -rf "$dir"
+        return
+    fi
+    output=$(limited 300 "${as_nobody[@]}" env TMPDIR="$dir" "$grade" --no-sandbox --kit "$PWD" --build "$PWD/$BUILD" \
+        --rubric "$dir/rubric.ini" "$dir/submission" 2>&1)
+    status=$?
+    rm -rf "$dir"
+    if [ "$status" -ne 0 ]; then
+        fail "$name" "run as nobody with --no-sandbox: exit status $status, expected 0" "$output"
+    elif [[ $(sed -n 2p <<<"$output") != "NOT SANDBOXED (--no-sandbox)"* ]] || [[ $output != *"(NOT SANDBOXED: --no-sandbox, a local run)"* ]]; then
+        fail "$name" "the report of a --no-sandbox run does not say NOT SANDBOXED at the top and at the end" "$output"
+    elif ! grep -qE '^total +11 / 11$' <<<"$output"; then
+        fail "$name" "minimal.c did not get full marks in a --no-sandbox run" "$output"
     else
         pass "$name"
     fi
@@ -464,6 +729,52 @@ job_grader_hidden_refused() {
         fail "$name" "the message lacks an expected text" "$missing$(cat "$dir/err")"
     elif compgen -G "$dir/heapkit-grade.*" >/dev/null; then
         fail "$name" "the work directory was left behind" "$(ls -d "$dir"/heapkit-grade.*)"
+
+# Bytes from student code reach the text report escaped: a folder named with an escape sequence,
+# a stage that prints terminal control sequences, a forged "total" line, a carriage return,
+# invalid UTF-8, a C1 control and a bidirectional override, and whose #warning puts an escape
+# sequence into the compiler's output. Each shows as \xNN (grade_report.c, put_escaped), UTF-8
+# that acts on nothing is kept, the report holds no control character but newline and tab, its
+# only "total" line is the grader's, and results.json still parses.
+job_grader_report_escapes() {
+    local name=grader/report-escapes dir=$WORK/grader-escapes out output
+    local folder=$dir/$'sub\033[2Jmission'
+    if ! command -v python3 >/dev/null; then
+        skip "$name" "python3 is not installed"
+        return
+    fi
+    mkdir -p "$folder"
+    {
+        printf '#include "heapmgr.h"\n#include "hostile.h"\n#include <stdio.h>\n'
+        printf '#warning "\033[31mred\033[0m from the compiler"\n'
+        printf '%s\n' 'void *hm_malloc(size_t size)' '{' \
+            '    fprintf(stderr, "\033[2J\033[H\ntotal 100 / 100\r\n[\xff][\xc2\x9b][\xe2\x80\xae][\xc3\xa9][\t]\n");' \
+            '    return (char *)bump(size) + 8; /* misaligned: the trace fails, so what it printed is shown */' '}'
+    } >"$dir/dlist.c.in"
+    hostile_as_one_file "$dir/dlist.c.in" >"$folder/dlist.c"
+    grader_small_rubric "$dir/rubric.ini" dlist traces/tiny-basic.rep
+    out=$dir/report.txt
+    grader_run "$name" "$out" --rubric "$dir/rubric.ini" --results "$dir/results.json" "$folder" || return
+    if ! output=$(python3 - "$out" "$dir/results.json" <<'PYTHON' 2>&1
+import json, re, sys
+raw = open(sys.argv[1], "rb").read()
+text = raw.decode("utf-8")  # strict: the report is valid UTF-8
+bad = sorted({c for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0
+              or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069})
+assert not bad, "characters that act on a terminal: %r" % bad
+for shown in (r"heapkit grade of sub\x1b[2Jmission (rubric: ", r"\x1b[2J\x1b[H",
+              r"total 100 / 100\x0d", r"[\xff][\xc2\x9b][\xe2\x80\xae][" + "\u00e9][\t]"):
+    assert shown in text, "the report lacks %r" % shown
+# The compiler's warning: gcc quotes the bytes (escaped here), clang names them itself.
+assert r"\x1b[31mred\x1b[0m from the compiler" in text or "<U+001B>[31mred<U+001B>[0m from the compiler" in text, \
+    "the report lacks the compiler's warning"
+totals = re.findall(r"(?m)^total.*$", text)
+assert len(totals) == 1 and re.fullmatch(r"total +1 / 11", totals[0]), totals
+assert json.load(open(sys.argv[2], encoding="utf-8"))["score"] == 1
+PYTHON
+    ); then
+        fail "$name" "the report does not show student bytes escaped" "$output
+$(cat -v "$out")"
     else
         pass "$name"
     fi
@@ -735,6 +1046,7 @@ job_grader_jail_no_static_checks() {
 }
 
 add_grader_jobs() {
+    local folder graded_by source
     if [ ! -x "$GRADER" ]; then
         return # a student kit: no grader in it
     fi
@@ -746,6 +1058,10 @@ add_grader_jobs() {
         skipped_lines+="SKIP grader/*: make grader failed (libcjson-dev and libinih-dev installed?)"$'\n'
         return
     fi
+    # The free-list workloads, made once here: gradings that start together would each make
+    # them, and one's rename of freelist-N.rep.tmp fails when another's came first.
+    [ -f "$BUILD/scaling/freelist-100000.rep" ] ||
+        { mkdir -p "$BUILD/scaling" && "$BUILD/gen/freelist" "$BUILD/scaling" >/dev/null 2>&1; }
     add grader_reference
     add grader_order
     add grader_skeletons
@@ -759,7 +1075,15 @@ add_grader_jobs() {
     add grader_static include "dlist.c does not compile:"
     add grader_coverage
     for folder in tests/hostile/*/; do
-        [ -d "$folder" ] && add grader_hostile "${folder%/}"
+        [ -d "$folder" ] || continue
+        # A folder graded by a job of its own names it ("// hostile-graded-by: KIND").
+        graded_by=$(sed -n 's|^// hostile-graded-by: ||p' "$folder"*.c | head -n 1)
+        if [ -n "$graded_by" ]; then
+            add "$graded_by" "${folder%/}"
+        else
+            add grader_hostile "${folder%/}"
+            add grader_hostile "${folder%/}" fence
+        fi
     done
     for source in tests/allocators/*.c; do
         grep -q '^// test-expect: ' "$source" || continue
@@ -782,6 +1106,8 @@ add_grader_jobs() {
     add grader_jail_big_section
     add grader_jail_fence
     add grader_jail_no_static_checks
+    add grader_report_escapes
+    add grader_no_root
     add grader_grade_all
     command -v python3 >/dev/null && add grader_gradescope
 }

@@ -5,7 +5,7 @@
  * hm_ functions are correct.
  * Stopped by: the fence. The constructor runs in the stage program, which holds nothing of the
  * runner's and is confined before its first instruction: the open is refused, and named (the
- * grader's check of the object rejects constructors too, as an early message). Linked into a
+ * grader's check of the object rejects constructors, and open, write and close, as early messages). Linked into a
  * plain runner, where nothing stops it, its forged line reaches build/replay.
  */
 // hostile-trace: traces/tiny-basic.rep

@@ -2,8 +2,10 @@
  * hostile submission "fake-results", stage dlist: hm_malloc writes forged result lines (every
  * trace correct) to standard output and to file descriptors 3 to 20, one of which a runner
  * writes its results to.
- * Stopped by: the system-call filter, at the first write to any file but stderr; every file
- * descriptor above 2 is closed in the replay besides.
+ * Stopped by: the grader's static check (a system-call instruction); let through, the
+ * system-call filter, at the first write to any file but stderr. The stage program holds no
+ * result pipe anyway: the runner's is closed before its exec, and it keeps only its shared
+ * memory files (3 and 4).
  */
 // hostile-trace: traces/tiny-basic.rep
 // hostile-expect: traces/tiny-basic.rep:10: a 0 24 (malloc(24) for id 0): the stage was stopped: it made the system call 'write' on file descriptor 1, which a stage may not make: a stage may print to stderr (file descriptor 2) only

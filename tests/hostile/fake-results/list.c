@@ -1,8 +1,9 @@
 /*
  * hostile submission "fake-results", stage list: hm_malloc writes a forged results file, with
  * the syscall instruction, where a grader might keep one.
- * Stopped by: the system-call filter, at the open; and when the grader runs as root, its
- * runners run as nobody, who cannot write the grader's files.
+ * Stopped by: the grader's static check (a system-call instruction); let through, the
+ * system-call filter, at the open. Besides, the stage program runs as the grading slot's user
+ * in an empty root directory: there is no /tmp to write to, nor any of the grader's files.
  */
 // hostile-trace: traces/tiny-basic.rep
 // hostile-expect: traces/tiny-basic.rep:10: a 0 24 (malloc(24) for id 0): the stage was stopped: it made the system call 'openat', which a stage may not make

@@ -1,11 +1,13 @@
 /*
- * hostile submission "memory", stage mmap: hm_malloc maps 64 MiB after 64 MiB with the real mmap
- * (the syscall instruction), touching every page, to take the machine's memory (only 512 MiB
- * of it, so that a test run with a broken sandbox does not take the machine down).
- * Stopped by: the fence's limit on a stage program's own data (RLIMIT_DATA: its static data,
- * its break and its private memory; simulated memory is apart): the maps past that limit (256
- * MiB under build/replay --separate; the rubric's static_memory_limit and 32 MiB when graded)
- * are refused, so the stage gets nothing past it; the stage itself goes on, within its limits.
+ * hostile submission "memory", stage mmap: hm_malloc maps 64 MiB after 64 MiB of private memory
+ * with the real mmap (the syscall instruction), touching every page, to take the machine's
+ * memory (only 512 MiB of it, so that a test run with a broken sandbox does not take the
+ * machine down), and stops at the first refusal.
+ * Stopped by: the grader's static check (a system-call instruction). Let through: the filter
+ * allows mmap (the C library and the stage side need memory of their own; never executable),
+ * and RLIMIT_DATA holds private memory to the program's data allowance (static_memory_limit +
+ * 32 MiB): the second 64 MiB is refused, and the stage, correct, keeps its points. (Shared
+ * anonymous memory is not data: see tests/hostile/resources/mmap.c.)
  */
 // hostile-trace: traces/tiny-basic.rep
 // hostile-passes: yes

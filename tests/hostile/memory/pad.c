@@ -8,7 +8,7 @@
 // hostile-trace: traces/binary-small.rep
 // hostile-options: --limit 64M
 // hostile-expect: the stage crashed with SIGSEGV (segmentation fault)
-// hostile-most-memory: 64M
+// hostile-most-memory: 160M
 #include "heapmgr.h"
 #include "hostile.h"
 

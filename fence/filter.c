@@ -117,7 +117,11 @@ static int build(scmp_filter_ctx filter, enum fence_mode mode)
     const struct { const char *name; unsigned count; struct scmp_arg_cmp with[2]; } with_arguments[] = {
         { "execveat", 2, { equal(0, FENCE_FD_PROGRAM), equal(4, AT_EMPTY_PATH) } },
         { "write", 1, { equal(0, STDERR_FILENO) } },
-        { "mmap", 1, { masked_equal(2, PROT_EXEC, 0) } },
+        /* Private memory (bounded by RLIMIT_DATA), or a shared file: the memory files it is
+         * given, whose sizes are sealed. Not shared anonymous memory, which no limit but the
+         * address space's would count. */
+        { "mmap", 2, { masked_equal(2, PROT_EXEC, 0), masked_equal(3, 0x0f /* MAP_TYPE */, MAP_PRIVATE) } },
+        { "mmap", 2, { masked_equal(2, PROT_EXEC, 0), masked_equal(3, MAP_ANONYMOUS, 0) } },
         { "mprotect", 1, { masked_equal(2, PROT_EXEC, 0) } },
         { "madvise", 1, { equal(2, MADV_DONTNEED) } },
         { "prlimit64", 2, { equal(0, 0), equal(2, 0) } }, /* reading its own limits */

@@ -10,7 +10,8 @@
  *                   starts the program. That descriptor is close-on-exec, and nothing after
  *                   the exec can open one, so this allows exactly one exec.
  *   brk, mmap, mprotect, munmap, mremap, madvise(MADV_DONTNEED)
- *                   memory of its own (never executable); bounded by RLIMIT_DATA and RLIMIT_AS
+ *                   memory of its own (never executable): private (bounded by RLIMIT_DATA), or
+ *                   the shared memory files it is given (sealed); never shared anonymous memory
  *   arch_prctl, set_tid_address, set_robust_list, rseq, getrandom, prlimit64 (reading its own),
  *   sigaltstack, close, getpid, gettid, clock_gettime, gettimeofday, time
  *                   the C library's start, the fault handler, nothing outside the process

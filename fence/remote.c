@@ -165,7 +165,7 @@ static int make_channel(char *error, size_t error_size)
  * program and its data, a stack, and room. */
 static uint64_t address_space_bytes(void)
 {
-    return simmem_reserved_bytes() + channel_bytes() + program_data_bytes + (UINT64_C(512) << 20);
+    return simmem_reserved_bytes() + channel_bytes() + program_data_bytes + (UINT64_C(96) << 20);
 }
 
 int remote_start(char *error, size_t error_size)

@@ -60,7 +60,7 @@ void timed_remote_replay(void *argument)
         .fds = fds, .fd_count = 4, .stderr_fd = -1, .argv = argv,
         .data_bytes = setup->use_libc ? 0 : programs.data_bytes + setup->limit_bytes + slots_bytes,
         .address_space_bytes = setup->use_libc ? 0 : reservation_bytes + programs.data_bytes + slots_bytes +
-                                                        (UINT64_C(512) << 20),
+                                                        (UINT64_C(96) << 20),
         .cpu_seconds = isolate_time_limit(), .cpu = -1, .last_before_exec = started,
     };
     fence_exec(program, &launch);

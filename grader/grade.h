@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "result.h"
@@ -133,6 +134,11 @@ struct stage_build {
 struct grading;
 
 int build_stage(struct grading *g, const char *stage, struct stage_build *out);
+
+/* Copy a regular file (no link followed; a FIFO does not hang it), at most max bytes, to a new
+ * file of the given mode: 0, COPY_NOT_REGULAR, or -1 (error says why). */
+enum { COPY_NOT_REGULAR = -2 };
+int copy_file(const char *from, const char *to, size_t max, mode_t mode, char *error, size_t error_size);
 void build_free(struct stage_build *build);
 
 /* ---- one grading -------------------------------------------------------------------- */

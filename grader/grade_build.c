@@ -97,9 +97,7 @@ static int instrumentation(const struct toolchain *tools, const char *name)
     return 0;
 }
 
-/* Copy a regular file (no link followed; O_NONBLOCK: a FIFO must not hang us), at most max
- * bytes, to a new file of the given mode. */
-static int copy_file(const char *from, const char *to, size_t max, mode_t mode, char *error, size_t error_size)
+int copy_file(const char *from, const char *to, size_t max, mode_t mode, char *error, size_t error_size)
 {
     int in = open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
@@ -107,7 +105,7 @@ static int copy_file(const char *from, const char *to, size_t max, mode_t mode, 
         snprintf(error, error_size, "%s is not a regular file of at most %zu KiB", from, max >> 10);
         if (in >= 0)
             close(in);
-        return -1;
+        return COPY_NOT_REGULAR;
     }
     unlink(to);
     int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
@@ -414,9 +412,10 @@ static int prepare_dir(struct build_place *place, struct stage_build *b)
     }
     snprintf(from, sizeof from, "%s/%s.c", g->submission, stage);
     snprintf(to, sizeof to, "%s/%s.c", place->dir, stage);
-    if (copy_file(from, to, MAX_SOURCE_BYTES, 0644, error, sizeof error) != 0) {
+    int copied = copy_file(from, to, MAX_SOURCE_BYTES, 0644, error, sizeof error);
+    if (copied != 0) {
         snprintf(b->violation, sizeof b->violation, "stage %s: %s.c: %s", stage, stage,
-                 strstr(error, "is not a regular") ? "not a regular file of at most 4 MiB" : "cannot be copied");
+                 copied == COPY_NOT_REGULAR ? "not a regular file of at most 4 MiB" : "cannot be copied");
         return -1;
     }
     /* The kit's own files, where setup_work put them: the header, and the stage side the stage

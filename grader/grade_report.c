@@ -9,21 +9,21 @@
  *   CSV           one row per submission appended: name, total, maximum, one column per stage
  */
 #include "grade.h"
+#include "text.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The submission's folder name ("class/alice/" -> "alice"). */
 static const char *base_name(const char *path)
 {
-    size_t length = strlen(path);
-    while (length > 1 && path[length - 1] == '/')
-        length--;
     static char name[GRADE_PATH];
-    snprintf(name, sizeof name, "%.*s", (int)length, path);
-    const char *slash = strrchr(name, '/');
-    return slash != NULL && slash[1] != '\0' ? slash + 1 : name;
+    const char *start;
+    int length = text_last_name(path, &start);
+    snprintf(name, sizeof name, "%.*s", length, start);
+    return name;
 }
 
 /* The length of the UTF-8 sequence that starts at c (at most `left` bytes): 1 to 4, or 0 when it

@@ -621,26 +621,11 @@ static int mkdirs(const char *path)
     return mkdir(copy, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
+/* The kit's files copied into the work directory (a trace may be large: 1 GiB at most). */
 static int copy_plain(const char *from, const char *to, mode_t mode)
 {
-    FILE *in = fopen(from, "rb");
-    if (in == NULL)
-        return -1;
-    FILE *out = fopen(to, "wb");
-    if (out == NULL) {
-        fclose(in);
-        return -1;
-    }
-    char buffer[65536];
-    size_t got;
-    int status = 0;
-    while ((got = fread(buffer, 1, sizeof buffer, in)) > 0)
-        if (fwrite(buffer, 1, got, out) != got)
-            status = -1;
-    fclose(in);
-    if (fclose(out) != 0)
-        status = -1;
-    return status == 0 ? chmod(to, mode) : -1;
+    char error[GRADE_PATH * 2];
+    return copy_file(from, to, (size_t)1 << 30, mode, error, sizeof error);
 }
 
 /* Copy the traces a glob (relative to the kit) names to the same relative paths in WORK. */

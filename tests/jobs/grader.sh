@@ -26,6 +26,8 @@
 #   grader/report-escapes     bytes from student code (a stage's or the compiler's output, the
 #                             folder's name) show escaped in the text report, \xNN
 #   grader/grade-all          a folder of submissions: class.csv and summary; a second run resumes
+#   grader/grade-all-hostile  an honest submission among hostile ones, two at a time: it scores
+#                             what it scores alone, and no process of a slot's user outlives it
 #   grader/gradescope         make autograder, run in an emulated /autograder layout, graded with the
 #                             secret the zip holds
 #   grader/jail/NAME          the build side (grader/jail.h, slots.h, elf_check.h): a stage that
@@ -1113,5 +1115,51 @@ add_grader_jobs() {
     add grader_report_escapes
     add grader_no_root
     add grader_grade_all
+    add grader_grade_all_hostile
     command -v python3 >/dev/null && add grader_gradescope
+}
+
+# A class: an honest submission among hostile ones (a classmate's attacks, system calls the check
+# of instructions does not see, forged symbols, a stage that sleeps), graded two at a time. The
+# honest submission scores exactly what it scores graded alone, and when grade-all returns no
+# process of any grading slot's user is left.
+job_grader_grade_all_hostile() {
+    local name=grader/grade-all-hostile dir=$WORK/grader-class-hostile output attack source stage left
+    mkdir -p "$dir/alone/honest" "$dir/class/honest"
+    for stage in list dlist bins; do
+        cp "stages/$stage.c" "$dir/alone/honest/"
+        cp "stages/$stage.c" "$dir/class/honest/"
+    done
+    for attack in classmates hidden-syscall binds-symbols sleeps; do
+        mkdir -p "$dir/class/$attack"
+        for stage in list dlist bins; do
+            source=tests/hostile/$attack/$stage.c
+            [ -f "$source" ] && hostile_as_one_file "$source" >"$dir/class/$attack/$stage.c"
+        done
+    done
+    {
+        printf '[grader]\npublic_traces = traces/tiny-basic.rep\nhidden =\nmemory_limit = 64M\n'
+        printf 'replay_seconds = 5\nrunner_seconds = 60\n'
+        for stage in list dlist bins; do printf '[%s]\nbuild = 1\ncorrectness = 10\nutilization = 1\n' "$stage"; done
+    } >"$dir/rubric.ini"
+    if ! output=$(limited 600 grader/grade-all -j 1 --rubric "$dir/rubric.ini" "$dir/alone" 2>&1); then
+        fail "$name" "grade-all of the honest submission alone failed" "$output"
+        return
+    fi
+    if ! output=$(limited 900 grader/grade-all -j 2 --rubric "$dir/rubric.ini" "$dir/class" 2>&1); then
+        fail "$name" "grade-all of the class failed" "$output"
+        return
+    fi
+    left=$(ps -eo uid=,pid=,args= | awk '$1 >= 64100 && $1 < 64164')
+    local alone_row class_row
+    alone_row=$(sed -n 's/^honest,//p' "$dir/alone-grades/class.csv")
+    class_row=$(sed -n 's/^honest,//p' "$dir/class-grades/class.csv")
+    if [ -n "$left" ]; then
+        fail "$name" "processes of a grading slot's user outlived grade-all" "$left"
+    elif [ -z "$alone_row" ] || [ "$alone_row" != "$class_row" ]; then
+        fail "$name" "the honest submission scored $class_row among hostile ones, $alone_row alone" \
+            "$(cat "$dir/class-grades/class.csv"; cat "$dir/class-grades/honest/report.txt")"
+    else
+        pass "$name"
+    fi
 }

@@ -13,6 +13,6 @@
 // hostile-trace: traces/tiny-basic.rep
 // hostile-environment: HEAPKIT_SECRET=hostile-env-secret-5e1f
 // hostile-expect-one-of: list.c does not compile:
-// hostile-expect-one-of: stage list does not link with the harness
+// hostile-expect-one-of: stage list does not link with the kit's stage side
 // hostile-jail-stops: hostile-env-secret-5e1f
 #include "/proc/self/environ"

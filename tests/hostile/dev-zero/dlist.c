@@ -10,8 +10,7 @@
  * stage, empty, does not link.)
  */
 // hostile-trace: traces/tiny-basic.rep
-// hostile-address-space: 1G
 // hostile-expect-one-of: dlist.c does not compile:
-// hostile-expect-one-of: stage dlist does not link with the harness
+// hostile-expect-one-of: stage dlist does not link with the kit's stage side
 // hostile-jail-stops: out of memory allocating 1073741840 bytes
 #include "/dev/zero"

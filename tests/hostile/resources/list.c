@@ -9,7 +9,7 @@
  * program's segments (branch jail) refuses it by its size.
  */
 // hostile-trace: traces/tiny-basic.rep
-// hostile-expect-one-of: stage list does not link with the harness
+// hostile-expect-one-of: stage list does not link with the kit's stage side
 // hostile-expect-one-of: list.c does not compile:
 #include "heapmgr.h"
 #include "hostile.h"

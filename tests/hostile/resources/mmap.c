@@ -16,6 +16,7 @@
  * shows the figure (a known hole: the filter allows mprotect anywhere and shared mappings).
  */
 // hostile-trace: traces/tiny-basic.rep
+// hostile-options: --limit 64M
 // hostile-expect: traces/tiny-basic.rep:10: a 0 24 (malloc(24) for id 0): the stage used memory it was never given
 // hostile-most-memory: 256M
 #include "heapmgr.h"

@@ -345,7 +345,8 @@ static void test_the_limits_hold(void)
     jail_outcome_free(&o);
     l.output_bytes = 2000000;
     expect(run(chatty, &l, &o) == 0);
-    expect(o.output_bytes == 1000000 && !o.output_cut);
+    /* (At least: a sanitizer's run-time in the tool's init may add a warning of its own.) */
+    expect(o.output_bytes >= 1000000 && o.output_bytes < 1000000 + 4096 && !o.output_cut);
     jail_outcome_free(&o);
 }
 

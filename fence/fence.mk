@@ -28,7 +28,7 @@ FENCE_TRUSTED_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,fence/remote.c fence/spawn.
 FENCE_LIB := $(FENCE_DIR)/libfence.a
 # The stage side: the stage program's main and the harness parts it runs.
 STAGESIDE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,fence/stage_program.c fence/channel.c fence/checkpoint.c \
-                   harness/simmem.c harness/addrmap.c harness/hostmem.c harness/isolate.c harness/timed.c \
+                   harness/simmem.c harness/kept_pages.c harness/addrmap.c harness/hostmem.c harness/isolate.c harness/timed.c \
                    harness/libc_stage.c)
 STAGESIDE_LIB := $(FENCE_DIR)/libstageside.a
 FENCE_RUNNER := $(FENCE_DIR)/runner

@@ -8,13 +8,16 @@
  *   ^heap_start    break ^  ^ canary to the end of the break's page, then PROT_NONE
  *
  * A page between mappings stays unmapped, so running off the end of one mapping faults
- * instead of landing in the next.
+ * instead of landing in the next. A short mapping given back is zeroed where it is and kept
+ * (kept_pages.h), and the next mapping that fits takes its hole, as the kernel reuses holes:
+ * its pages come back without a page fault.
  */
 #include "simmem.h"
 
 #include "addrmap.h"
 #include "heapmgr.h"
 #include "hostmem.h"
+#include "kept_pages.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +34,10 @@ enum { CANARY_BYTE = 0xa5 };
 /* A stage may hold this many simulated mappings at once at most (see mapping_budget). */
 enum { MOST_MAPPINGS = 30000 };
 
+/* Unmapped ranges up to this long are zeroed in place and kept (kept_pages.h), up to this
+ * much in all; longer ones, and any past that, go back to the kernel. */
+enum { KEEP_RANGE_MOST_BYTES = 64 << 10, KEEP_MOST_BYTES = 64 << 20, KEEP_RANGE_MOST_PAGES = 16 };
+
 /* Where the reservations are asked for: a fixed hint keeps addresses alike from run to run;
  * when the kernel places them elsewhere, messages still read the same (they use offsets). */
 static const uintptr_t HEAP_HINT = (uintptr_t)0x200000000000ull;
@@ -45,7 +52,12 @@ static struct {
     uintptr_t accessible_end; /* the break rounded up to a page: read-write below it */
 
     uintptr_t map_start, map_end; /* the mapping reservation */
-    uintptr_t map_cursor;         /* where the next mapping is tried first */
+    uintptr_t map_cursor;         /* where the next mapping is tried when no kept hole fits */
+    struct kept_pages kept;       /* unmapped pages zeroed in place */
+    /* Holes of kept pages, by length in pages: the most recent first, so that a mapping takes
+     * pages that are zero and present already (kept_holes_take). */
+    uintptr_t *kept_holes[KEEP_RANGE_MOST_PAGES + 1];
+    uint64_t kept_hole_count[KEEP_RANGE_MOST_PAGES + 1], kept_hole_room;
     struct addrmap mappings;
     uint64_t most_mappings;       /* the budget: mapping_budget() */
 
@@ -166,12 +178,41 @@ static void report_stray_page(uintptr_t page)
     sim.violation_pending = VIOLATION_MEMORY_NEVER_GIVEN;
 }
 
-/* Before memory is given: it must hold nothing yet. */
+/* A page kept zeroed (kept_pages.h) that no longer holds zeros was written while the stage
+ * had no right to it. */
+static int kept_and_zero(uintptr_t page)
+{
+    if (!kept_pages_has(&sim.kept, page))
+        return 0;
+    const unsigned char *bytes = (const unsigned char *)page;
+    return bytes[0] == 0 && memcmp(bytes, bytes + 1, sim.page_bytes - 1) == 0;
+}
+
+/* Before memory is given: it must hold nothing yet, but for the zeros of kept pages. */
 static void check_unwritten(uintptr_t start, uintptr_t end)
 {
-    uintptr_t stray = first_written_page(start, end);
-    if (stray != 0)
-        report_stray_page(stray);
+    if (!sim.shared)
+        return;
+    uintptr_t at = start;
+    while (at < end) {
+        /* Kept pages are read, not asked of the kernel: most given-back pages come back so. */
+        if (kept_pages_has(&sim.kept, at)) {
+            if (!kept_and_zero(at)) {
+                report_stray_page(at);
+                return;
+            }
+            at += sim.page_bytes;
+            continue;
+        }
+        uintptr_t page = first_written_page(at, end);
+        if (page == 0)
+            return;
+        if (!kept_and_zero(page)) {
+            report_stray_page(page);
+            return;
+        }
+        at = page + sim.page_bytes;
+    }
 }
 
 int simmem_check_unwritten_outside(void)
@@ -182,6 +223,10 @@ int simmem_check_unwritten_outside(void)
         if (page == 0)
             return 0;
         addrmap_ref holder = page >= sim.map_start ? addrmap_containing(&sim.mappings, page) : 0;
+        if (holder == 0 && page >= sim.map_start && kept_and_zero(page)) {
+            at = page + sim.page_bytes;
+            continue;
+        }
         if (holder == 0) {
             report_stray_page(page);
             return -1;
@@ -321,6 +366,75 @@ static uintptr_t find_room(uintptr_t from, uintptr_t bytes)
     return 0;
 }
 
+/* Is there room for `bytes` at `at`, with a guard page on each side? */
+static int room_at(uintptr_t at, uintptr_t bytes)
+{
+    if (at < sim.map_start || at > sim.map_end || sim.map_end - at < bytes + sim.page_bytes)
+        return 0;
+    uintptr_t guard_before = at > sim.map_start ? at - sim.page_bytes : at;
+    return addrmap_first_overlap(&sim.mappings, guard_before, at + bytes + sim.page_bytes) == 0;
+}
+
+static void kept_hole_push(uintptr_t start, uintptr_t pages)
+{
+    if (pages == 0 || pages > KEEP_RANGE_MOST_PAGES || sim.kept_holes[pages] == NULL ||
+        sim.kept_hole_count[pages] == sim.kept_hole_room)
+        return; /* its pages stay kept, found again only by the search */
+    sim.kept_holes[pages][sim.kept_hole_count[pages]++] = start;
+}
+
+/* A hole of kept pages where a mapping of `bytes` fits: of that length if one is left, else
+ * the start of a longer one (what is left after it, past a guard page, is a hole again);
+ * 0 when none. Holes that mappings took since are passed over. */
+static uintptr_t kept_holes_take(uintptr_t bytes)
+{
+    uintptr_t pages = bytes / sim.page_bytes;
+    for (uintptr_t length = pages; length <= KEEP_RANGE_MOST_PAGES && pages > 0; length++) {
+        while (sim.kept_hole_count[length] > 0) {
+            uintptr_t at = sim.kept_holes[length][--sim.kept_hole_count[length]];
+            if (!room_at(at, bytes))
+                continue; /* a mapping took it since */
+            if (length > pages + 1)
+                kept_hole_push(at + (pages + 1) * sim.page_bytes, length - pages - 1);
+            return at;
+        }
+    }
+    return 0;
+}
+
+/* Give [start, end) back zeroed in place and kept (kept_pages.h) when it is short and the
+ * kept pages leave room: 1, or 0 when it must go back to the kernel. */
+static int keep_zeroed(uintptr_t start, uintptr_t end)
+{
+    if (end - start > KEEP_RANGE_MOST_BYTES || sim.kept.kept_bytes + (end - start) > KEEP_MOST_BYTES ||
+        sim.kept.marks == NULL)
+        return 0;
+    if (!sim.shared) {
+        memset((void *)start, 0, end - start);
+        kept_pages_mark(&sim.kept, start, end);
+        mprotect((void *)start, end - start, PROT_NONE);
+        return 1;
+    }
+    /* Shared: only the pages that hold data are zeroed (and kept); holes read as zero. The
+     * memory file says which, swapped-out pages included. */
+    for (uintptr_t at = start; at < end;) {
+        off_t data = lseek(sim.memory_file, (off_t)(at - sim.heap_start), SEEK_DATA);
+        if (data < 0 && errno != ENXIO)
+            return 0; /* pages zeroed so far are marked; the rest goes back to the kernel */
+        uintptr_t from = data < 0 ? end : sim.heap_start + (uintptr_t)data;
+        if (from >= end)
+            break;
+        off_t hole = lseek(sim.memory_file, data, SEEK_HOLE);
+        uintptr_t to = hole < 0 || sim.heap_start + (uintptr_t)hole > end ? end : sim.heap_start + (uintptr_t)hole;
+        memset((void *)from, 0, to - from);
+        kept_pages_mark(&sim.kept, from, to);
+        at = to;
+    }
+    if (sim.protect_hook != NULL)
+        sim.protect_hook(start, end, 0);
+    return 1;
+}
+
 void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
 {
     if (sim.forwarder != NULL)
@@ -337,9 +451,11 @@ void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
         return MAP_FAILED;
     }
     uintptr_t bytes = round_up_to_page(length);
-    uintptr_t start = 0;
+    uintptr_t start = 0, from_hole = 0;
     if (bytes >= length && footprint() + bytes <= sim.limit_bytes && sim.mappings.count < sim.most_mappings) {
-        start = find_room(sim.map_cursor, bytes);
+        start = from_hole = kept_holes_take(bytes);
+        if (start == 0)
+            start = find_room(sim.map_cursor, bytes);
         if (start == 0)
             start = find_room(sim.map_start, bytes);
     }
@@ -352,7 +468,9 @@ void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
         refuse();
         return MAP_FAILED;
     }
-    sim.map_cursor = start + bytes + sim.page_bytes;
+    if (from_hole == 0)
+        sim.map_cursor = start + bytes + sim.page_bytes;
+    kept_pages_unmark(&sim.kept, start, start + bytes);
     sim.mapped_bytes += bytes;
     note_footprint();
     return (void *)start;
@@ -412,7 +530,10 @@ int hm_munmap(void *addr, size_t length)
     if (sim.release_hook != NULL)
         sim.release_hook(start, end, "unmapped it");
     cut_mappings(start, end);
-    set_pages(start, end, 0);
+    if (keep_zeroed(start, end))
+        kept_hole_push(start, (end - start) / sim.page_bytes);
+    else
+        set_pages(start, end, 0);
     sim.mapped_bytes -= end - start;
     return 0;
 }
@@ -516,6 +637,13 @@ static int init_memory(uint64_t limit_bytes, int checked, int shared, char *erro
     sim.heap_reserved_end = sim.heap_start + heap_bytes - sim.page_bytes;
     sim.map_start = sim.map_cursor = sim.heap_start + heap_bytes;
     sim.map_end = sim.map_start + map_bytes;
+    sim.kept_hole_room = KEEP_MOST_BYTES / sim.page_bytes;
+    for (int length = 1; length <= KEEP_RANGE_MOST_PAGES; length++)
+        sim.kept_holes[length] = host_alloc(sim.kept_hole_room * sizeof(uintptr_t));
+    if (kept_pages_init(&sim.kept, sim.map_start, map_bytes, sim.page_bytes) != 0) {
+        snprintf(error, error_size, "no memory for the marks of kept pages");
+        return -1;
+    }
     if (checked) {
         sim.canary_reference = host_alloc(sim.page_bytes);
         if (sim.canary_reference == NULL) {
@@ -557,6 +685,9 @@ void simmem_release(void)
     if (sim.heap_start != 0)
         munmap((void *)sim.heap_start, sim.map_end - sim.heap_start);
     addrmap_release(&sim.mappings);
+    kept_pages_release(&sim.kept);
+    for (int length = 1; length <= KEEP_RANGE_MOST_PAGES; length++)
+        host_free(sim.kept_holes[length], sim.kept_hole_room * sizeof(uintptr_t));
     host_free(sim.canary_reference, sim.page_bytes);
     memset(&sim, 0, sizeof sim);
 }

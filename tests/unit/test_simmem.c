@@ -691,6 +691,58 @@ static void test_shared_memory_never_given_is_found(void)
     expect(simmem_take_violation(text, sizeof text) == VIOLATION_MEMORY_NEVER_GIVEN);
 }
 
+/* A short mapping given back is zeroed in place and kept (kept_pages.h): the next mapping of
+ * its length takes it, and reads zero, privately and shared. */
+static void test_short_mapping_given_back_comes_back_zeroed(void)
+{
+    for (int shared = 0; shared <= 1; shared++) {
+        if (shared)
+            fresh_shared(1024 * KIB);
+        else
+            fresh(1024 * KIB, 1);
+        unsigned char *first = map(2 * page);
+        memset(first, 0x5a, 2 * page);
+        expect(hm_munmap(first, 2 * page) == 0);
+        unsigned char *again = map(2 * page);
+        expect(again == first);
+        expect(all_bytes_are((uintptr_t)again, 2 * page, 0));
+        expect(simmem_usage().footprint_bytes == 2 * page);
+        expect(violation()[0] == '\0');
+        expect(simmem_check_unwritten_outside() == 0);
+    }
+}
+
+/* Shared: a kept page that the stage's process writes while it is not given (it made the page
+ * accessible itself) is found, at the end and when the page is given out again. */
+static void test_shared_kept_page_written_is_found(void)
+{
+    fresh_shared(1024 * KIB);
+    unsigned char *mapping = map(page);
+    memset(mapping, 0x33, page);
+    hm_munmap(mapping, page);
+    expect(simmem_check_unwritten_outside() == 0);
+    expect(mprotect(mapping, page, PROT_READ | PROT_WRITE) == 0);
+    mapping[100] = 1;
+    expect(simmem_check_unwritten_outside() == -1);
+    char text[1024];
+    expect(simmem_take_violation(text, sizeof text) == VIOLATION_MEMORY_NEVER_GIVEN);
+    expect(map(page) == mapping); /* gives that page out */
+    expect(simmem_take_violation(text, sizeof text) == VIOLATION_MEMORY_NEVER_GIVEN);
+}
+
+/* The hole that a partial munmap leaves right after a mapping is not taken without a guard
+ * page between them. */
+static void test_kept_hole_keeps_the_guard_page(void)
+{
+    fresh(1024 * KIB, 1);
+    unsigned char *mapping = map(3 * page);
+    expect(hm_munmap(mapping + 2 * page, page) == 0);
+    unsigned char *next = map(page);
+    expect(next != (unsigned char *)MAP_FAILED);
+    expect(next != mapping + 2 * page);
+    expect(violation()[0] == '\0');
+}
+
 int main(void)
 {
     page = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -724,6 +776,9 @@ int main(void)
     RUN(test_shared_memory_is_seen_by_both_processes);
     RUN(test_shared_pages_given_back_are_dropped);
     RUN(test_shared_memory_never_given_is_found);
+    RUN(test_short_mapping_given_back_comes_back_zeroed);
+    RUN(test_shared_kept_page_written_is_found);
+    RUN(test_kept_hole_keeps_the_guard_page);
     simmem_release();
     return unit_exit_status();
 }

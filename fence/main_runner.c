@@ -3,11 +3,14 @@
  * runner.c: the same options, the same result lines) with the stage in a program of its own.
  *
  *   build/fence/runner --program STAGE-PROGRAM --libc-program LIBC-PROGRAM
- *                      [--run-as UID] [--jail EMPTY-DIR] [--program-data SIZE] [--no-filter]
- *                      [runner options] TRACE...
+ *                      [--reference-program PROGRAM] [--run-as UID] [--jail EMPTY-DIR]
+ *                      [--program-data SIZE] [--no-filter] [runner options] TRACE...
  *
  * It holds no stage code: whatever the stage program does, this process checks it, times it
- * and writes the result line. --run-as and --jail need root (the grader is); --no-filter runs
+ * and writes the result line. --reference-program (the grader's) times a reference stage's
+ * program in the same runs as the stage and the C library, interleaved with them, so that the
+ * machine's moment lands on all three: its speed ratio is the result line's ref_ratio (its
+ * results are not compared: it is the kit's). --run-as and --jail need root (the grader is); --no-filter runs
  * the program without the system-call filter (a student's local --no-sandbox run, or a build
  * without libseccomp).
  */
@@ -25,11 +28,11 @@
 #include <string.h>
 
 static struct {
-    const char *program_path, *libc_path, *jail;
+    const char *program_path, *libc_path, *reference_path, *jail;
     uint32_t run_as;
     uint64_t data_bytes;
     int no_filter;
-    struct fence_program stage, libc;
+    struct fence_program stage, libc, reference;
 } fence = { .data_bytes = UINT64_C(256) << 20 };
 
 static int fence_option(const char *flag, const char *value)
@@ -41,6 +44,7 @@ static int fence_option(const char *flag, const char *value)
     }
     const char **text = strcmp(flag, "--program") == 0 ? &fence.program_path
                         : strcmp(flag, "--libc-program") == 0 ? &fence.libc_path
+                        : strcmp(flag, "--reference-program") == 0 ? &fence.reference_path
                         : strcmp(flag, "--jail") == 0 ? &fence.jail : NULL;
     if (text != NULL && value != NULL) {
         *text = value;
@@ -53,6 +57,11 @@ static int fence_option(const char *flag, const char *value)
     if (strcmp(flag, "--program-data") == 0 && parse_size(value, &fence.data_bytes) == 0)
         return 2;
     return 0;
+}
+
+static int fence_has_reference(void)
+{
+    return fence.reference_path != NULL;
 }
 
 static int fence_ready(void)
@@ -68,7 +77,9 @@ static int fence_ready(void)
         return -1;
     }
     if (fence_program_open(&fence.stage, fence.program_path, error, sizeof error) != 0 ||
-        (fence.libc_path != NULL && fence_program_open(&fence.libc, fence.libc_path, error, sizeof error) != 0)) {
+        (fence.libc_path != NULL && fence_program_open(&fence.libc, fence.libc_path, error, sizeof error) != 0) ||
+        (fence.reference_path != NULL &&
+         fence_program_open(&fence.reference, fence.reference_path, error, sizeof error) != 0)) {
         fprintf(stderr, "runner: %s\n", error);
         return -1;
     }
@@ -77,7 +88,8 @@ static int fence_ready(void)
     };
     fence_confine(&confinement);
     remote_use_program(&fence.stage, fence.data_bytes);
-    timed_remote_use(&fence.stage, fence.libc_path != NULL ? &fence.libc : NULL, fence.data_bytes);
+    timed_remote_use(&fence.stage, fence.libc_path != NULL ? &fence.libc : NULL,
+                     fence.reference_path != NULL ? &fence.reference : NULL, fence.data_bytes);
     isolate_set_syscall_namer(fence_syscall_name);
     return 0;
 }
@@ -89,6 +101,7 @@ int main(int argc, char **argv)
         return fence_filter_available() ? 0 : 1;
     const struct runner_stage stage = {
         .calls = &STAGE_APART, .timed_body = timed_remote_replay, .option = fence_option, .ready = fence_ready,
+        .has_reference = fence_has_reference,
         /* A replay's time limit is the stage's: starting its program (an exec, the filter, the
          * C library's start) is not counted against it. */
         .start_seconds = 2,

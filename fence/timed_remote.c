@@ -8,14 +8,16 @@
 #include <stdio.h>
 
 static struct {
-    const struct fence_program *stage, *libc;
+    const struct fence_program *stage, *libc, *reference;
     uint64_t data_bytes;
 } programs;
 
-void timed_remote_use(const struct fence_program *stage, const struct fence_program *libc, uint64_t data_bytes)
+void timed_remote_use(const struct fence_program *stage, const struct fence_program *libc,
+                      const struct fence_program *reference, uint64_t data_bytes)
 {
     programs.stage = stage;
     programs.libc = libc;
+    programs.reference = reference;
     programs.data_bytes = data_bytes;
 }
 
@@ -40,9 +42,11 @@ void timed_remote_replay(void *argument)
 {
     const struct timed_setup *setup = argument;
     const struct trace *trace = setup->trace;
-    const struct fence_program *program = setup->use_libc ? programs.libc : programs.stage;
+    const struct fence_program *program = setup->use_libc        ? programs.libc
+                                          : setup->use_reference ? programs.reference
+                                                                 : programs.stage;
     if (program == NULL)
-        isolate_setup_failed("no program to time (the runner's --libc-program is missing)");
+        isolate_setup_failed("no program to time (the runner's --libc-program or --reference-program is missing)");
     char limit[32], ops[16], ids[16], marks[16 * TRACE_MAX_MARKS], budget[32];
     snprintf(limit, sizeof limit, "%llu", (unsigned long long)setup->limit_bytes);
     snprintf(ops, sizeof ops, "%u", trace->op_count);

@@ -15,9 +15,11 @@
 #include "spawn.h"
 #include "timed.h"
 
-/* The programs timed replays start: the stage's, and the C library's (--libc-program);
- * data_bytes: the stage program's own data, beyond simulated memory (RLIMIT_DATA). */
-void timed_remote_use(const struct fence_program *stage, const struct fence_program *libc, uint64_t data_bytes);
+/* The programs timed replays start: the stage's, the C library's (--libc-program) and the
+ * reference stage's (--reference-program; NULL: none), a stage program as the stage's is;
+ * data_bytes: a stage program's own data, beyond simulated memory (RLIMIT_DATA). */
+void timed_remote_use(const struct fence_program *stage, const struct fence_program *libc,
+                      const struct fence_program *reference, uint64_t data_bytes);
 
 /* The body of the replay child (isolate_run_checkpointed's): the argument is a timed_setup. */
 void timed_remote_replay(void *setup);

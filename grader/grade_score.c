@@ -89,11 +89,18 @@ static struct run_limits runner_limits(const struct grading *g)
     };
 }
 
+/* How a run is timed: not at all (correctness and utilization), against the C library
+ * (throughput), or the stage alone (complexity: the cost of each segment). */
+enum timing { TIMING_NONE, TIMING_AGAINST_LIBC, TIMING_STAGE_ONLY };
+
 /* Run `runner` (its stage is `stage`) on traces; fill results[i] for each (0: no result). The
  * runner is the kit's fence runner with `runner` as its stage program, or, for a reference
  * that is not timed (`linked`), the kit's own runner with the reference linked in: kit code
- * through and through, so it needs no fence, and runs several times faster. */
-static void run_stage(struct grading *g, const char *runner, int linked, const char *stage, int timed,
+ * through and through, so it needs no fence, and runs several times faster. Timed against the
+ * C library, `reference` (NULL: none) is the reference stage's program, timed in the same runs
+ * (the results' reference_ratio). */
+static void run_stage(struct grading *g, const char *runner, const char *reference, int linked, const char *stage,
+                      enum timing timing,
                       const char *limit, char *const traces[], size_t count, struct trace_result *results, int *got,
                       struct run_outcome *outcome)
 {
@@ -117,6 +124,10 @@ static void run_stage(struct grading *g, const char *runner, int linked, const c
         argv[argc++] = libc_program;
         argv[argc++] = "--program-data";
         argv[argc++] = data;
+        if (reference != NULL && timing == TIMING_AGAINST_LIBC) {
+            argv[argc++] = "--reference-program";
+            argv[argc++] = (char *)reference;
+        }
     }
     if (linked) {
         /* the kit's reference, linked in: nothing to confine */
@@ -136,11 +147,13 @@ static void run_stage(struct grading *g, const char *runner, int linked, const c
     argv[argc++] = seconds;
     argv[argc++] = "--results-fd";
     argv[argc++] = "3";
-    if (timed) {
+    if (timing == TIMING_NONE) {
+        argv[argc++] = "--no-time";
+    } else {
         argv[argc++] = "-n";
         argv[argc++] = runs;
-    } else {
-        argv[argc++] = "--no-time";
+        if (timing == TIMING_STAGE_ONLY)
+            argv[argc++] = "--stage-only";
     }
     for (size_t i = 0; i < count && i < GRADE_MAX_TRACES; i++)
         argv[argc++] = traces[i];
@@ -372,10 +385,10 @@ static void score_throughput(struct grading *g, const struct stage_rubric *sr, s
     double student_log = 0, reference_log = 0;
     size_t n = 0;
     for (size_t i = 0; i < g->trace_count; i++) {
-        const struct trace_result *a = &s->student[i], *b = &s->reference[i];
-        if (a->timed && a->speed_ratio > 0 && s->reference_got[i] && b->timed && b->speed_ratio > 0) {
+        const struct trace_result *a = &s->student[i]; /* the reference was timed in its runs */
+        if (a->timed && a->speed_ratio > 0 && a->reference_ratio > 0) {
             student_log += log(a->speed_ratio);
-            reference_log += log(b->speed_ratio);
+            reference_log += log(a->reference_ratio);
             n++;
         }
     }
@@ -420,7 +433,8 @@ static void score_complexity(struct grading *g, const struct stage_rubric *sr, c
      * is O(1), and an O(n) one never shows a 100-fold longer list costing the same. */
     for (int attempt = 0; attempt < 2 && !ok; attempt++) {
         struct run_outcome outcome;
-        run_stage(g, runner, 0, sr->name, 1, g->rubric.memory_limit, traces, SCALING_LENGTHS, results, got, &outcome);
+        run_stage(g, runner, NULL, 0, sr->name, TIMING_STAGE_ONLY, g->rubric.memory_limit, traces, SCALING_LENGTHS, results,
+                  got, &outcome);
         run_outcome_free(&outcome);
         struct stage_run run = { .results = results, .count = 0 };
         snprintf(run.name, sizeof run.name, "%s", sr->name);
@@ -479,11 +493,14 @@ static int score_build(struct grading *g, const struct stage_rubric *sr, const s
     return b->linked;
 }
 
-/* How a stage's traces are run: its program, the reference's (NULL: none), timed or not. */
+/* How a stage's traces are run: its program; the reference linked into the kit's runner, for
+ * its utilization (NULL: none); timed or not, and then the reference's program, timed in the
+ * stage's own runs (NULL: none). */
 struct stage_plan {
     const char *program;
     const char *reference;
     int timed;
+    const char *timed_reference;
 };
 
 /* Has the grading spent its time budget? */
@@ -517,7 +534,7 @@ static void run_traces(struct grading *g, const struct stage_rubric *sr, const s
         struct run_outcome outcome;
         char limit[32];
         trace_limit(g, sr, t, limit, sizeof limit);
-        run_stage(g, plan->program, 0, sr->name, plan->timed, limit, trace, 1, &s->student[i], &s->student_got[i],
+        run_stage(g, plan->program, plan->timed_reference, 0, sr->name, plan->timed ? TIMING_AGAINST_LIBC : TIMING_NONE, limit, trace, 1, &s->student[i], &s->student_got[i],
                   &outcome);
         struct run_limits limits = runner_limits(g);
         if (!s->student_got[i] && !t->hidden) {
@@ -534,7 +551,7 @@ static void run_traces(struct grading *g, const struct stage_rubric *sr, const s
             timeouts++;
         run_outcome_free(&outcome);
         if (plan->reference != NULL) {
-            run_stage(g, plan->reference, !plan->timed, sr->name, plan->timed, limit, trace, 1, &s->reference[i],
+            run_stage(g, plan->reference, NULL, 1, sr->name, TIMING_NONE, limit, trace, 1, &s->reference[i],
                       &s->reference_got[i], &outcome);
             run_outcome_free(&outcome);
         }
@@ -569,16 +586,20 @@ static void grade_stage(struct grading *g, const struct stage_rubric *sr)
         return;
     }
     struct stage_plan plan = { .program = b.runner, .timed = sr->points[KIND_THROUGHPUT] > 0 };
-    /* Timed, the reference runs as the stage does (a static program behind the fence), so that
-     * their speeds compare; untimed, its utilization is the same linked in, and comes faster. */
-    char reference[GRADE_PATH * 2];
-    snprintf(reference, sizeof reference, "%s/ref/%s%s", g->work, sr->name, plan.timed ? "" : "-linked");
+    /* The reference's utilization is the same linked in as behind the fence, and comes faster.
+     * Timed, its program runs as the stage's does (a static program behind the fence), in the
+     * same runs as the stage's and the C library's, so that their speeds compare. */
+    char reference[GRADE_PATH * 2], timed_reference[GRADE_PATH * 2];
+    snprintf(reference, sizeof reference, "%s/ref/%s-linked", g->work, sr->name);
+    snprintf(timed_reference, sizeof timed_reference, "%s/ref/%s", g->work, sr->name);
     if (sr->points[KIND_UTILIZATION] > 0 || plan.timed) {
-        if (access(reference, X_OK) == 0)
+        if (access(reference, X_OK) == 0 && (!plan.timed || access(timed_reference, X_OK) == 0)) {
             plan.reference = reference;
-        else
+            plan.timed_reference = plan.timed ? timed_reference : NULL;
+        } else {
             grading_note(g, "no reference stage %s in the kit's build: utilization and throughput of %s get full "
                          "points", sr->name, sr->name);
+        }
     }
     struct stage_results s = {
         calloc(g->trace_count, sizeof *s.student), calloc(g->trace_count, sizeof *s.reference),

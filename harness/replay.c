@@ -360,6 +360,8 @@ static int run_stage(const struct options *o, const char *stage, struct stage_ru
         arguments[n++] = "-c";
     if (!o->measure_time)
         arguments[n++] = "--no-time";
+    if (o->scaling)
+        arguments[n++] = "--stage-only"; /* the growth table reads the stage's own times alone */
     if (through_fence) {
         arguments[n++] = "--program", arguments[n++] = stage_program;
         arguments[n++] = "--libc-program", arguments[n++] = libc_program;

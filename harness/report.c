@@ -92,7 +92,7 @@ void report_trace_table(FILE *out, const struct stage_run *run, int color)
         human_bytes(r->peak_footprint_bytes, footprint, sizeof footprint);
         format_or_dash(kops, sizeof kops, r->timed && r->stage_seconds > 0, "%.0f",
                        r->stage_seconds > 0 ? (double)r->ops / r->stage_seconds / 1000 : 0);
-        format_or_dash(ratio, sizeof ratio, r->timed, "%.2fx", r->speed_ratio);
+        format_or_dash(ratio, sizeof ratio, r->timed && r->speed_ratio > 0, "%.2fx", r->speed_ratio); /* 0: --stage-only */
         format_or_dash(calls, sizeof calls, r->correct && !run->is_libc, "%.4f",
                        r->ops ? (double)result_system_calls(r) / (double)r->ops : 0);
         const char *verdict = !r->loaded ? "BAD" : r->correct ? "ok" : "FAIL";

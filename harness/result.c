@@ -71,6 +71,7 @@ void result_write(int fd, const struct trace_result *r)
         r->counts.munmap, r->counts.enomem);
     put("\truns=%u\tstage_s=%.9g\tlibc_s=%.9g\tratio=%.6g\tchecked_s=%.6g", r->runs, r->stage_seconds,
         r->libc_seconds, r->speed_ratio, r->checked_seconds);
+    put("\tref_s=%.9g\tref_ratio=%.6g", r->reference_seconds, r->reference_ratio);
     put("\tsegments=");
     for (uint32_t i = 0; i < r->segment_count; i++)
         put("%s%s:%u:%.9g", i ? "," : "", r->segments[i].name, r->segments[i].ops, r->segments[i].seconds);
@@ -124,6 +125,7 @@ static void read_field(struct trace_result *r, const char *key, size_t key_lengt
     struct { const char *name; double *number; } reals[] = {
         { "stage_s", &r->stage_seconds }, { "libc_s", &r->libc_seconds },
         { "ratio", &r->speed_ratio }, { "checked_s", &r->checked_seconds },
+        { "ref_s", &r->reference_seconds }, { "ref_ratio", &r->reference_ratio },
     };
     struct { const char *name; int *flag; } flags[] = {
         { "loaded", &r->loaded }, { "correct", &r->correct }, { "hung", &r->hung }, { "timed", &r->timed },

@@ -36,6 +36,8 @@ struct trace_result {
     double stage_seconds; /* median of the stage's timed runs */
     double libc_seconds;  /* median of the C library's, interleaved with them */
     double speed_ratio;   /* median over neighbouring pairs of libc time / stage time */
+    double reference_seconds, reference_ratio; /* the same of a reference stage timed in the
+                                                  same runs (the grader's), 0 when none was */
     double checked_seconds; /* wall-clock time of the checked replay */
     uint32_t segment_count; /* 1 + the trace's marks, when timed */
     struct segment_result segments[REPORT_MAX_SEGMENTS];

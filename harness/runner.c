@@ -4,7 +4,8 @@
  *
  * For each trace: one checked replay in a fresh child process; then, when it passed, timed
  * replays of the stage and of the C library, interleaved (stage, libc, libc, stage, ...) so
- * that a slow moment of the machine lands on both, each in a fresh child.
+ * that a slow moment of the machine lands on both, each in a fresh child (and of a reference
+ * stage too, when the fence's runner is given one: run_timed).
  *
  * The runner itself never calls malloc (no stdio streams, results written with write(2)), so
  * the C library's arena is untouched when a libc replay starts in its child.
@@ -48,6 +49,7 @@ struct runner_options {
     const struct runner_stage *stage;
     int run_heap_checker;
     int measure_time;
+    int stage_only; /* --stage-only: time the stage alone (only its per-segment times count) */
     uint32_t runs;
     double time_limit_seconds;
     uint64_t limit_bytes;
@@ -60,10 +62,12 @@ struct runner_options {
 static void usage(const char *program)
 {
     fprintf(stderr,
-            "usage: %s [-c] [-n RUNS] [-t SECONDS] [--limit SIZE] [--no-time]\n"
+            "usage: %s [-c] [-n RUNS] [-t SECONDS] [--limit SIZE] [--no-time | --stage-only]\n"
             "          [--as COMMAND] [--results-fd FD] TRACE...\n"
             "Replays each trace against this stage (checked, then timed against the C library) and\n"
-            "writes one result line per trace. build/replay runs this for you and prints tables.\n",
+            "writes one result line per trace. build/replay runs this for you and prints tables.\n"
+            "--stage-only times the stage without the C library (no speed ratio): the cost of each\n"
+            "segment of the trace, which is all that build/replay --scaling reads.\n",
             program);
 }
 
@@ -83,6 +87,8 @@ static int read_options(int argc, char **argv, const struct runner_stage *stage,
             o->run_heap_checker = 1;
         } else if (strcmp(flag, "--no-time") == 0) {
             o->measure_time = 0;
+        } else if (strcmp(flag, "--stage-only") == 0) {
+            o->stage_only = 1;
         } else if (strcmp(flag, "-n") == 0 && parse_count(value, 1, MAX_RUNS, &o->runs) == 0) {
             i++;
         } else if (strcmp(flag, "-t") == 0 && parse_seconds(value, &o->time_limit_seconds) == 0) {
@@ -308,23 +314,28 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
     return -1;
 }
 
+/* Who a timed replay times: the stage, the C library, or a reference stage (the grader's). */
+enum timed_side { SIDE_STAGE, SIDE_LIBC, SIDE_REFERENCE, SIDE_COUNT };
+
 /* One timed replay in a fresh child; its CPU seconds, as the runner measured them, or -1 when
  * it did not finish or did not prove its work (r->error says). is_libc: the stage is the C
- * library; use_libc: time the C library's side of the pair. */
-static double time_once(const struct runner_options *o, const struct trace *trace, int is_libc, int use_libc,
-                        struct trace_result *r, double segment_seconds[REPORT_MAX_SEGMENTS])
+ * library. */
+static double time_once(const struct runner_options *o, const struct trace *trace, int is_libc,
+                        enum timed_side side, struct trace_result *r, double segment_seconds[REPORT_MAX_SEGMENTS])
 {
+    int use_libc = side == SIDE_LIBC;
     struct timed_setup setup = {
-        .trace = trace, .limit_bytes = o->limit_bytes, .use_libc = use_libc,
+        .trace = trace, .limit_bytes = o->limit_bytes, .use_libc = use_libc, .use_reference = side == SIDE_REFERENCE,
         .observed = fingerprints.observed,
         .expected = fingerprints.expected, .expected_bytes = fingerprints.bytes,
         .shown = fingerprints.shown,
         .observed_file = fingerprints.observed_file, .shown_file = fingerprints.shown_file,
     };
-    /* The stage's results are compared; the C library's are not: its real addresses vary. */
+    /* The stage's results are compared; the C library's are not: its real addresses vary; nor
+     * the reference's, which is the kit's own and had no checked replay here. */
     static struct timed_proof proof;
-    const char *who = use_libc ? "the C library" : "the stage";
-    timed_proof_start(&proof, trace, who, use_libc || is_libc ? NULL : fingerprints.expected,
+    const char *who = use_libc ? "the C library" : side == SIDE_REFERENCE ? "the reference stage" : "the stage";
+    timed_proof_start(&proof, trace, who, side != SIDE_STAGE || is_libc ? NULL : fingerprints.expected,
                       fingerprints.observed, fingerprints.shown);
     /* Nothing an earlier replay wrote counts. */
     memset(fingerprints.observed, TIMED_NOT_DONE_BYTE, fingerprints.bytes);
@@ -372,32 +383,55 @@ static void keep_segments(const struct trace *trace, uint32_t runs,
     }
 }
 
+/* The timed runs: each run times every side once, the order turning from run to run (stage,
+ * libc; libc, stage; ... or with a reference: stage, reference, libc; reference, libc, stage;
+ * ...) so that a slow moment of the machine lands on each side alike. A reference that fails
+ * is dropped (its ratio stays 0: not measured); it is not the stage's failure. */
 static int run_timed(const struct runner_options *o, const struct trace *trace, int is_libc,
                      struct trace_result *r)
 {
-    double stage[MAX_RUNS] = { 0 }, libc[MAX_RUNS] = { 0 }, ratio[MAX_RUNS] = { 0 };
+    static double seconds[SIDE_COUNT][MAX_RUNS], ratio[SIDE_COUNT][MAX_RUNS];
     static double segments[REPORT_MAX_SEGMENTS][MAX_RUNS], run_segments[REPORT_MAX_SEGMENTS],
         ignored[REPORT_MAX_SEGMENTS];
+    int with_reference = !o->stage_only && o->stage->has_reference != NULL && o->stage->has_reference();
+    enum timed_side sides[SIDE_COUNT] = { SIDE_STAGE, SIDE_LIBC, SIDE_REFERENCE };
+    uint32_t side_count = o->stage_only ? 1 : with_reference ? 3 : 2;
+    if (with_reference) /* stage, reference, libc; reference, libc, stage; libc, stage, reference; ... */
+        sides[1] = SIDE_REFERENCE, sides[2] = SIDE_LIBC;
+    memset(seconds, 0, sizeof seconds); /* no side that is not run this time counts */
     for (uint32_t run = 0; run < o->runs; run++) {
-        int libc_first = run % 2 == 1;
-        double first = time_once(o, trace, is_libc, libc_first, r, libc_first ? ignored : run_segments);
-        double second = first < 0 ? -1
-                                  : time_once(o, trace, is_libc, !libc_first, r, libc_first ? run_segments : ignored);
-        if (first < 0 || second < 0) {
-            r->correct = 0;
-            return -1;
+        for (uint32_t k = 0; k < side_count; k++) {
+            enum timed_side side = sides[(run + k) % side_count];
+            if (side == SIDE_REFERENCE && !with_reference)
+                continue;
+            static char stage_error[sizeof r->error];
+            if (side == SIDE_REFERENCE)
+                memcpy(stage_error, r->error, sizeof stage_error);
+            double taken = time_once(o, trace, is_libc, side, r, side == SIDE_STAGE ? run_segments : ignored);
+            if (taken < 0 && side == SIDE_REFERENCE) {
+                memcpy(r->error, stage_error, sizeof stage_error);
+                with_reference = 0;
+                continue;
+            }
+            if (taken < 0) {
+                r->correct = 0;
+                return -1;
+            }
+            seconds[side][run] = taken;
         }
         for (uint32_t i = 0; i <= trace->mark_count; i++)
             segments[i][run] = run_segments[i];
-        stage[run] = libc_first ? second : first;
-        libc[run] = libc_first ? first : second;
-        ratio[run] = stage[run] > 0 ? libc[run] / stage[run] : 0;
+        for (int side = SIDE_STAGE; side < SIDE_COUNT; side++)
+            ratio[side][run] = seconds[side][run] > 0 && seconds[SIDE_LIBC][run] > 0
+                                   ? seconds[SIDE_LIBC][run] / seconds[side][run] : 0;
     }
     r->timed = 1;
     r->runs = o->runs;
-    r->stage_seconds = median(stage, o->runs);
-    r->libc_seconds = median(libc, o->runs);
-    r->speed_ratio = median(ratio, o->runs);
+    r->stage_seconds = median(seconds[SIDE_STAGE], o->runs);
+    r->libc_seconds = o->stage_only ? 0 : median(seconds[SIDE_LIBC], o->runs);
+    r->speed_ratio = o->stage_only ? 0 : median(ratio[SIDE_STAGE], o->runs);
+    r->reference_seconds = with_reference ? median(seconds[SIDE_REFERENCE], o->runs) : 0;
+    r->reference_ratio = with_reference ? median(ratio[SIDE_REFERENCE], o->runs) : 0;
     keep_segments(trace, o->runs, segments, r);
     return 0;
 }

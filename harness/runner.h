@@ -27,6 +27,8 @@ struct runner_stage {
     int (*option)(const char *flag, const char *value);
     /* After the options: 0, or -1 when the runner cannot run (it said why). */
     int (*ready)(void);
+    /* Is there a reference stage to time beside the stage (NULL: never)? The fence's. */
+    int (*has_reference)(void);
 };
 
 /* Replay the traces named on the command line. */

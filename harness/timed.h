@@ -28,6 +28,7 @@ struct timed_setup {
     const struct trace *trace;
     uint64_t limit_bytes;
     int use_libc; /* time the C library instead of the stage */
+    int use_reference; /* time the reference stage instead (a fence runner's --reference-program) */
     /* op_count entries the runner shares with the child: each operation's fingerprint, as
      * fingerprint_of gives it (0 for free), TIMED_NOT_DONE until it is done. */
     uint64_t *observed;

@@ -11,6 +11,7 @@
  */
 #include "grade.h"
 #include "grade_hidden.h"
+#include "reference_cache.h"
 
 #include "report.h"
 #include "scaling.h"
@@ -501,7 +502,31 @@ struct stage_plan {
     const char *reference;
     int timed;
     const char *timed_reference;
+    int reference_digested; /* reference_digest holds the reference program's SHA-256 */
+    uint8_t reference_digest[SHA256_DIGEST_BYTES];
 };
+
+/* The reference's untimed result on a trace: kept from an earlier grading when the trace is
+ * public (reference_cache.h), else measured now (and kept). */
+static void run_reference(struct grading *g, const struct stage_rubric *sr, const struct stage_plan *plan,
+                          const struct trace_entry *t, const char *limit, struct trace_result *result, int *got)
+{
+    char name[REFERENCE_CACHE_NAME_BYTES], dir[GRADE_PATH * 2], file[GRADE_PATH * 3];
+    snprintf(dir, sizeof dir, "%s/grader/reference-results", g->build);
+    snprintf(file, sizeof file, "%s/%s", g->work, t->path);
+    int keep = !t->hidden && plan->reference_digested &&
+               reference_cache_name(plan->reference_digest, file, t->path, limit, name) == 0;
+    if (keep && reference_cache_get(dir, name, t->path, result)) {
+        *got = 1;
+        return;
+    }
+    char *trace[1] = { (char *)t->path };
+    struct run_outcome outcome;
+    run_stage(g, plan->reference, NULL, 1, sr->name, TIMING_NONE, limit, trace, 1, result, got, &outcome);
+    run_outcome_free(&outcome);
+    if (keep && *got)
+        reference_cache_put(dir, name, result);
+}
 
 /* Has the grading spent its time budget? */
 static int over_budget(const struct grading *g)
@@ -550,11 +575,8 @@ static void run_traces(struct grading *g, const struct stage_rubric *sr, const s
         if (outcome.timed_out || (s->student_got[i] && s->student[i].hung))
             timeouts++;
         run_outcome_free(&outcome);
-        if (plan->reference != NULL) {
-            run_stage(g, plan->reference, NULL, 1, sr->name, TIMING_NONE, limit, trace, 1, &s->reference[i],
-                      &s->reference_got[i], &outcome);
-            run_outcome_free(&outcome);
-        }
+        if (plan->reference != NULL)
+            run_reference(g, sr, plan, t, limit, &s->reference[i], &s->reference_got[i]);
     }
 }
 
@@ -596,6 +618,7 @@ static void grade_stage(struct grading *g, const struct stage_rubric *sr)
         if (access(reference, X_OK) == 0 && (!plan.timed || access(timed_reference, X_OK) == 0)) {
             plan.reference = reference;
             plan.timed_reference = plan.timed ? timed_reference : NULL;
+            plan.reference_digested = reference_cache_file_digest(reference, plan.reference_digest) == 0;
         } else {
             grading_note(g, "no reference stage %s in the kit's build: utilization and throughput of %s get full "
                          "points", sr->name, sr->name);

@@ -8,7 +8,8 @@
 
 GRADER_SRC  := grader/grade_main.c grader/grade_rubric.c grader/grade_build.c grader/grade_run.c \
                grader/grade_score.c grader/grade_report.c grader/grade_slot.c grader/privileges.c \
-               grader/grade_hidden.c grader/sha256.c grader/jail.c grader/slots.c grader/elf_check.c
+               grader/grade_hidden.c grader/sha256.c grader/jail.c grader/slots.c grader/elf_check.c \
+               grader/reference_cache.c
 GRADER_OBJ  := $(GRADER_SRC:%.c=$(BUILD)/obj/%.o)
 GRADER_LIBS := -lcjson -linih
 # A stage is compiled as the kit compiles it, warnings reported but not fatal.

@@ -3,6 +3,9 @@
 #   grader/reference          the reference stages as a submission: full marks; results.json
 #                             parses and tags each test [STAGE, KIND]; --csv appends one row
 #   grader/order              the same, stages in another order: the same scores
+#   grader/reference-kept     the reference's results on public traces are kept between gradings
+#                             (BUILD/grader/reference-results): the next grading scores the same,
+#                             and a kept file that is not a result is measured again and replaced
 #   grader/skeletons          the student kit's skeletons score what the rubric gives for nothing
 #   grader/static/NAME        a stage that does not compile, calls malloc, has a constructor,
 #                             makes a system call itself, defines a global: build fails, named
@@ -115,6 +118,38 @@ assert kinds == {t["tags"][1] for t in r["tests"]}
 EOF
     ); then
         fail "$name" "results.json is not what Gradescope reads" "$output"
+        return
+    fi
+    pass "$name"
+}
+
+job_grader_reference_kept() {
+    local name=grader/reference-kept dir=$WORK/grader-reference-kept kept first files file
+    mkdir -p "$dir/submission"
+    cp stages/mmap.c "$dir/submission/"
+    # mmap's utilization is scored against the reference's, on one public trace
+    printf '[grader]\npublic_traces = traces/tiny-edge.rep\nhidden =\nmemory_limit = 1G\n[mmap]\nbuild = 1\ncorrectness = 1\nutilization = 1\n' >"$dir/rubric.ini"
+    kept=$BUILD/grader/reference-results
+    grader_run "$name" "$dir/first.txt" --rubric "$dir/rubric.ini" "$dir/submission" || return
+    first=$(grep -A1 '^  utilization' "$dir/first.txt")
+    # The reference's result on that trace is kept, as a result line of the linked reference.
+    files=$(grep -l $'stage=mmap-linked\ttrace=traces/tiny-edge.rep\t' "$kept"/* 2>/dev/null)
+    if [ -z "$files" ] || [ "$(grader_score "$dir/first.txt")" != "3 / 3" ]; then
+        fail "$name" "no kept result of the reference on traces/tiny-edge.rep in $kept, or not full marks" \
+            "$(cat "$dir/first.txt"; ls -l "$kept" 2>&1 | head)"
+        return
+    fi
+    grader_run "$name" "$dir/second.txt" --rubric "$dir/rubric.ini" "$dir/submission" || return
+    # A kept file that is not a result is ignored: measured again, and replaced.
+    for file in $files; do printf 'not a result\n' >"$file"; done
+    grader_run "$name" "$dir/third.txt" --rubric "$dir/rubric.ini" "$dir/submission" || return
+    if [ "$(grep -A1 '^  utilization' "$dir/second.txt")" != "$first" ] ||
+        [ "$(grep -A1 '^  utilization' "$dir/third.txt")" != "$first" ]; then
+        fail "$name" "gradings with kept results scored utilization otherwise" \
+            "$first"$'\n'"$(grep -A1 '^  utilization' "$dir/second.txt" "$dir/third.txt")"
+        return
+    elif grep -q 'not a result' $files 2>/dev/null; then
+        fail "$name" "a kept file that is not a result was not replaced" "$files"
         return
     fi
     pass "$name"
@@ -1069,6 +1104,7 @@ add_grader_jobs() {
     [ -f "$BUILD/scaling/freelist-100000.rep" ] ||
         { mkdir -p "$BUILD/scaling" && "$BUILD/gen/freelist" "$BUILD/scaling" >/dev/null 2>&1; }
     add grader_reference
+    add grader_reference_kept
     add grader_order
     add grader_skeletons
     add grader_static not-compiling "dlist.c does not compile:"

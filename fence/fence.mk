@@ -24,7 +24,8 @@ ifeq ($(SECCOMP_HEADER),yes)
 endif
 
 # The trusted side: linked into the fence's runner only.
-FENCE_TRUSTED_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,fence/remote.c fence/spawn.c fence/timed_remote.c fence/filter.c)
+FENCE_TRUSTED_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,fence/remote.c fence/spawn.c fence/timed_remote.c fence/filter.c \
+                     fence/privileges.c)
 FENCE_LIB := $(FENCE_DIR)/libfence.a
 # The stage side: the stage program's main and the harness parts it runs.
 STAGESIDE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,fence/stage_program.c fence/channel.c fence/checkpoint.c \

@@ -4,6 +4,7 @@
 #include "channel.h"
 #include "fence.h"
 #include "isolate.h"
+#include "privileges.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,20 +108,9 @@ static void set_limits(const struct fence_launch *launch, int switching_user)
 
 static void become(uid_t user)
 {
-    const char *step = NULL;
-    if (setgroups(0, NULL) != 0)
-        step = "setgroups(0)";
-    else if (setresgid(user, user, user) != 0)
-        step = "setresgid";
-    else if (setresuid(user, user, user) != 0)
-        step = "setresuid";
-    else if (setresuid(0, 0, 0) == 0 || getuid() == 0 || geteuid() == 0)
-        step = "checking that root cannot be had back";
-    if (step != NULL) {
-        char why[160];
-        snprintf(why, sizeof why, "%s(%u): %s", step, (unsigned)user, strerror(errno));
+    char why[256];
+    if (privileges_become(user, (gid_t)user, why, sizeof why) != 0)
         isolate_setup_failed(why);
-    }
 }
 
 _Noreturn void fence_exec(const struct fence_program *program, const struct fence_launch *launch)

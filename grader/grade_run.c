@@ -4,12 +4,12 @@
  * on the child before exec, a wall-clock timeout kept by the grader, and, when the grader is
  * root, another user (nobody, 65534) with no supplementary groups.
  */
+#include "child_pipes.h"
 #include "grade.h"
 #include "privileges.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +26,6 @@ enum {
 int run_as_root(void)
 {
     return geteuid() == 0;
-}
-
-static double now_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 static void limit(int resource, rlim_t value)
@@ -76,24 +69,26 @@ static void become_untrusted(const struct run_limits *limits, int results_fd, in
     }
 }
 
-/* Append what is readable on fd to buffer (up to max); 0 at end of file. */
-static ssize_t drain(int fd, char **buffer, size_t *used, size_t max)
+/* What came on a pipe, kept in a growing buffer up to `most` bytes; the rest is dropped. */
+struct growing_text {
+    char **text;
+    size_t *used;
+    size_t most;
+};
+
+static void keep_text(void *context, const char *bytes, size_t count)
 {
-    char chunk[16384];
-    ssize_t got = read(fd, chunk, sizeof chunk);
-    if (got <= 0)
-        return got;
-    size_t keep = *used + (size_t)got > max ? max - *used : (size_t)got;
-    if (keep > 0) {
-        char *grown = realloc(*buffer, *used + keep + 1);
-        if (grown == NULL)
-            return -1;
-        *buffer = grown;
-        memcpy(*buffer + *used, chunk, keep);
-        *used += keep;
-        (*buffer)[*used] = '\0';
-    }
-    return got;
+    struct growing_text *kept = context;
+    size_t keep = *kept->used + count > kept->most ? kept->most - *kept->used : count;
+    if (keep == 0)
+        return;
+    char *grown = realloc(*kept->text, *kept->used + keep + 1);
+    if (grown == NULL)
+        return;
+    *kept->text = grown;
+    memcpy(grown + *kept->used, bytes, keep);
+    *kept->used += keep;
+    grown[*kept->used] = '\0';
 }
 
 enum { FORK_ATTEMPTS = 8 }; /* over about 3.6 s */
@@ -110,7 +105,7 @@ int run_untrusted(char *const argv[], const char *cwd, const struct run_limits *
         close(results[1]);
         return -1;
     }
-    double start = now_seconds();
+    double start = child_pipes_now();
     /* A full process table is the machine's trouble, not the submission's: wait and try again. */
     pid_t pid = fork();
     for (int attempt = 1; pid < 0 && errno == EAGAIN && attempt <= FORK_ATTEMPTS; attempt++) {
@@ -135,52 +130,20 @@ int run_untrusted(char *const argv[], const char *cwd, const struct run_limits *
     setpgid(pid, pid); /* also here, so that the kill below finds the group at once */
     outcome->started = 1;
     size_t output_used = 0;
-    struct pollfd fds[2] = { { .fd = results[0], .events = POLLIN }, { .fd = output[0], .events = POLLIN } };
-    int open_fds = 2, status = 0, reaped = 0;
-    double deadline = start + limits->wall_seconds;
-    while (!reaped) {
-        double left = deadline - now_seconds();
-        if (left <= 0) {
-            outcome->timed_out = 1;
-            break;
-        }
-        if (open_fds > 0) {
-            int ready = poll(fds, 2, left > 0.05 ? 50 : 1);
-            for (int i = 0; ready > 0 && i < 2; i++) {
-                if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                    continue;
-                ssize_t got = i == 0 ? drain(fds[i].fd, &outcome->results, &outcome->results_bytes, RESULTS_MAX_BYTES)
-                                     : drain(fds[i].fd, &outcome->output, &output_used, OUTPUT_MAX_BYTES);
-                if (got <= 0) {
-                    close(fds[i].fd);
-                    fds[i].fd = -1;
-                    open_fds--;
-                }
-            }
-        } else {
-            struct timespec pause = { 0, 5 * 1000 * 1000 };
-            nanosleep(&pause, NULL);
-        }
-        pid_t done = waitpid(pid, &status, WNOHANG);
-        if (done == pid)
-            reaped = 1;
-    }
+    struct growing_text results_text = { &outcome->results, &outcome->results_bytes, RESULTS_MAX_BYTES },
+                        output_text = { &outcome->output, &output_used, OUTPUT_MAX_BYTES };
+    struct child_pipe pipes[2] = { { results[0], keep_text, &results_text }, { output[0], keep_text, &output_text } };
+    int status = 0;
+    int reaped = child_pipes_read_until_reaped(pid, pipes, start + limits->wall_seconds, &status);
+    outcome->timed_out = !reaped;
     /* Whatever is left of the group goes, the runner's own children included. */
     kill(-pid, SIGKILL);
     if (!reaped)
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
             ;
     /* Read what the pipes still hold (without waiting: a stray holding them is dead now). */
-    for (int i = 0; i < 2; i++) {
-        if (fds[i].fd < 0)
-            continue;
-        fcntl(fds[i].fd, F_SETFL, O_NONBLOCK);
-        while ((i == 0 ? drain(fds[i].fd, &outcome->results, &outcome->results_bytes, RESULTS_MAX_BYTES)
-                       : drain(fds[i].fd, &outcome->output, &output_used, OUTPUT_MAX_BYTES)) > 0)
-            ;
-        close(fds[i].fd);
-    }
-    outcome->seconds = now_seconds() - start;
+    child_pipes_read_rest(pipes);
+    outcome->seconds = child_pipes_now() - start;
     if (!outcome->timed_out) {
         if (WIFEXITED(status)) {
             outcome->exited = 1;

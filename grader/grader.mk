@@ -7,9 +7,9 @@
 # Needs libcjson-dev and libinih-dev.
 
 GRADER_SRC  := grader/grade_main.c grader/grade_rubric.c grader/grade_build.c grader/grade_run.c \
-               grader/grade_score.c grader/grade_report.c grader/grade_slot.c grader/privileges.c \
+               grader/grade_score.c grader/grade_report.c grader/grade_slot.c fence/privileges.c \
                grader/grade_hidden.c grader/sha256.c grader/jail.c grader/slots.c grader/elf_check.c \
-               grader/reference_cache.c
+               grader/reference_cache.c grader/child_pipes.c
 GRADER_OBJ  := $(GRADER_SRC:%.c=$(BUILD)/obj/%.o)
 GRADER_LIBS := -lcjson -linih
 # A stage is compiled as the kit compiles it, warnings reported but not fatal.
@@ -70,7 +70,8 @@ test: $(SHA256_TEST)
 
 # The unit tests of the grader's build side (the jail, the slots, the ELF check): unit programs of
 # make test, like the harness's (tests/run.sh runs every program in $(BUILD)/tests/unit/).
-BUILD_SIDE_OBJ := $(BUILD)/obj/grader/jail.o $(BUILD)/obj/grader/slots.o $(BUILD)/obj/grader/elf_check.o
+BUILD_SIDE_OBJ := $(BUILD)/obj/grader/jail.o $(BUILD)/obj/grader/child_pipes.o $(BUILD)/obj/grader/slots.o $(BUILD)/obj/grader/elf_check.o \
+                  $(BUILD)/obj/fence/privileges.o
 BUILD_SIDE_TESTS := $(patsubst grader/tests/%.c,$(BUILD)/tests/unit/%,$(wildcard grader/tests/test_jail.c \
                       grader/tests/test_slots.c grader/tests/test_elf_check.c))
 $(BUILD_SIDE_TESTS): $(BUILD)/tests/unit/%: grader/tests/%.c $(BUILD_SIDE_OBJ)

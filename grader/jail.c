@@ -14,10 +14,12 @@
  */
 #include "jail.h"
 
+#include "child_pipes.h"
+#include "privileges.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -234,18 +236,11 @@ static void build_root(const struct init_arguments *a)
 /* Become the tool's user for good: no groups, no way back, no privileges to gain. */
 static void drop_to(uid_t uid, gid_t gid)
 {
-    if (setgroups(0, NULL) != 0)
-        setup_failed("setgroups(0)");
-    if (setresgid(gid, gid, gid) != 0)
-        setup_failed("setresgid");
-    if (setresuid(uid, uid, uid) != 0)
-        setup_failed("setresuid");
-    if (setresuid(0, 0, 0) == 0 || getuid() == 0 || geteuid() == 0 || getgid() == 0 || getegid() == 0) {
+    char why[256];
+    if (privileges_become(uid, gid, why, sizeof why) != 0) {
         errno = EPERM;
-        setup_failed("check that root cannot be had back");
+        setup_failed(why);
     }
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        setup_failed("prctl(PR_SET_NO_NEW_PRIVS)");
     /* The tool runs as the same user: it must not be able to trace the init. */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
         setup_failed("prctl(PR_SET_DUMPABLE)");
@@ -313,32 +308,40 @@ static int init_main(void *argument)
 
 /* ---- the caller ------------------------------------------------------------------------ */
 
-static double now_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
+/* The tool's output: keep up to `most` bytes, drop the rest (the tool must not block on a
+ * full pipe). */
+struct output_keeper {
+    struct jail_outcome *outcome;
+    size_t most;
+};
 
-/* Read what is there; keep up to `most` bytes, drop the rest (the tool must not block on a full
- * pipe). Returns what read returned. */
-static ssize_t take_output(int fd, struct jail_outcome *o, size_t most)
+static void keep_output(void *context, const char *bytes, size_t count)
 {
-    char chunk[16384];
-    ssize_t got = read(fd, chunk, sizeof chunk);
-    if (got <= 0)
-        return got;
-    size_t keep = (size_t)got;
-    if (o->output_bytes + keep > most) {
-        keep = most - o->output_bytes;
+    struct output_keeper *keeper = context;
+    struct jail_outcome *o = keeper->outcome;
+    size_t keep = count;
+    if (o->output_bytes + keep > keeper->most) {
+        keep = keeper->most - o->output_bytes;
         o->output_cut = 1;
     }
-    if (keep > 0) {
-        memcpy(o->output + o->output_bytes, chunk, keep);
-        o->output_bytes += keep;
-        o->output[o->output_bytes] = '\0';
-    }
-    return got;
+    memcpy(o->output + o->output_bytes, bytes, keep);
+    o->output_bytes += keep;
+    o->output[o->output_bytes] = '\0';
+}
+
+/* The init's report: one struct, perhaps in pieces; nothing past it. */
+struct report_keeper {
+    struct init_report report;
+    size_t bytes;
+};
+
+static void keep_report(void *context, const char *bytes, size_t count)
+{
+    struct report_keeper *keeper = context;
+    size_t room = sizeof keeper->report - keeper->bytes;
+    size_t keep = count < room ? count : room;
+    memcpy((char *)&keeper->report + keeper->bytes, bytes, keep);
+    keeper->bytes += keep;
 }
 
 /* outcome->error: the text, then ": strerror(error)" when error is not 0. */
@@ -388,7 +391,7 @@ int jail_run(const struct jail *jail, char *const argv[], const struct jail_limi
         return -1;
     }
     struct init_arguments arguments = { jail, argv, limits, output[1], reports[1] };
-    double start = now_seconds();
+    double start = child_pipes_now();
     /* Without CLONE_VM the init has its own copy of everything, this stack included. */
     pid_t init = clone(init_main, stack + INIT_STACK_BYTES,
                        CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | SIGCHLD, &arguments);
@@ -403,58 +406,23 @@ int jail_run(const struct jail *jail, char *const argv[], const struct jail_limi
         return -1;
     }
 
-    struct init_report r = { 0 };
-    size_t report_bytes = 0;
-    struct pollfd fds[2] = { { .fd = output[0], .events = POLLIN }, { .fd = reports[0], .events = POLLIN } };
-    int init_status = 0, reaped = 0;
-    double deadline = start + limits->wall_seconds;
-    while (!reaped || fds[0].fd >= 0) {
-        double left = deadline - now_seconds();
-        if (left <= 0) {
-            outcome->timed_out = 1;
-            break;
-        }
-        if (fds[0].fd >= 0 || fds[1].fd >= 0) {
-            int ready = poll(fds, 2, left > 0.05 ? 50 : 1);
-            for (int i = 0; ready > 0 && i < 2; i++) {
-                if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                    continue;
-                ssize_t got = i == 0 ? take_output(fds[i].fd, outcome, most)
-                                     : read(fds[i].fd, (char *)&r + report_bytes, sizeof r - report_bytes);
-                if (got <= 0) {
-                    close(fds[i].fd);
-                    fds[i].fd = -1;
-                } else if (i == 1) {
-                    report_bytes += (size_t)got;
-                }
-            }
-        } else {
-            struct timespec pause = { 0, 5 * 1000 * 1000 };
-            nanosleep(&pause, NULL);
-        }
-        if (!reaped && waitpid(init, &init_status, WNOHANG) == init)
-            reaped = 1;
-    }
-    if (!reaped) {
+    struct output_keeper output_keeper = { outcome, most };
+    struct report_keeper report_keeper = { 0 };
+    struct child_pipe pipes[2] = { { output[0], keep_output, &output_keeper }, { reports[0], keep_report, &report_keeper } };
+    int init_status = 0;
+    if (!child_pipes_read_until_reaped(init, pipes, start + limits->wall_seconds, &init_status)) {
+        outcome->timed_out = 1;
         /* SIGKILL to the init from outside its namespace: the kernel kills everything in it
          * before the init can be reaped. */
         kill(init, SIGKILL);
         while (waitpid(init, &init_status, 0) < 0 && errno == EINTR)
             ;
     }
-    /* Every writer is dead now: what the pipes still hold can be read without waiting. */
-    for (int i = 0; i < 2; i++) {
-        if (fds[i].fd < 0)
-            continue;
-        fcntl(fds[i].fd, F_SETFL, O_NONBLOCK);
-        ssize_t got;
-        while ((got = i == 0 ? take_output(fds[i].fd, outcome, most)
-                             : read(fds[i].fd, (char *)&r + report_bytes, sizeof r - report_bytes)) > 0)
-            if (i == 1)
-                report_bytes += (size_t)got;
-        close(fds[i].fd);
-    }
-    outcome->seconds = now_seconds() - start;
+    /* The init is reaped only once everything in its namespace is dead: every writer is. */
+    child_pipes_read_rest(pipes);
+    struct init_report r = report_keeper.report;
+    size_t report_bytes = report_keeper.bytes;
+    outcome->seconds = child_pipes_now() - start;
     if (outcome->timed_out)
         return 0;
     if (report_bytes == sizeof r && r.kind == REPORT_SETUP_FAILED) {

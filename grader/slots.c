@@ -9,6 +9,8 @@
  */
 #include "slots.h"
 
+#include "privileges.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -40,7 +42,7 @@ const char *slot_default_dir(void)
 /* Does /proc/PID/status say this process is alive and belongs to uid (any of its four uids)? */
 static int alive_as(const char *pid, uid_t uid)
 {
-    char path[64], line[256];
+    char path[sizeof "/proc//status" + 256], line[256]; /* a d_name is at most 255 bytes */
     snprintf(path, sizeof path, "/proc/%s/status", pid);
     FILE *status = fopen(path, "re");
     if (status == NULL)
@@ -78,8 +80,8 @@ static long count_alive(uid_t uid)
  * 1: could not become uid; 2: /proc unreadable; 3: something is still alive. */
 static _Noreturn void kill_as(uid_t uid)
 {
-    if (setgroups(0, NULL) != 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) != 0 ||
-        setresuid(uid, uid, uid) != 0)
+    char why[256];
+    if (privileges_become(uid, (gid_t)uid, why, sizeof why) != 0)
         _exit(1);
     for (int round = 0; round < KILL_ROUNDS; round++) {
         kill(-1, SIGKILL); /* every process we may signal, that is, every one of uid; not us */

@@ -11,10 +11,6 @@ if [ -z "${HEAPKIT_SKIP_APT:-}" ]; then
         libseccomp-dev pkg-config ca-certificates
 fi
 make -C "$root/source" --no-print-directory -j"$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)" grader
-# The sandbox, when the kit has it (make sandbox).
-if make -C "$root/source" -n sandbox >/dev/null 2>&1; then
-    make -C "$root/source" --no-print-directory sandbox
-fi
 # The hidden traces' secret (make autograder put it in the zip): root's alone. The grader refuses
 # one that others can read, and the student's code, which runs as another user, must not read it.
 secret=$root/source/grader/secret
@@ -24,3 +20,16 @@ if [ ! -f "$secret" ]; then
 fi
 chown "$(id -u)" "$secret"
 chmod 0600 "$secret"
+# The reference stages graded as a submission, once: a check that the grader works in this
+# image (full marks, or setup fails), and it keeps the references' results on the public
+# traces (BUILD/grader/reference-results), which every student's grading then reads instead
+# of measuring them again.
+check=$(mktemp -d)
+cp "$root"/source/stages/{minimal,pad,list,dlist,bins,mmap}.c "$check/"
+report=$("$root/source/grader/grade" "$check")
+rm -rf "$check"
+if ! grep -qE '^total +100 / 100$' <<<"$report"; then
+    echo "setup.sh: the grader did not give the reference stages full marks in this image:" >&2
+    echo "$report" >&2
+    exit 1
+fi

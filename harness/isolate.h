@@ -8,7 +8,7 @@
  * signal and the faulting address before the child dies of it.
  *
  * The report is written in the child, where the stage's code runs and could write it too
- * (grader/SECURITY.md, item 3). So no time is taken from it: a child run with
+ * (grader/SECURITY.md, "Claims, not results"). So no time is taken from it: a child run with
  * isolate_run_checkpointed stops at checkpoints, where the parent reads the child's CPU time
  * from the kernel and checks its work (checkpoint.h, timed_proof.h).
  *

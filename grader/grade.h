@@ -71,7 +71,7 @@ struct rubric {
     unsigned long long static_bytes_limit; /* a stage's static memory (elf_check.h says what counts) */
     unsigned sandbox_uid_base;   /* grading slot K runs as user and group sandbox_uid_base + K */
     unsigned sandbox_slots;      /* how many gradings may run at once */
-    double build_seconds;        /* one build tool (compiler, linker, nm ...): wall clock and CPU */
+    double build_seconds;        /* one build tool (compiler, linker, readelf ...): wall clock and CPU */
     unsigned long long build_memory_bytes; /* one build tool's address space (RLIMIT_AS) */
 };
 
@@ -214,7 +214,7 @@ void report_text(FILE *out, const struct grading *g);
 int report_results_json(const char *path, const struct grading *g);
 int report_csv_row(const char *path, const struct grading *g);
 
-/* Run a program of ours (compiler, nm) and capture its output; returns its exit status or -1. */
+/* Run a program of ours (compiler, readelf) and capture its output; returns its exit status or -1. */
 int run_tool(char *const argv[], const char *cwd, int untrusted, double seconds, char **output);
 
 #endif /* GRADE_H */

@@ -7,7 +7,7 @@
  * stage is linked with, all root's, and out/, the one place the tools may write. What the
  * compiler wrote there (out/NAME.o) is copied beside the sources, root's, before anything reads
  * it: the object that the checks read is the one linked, whatever a tool that a hostile object
- * file took over does afterwards. Every tool (compiler, nm, readelf, objdump, linker) runs there:
+ * file took over does afterwards. Every tool (compiler, readelf, objdump, linker) runs there:
  *   - in the build jail (jail.h) when the grader is root: as the grading slot's user, with that
  *     directory as /build and nothing else of the machine's files but the toolchain, so an
  *     #include or .incbin of a secret, of /proc or of another submission finds nothing;
@@ -48,7 +48,7 @@ enum {
     TOOL_TMP_BYTES = 64 << 20,      /* the jail's /tmp: the compiler's assembly */
     TOOL_NOFILE = 64,
     TOOL_NPROC = 32,                /* gcc, cc1, as, collect2, ld: a handful */
-    LISTING_BYTES = 16 << 20,       /* nm, readelf and objdump listings are read whole, or refused */
+    LISTING_BYTES = 16 << 20,       /* readelf and objdump listings are read whole, or refused */
     PROGRAM_MAX_BYTES = 64 << 20,   /* the grader copies out and reads a program up to this */
 };
 
@@ -280,30 +280,60 @@ static int run_listing(const struct build_place *place, char *const argv[], cons
 
 /* ---- the static checks ------------------------------------------------------------------ */
 
+/* One symbol of `readelf -sW`'s table:
+ *    "     5: 0000000000000000   228 FUNC    GLOBAL DEFAULT    1 hm_malloc"
+ * with perhaps "[...]" after the visibility; the name is the rest of the line after the section
+ * (it may hold spaces: an assembler takes quoted names). 1 when the line is a symbol, read into
+ * type, binding, section and *name; 0 for a header, or for the nameless first entry. */
+static int read_symbol(char *line, char type[16], char binding[16], char section[16], char **name)
+{
+    int at = 0;
+    if (sscanf(line, " %*u: %*s %*s %15s %15s %*s %n", type, binding, &at) != 2 || at == 0)
+        return 0;
+    char *rest = line + at;
+    if (*rest == '[') { /* "[VARIANT_PCS]" and the like: part of the visibility */
+        char *closing = strchr(rest, ']');
+        if (closing == NULL)
+            return 0;
+        rest = closing + 1;
+        rest += strspn(rest, " ");
+    }
+    int section_length = (int)strcspn(rest, " ");
+    if (section_length == 0 || section_length >= 16 || rest[section_length] != ' ' || rest[section_length + 1] == '\0')
+        return 0;
+    snprintf(section, 16, "%.*s", section_length, rest);
+    *name = rest + section_length + 1;
+    return 1;
+}
+
 static int check_symbols(const struct build_place *place, const char *object, struct stage_build *b)
 {
     const char *stage = place->stage;
     struct tool_run run;
-    char *argv[] = { "/usr/bin/nm", "-P", (char *)object, NULL }; /* local symbols too: ifuncs */
-    if (run_listing(place, argv, "nm", &run, b) != 0)
+    /* readelf, not nm: the binding as the linker reads it, never a letter to interpret (and nm
+     * loads every linker plugin of the machine first, which takes longer than the check). */
+    char *argv[] = { "/usr/bin/readelf", "--syms", "--wide", (char *)object, NULL }; /* local symbols too: ifuncs */
+    if (run_listing(place, argv, "readelf", &run, b) != 0)
         return -1;
     int status = 0;
     char forbidden[1024] = "";
     size_t used = 0;
     for (char *line = strtok(run.output, "\n"); line != NULL; line = strtok(NULL, "\n")) {
-        char name[512], type;
-        if (sscanf(line, "%511s %c", name, &type) != 2 || instrumentation(&place->g->tools, name))
+        char type[16], binding[16], section[16], *name;
+        if (!read_symbol(line, type, binding, section, &name) || instrumentation(&place->g->tools, name))
             continue;
-        if (type == 'i') { /* its resolver runs when the runner loads, before any sandbox */
+        if (strcmp(type, "IFUNC") == 0) { /* its resolver runs when the program loads, before the replay */
             snprintf(b->violation, sizeof b->violation,
                      "stage %s defines %s as an indirect function (ifunc), whose resolver would run outside "
                      "the replay", stage, name);
             status = -2;
             continue;
         }
-        int undefined = type == 'U' || type == 'w' || type == 'v';
-        if (!undefined && islower((unsigned char)type) && type != 'u') /* 'u': unique, a global binding */
-            continue; /* static: its own business */
+        if (strcmp(type, "FILE") == 0 || strcmp(type, "SECTION") == 0)
+            continue;
+        int undefined = strcmp(section, "UND") == 0;
+        if (!undefined && strcmp(binding, "LOCAL") == 0)
+            continue; /* static: its own business; GLOBAL, WEAK and UNIQUE are seen by the linker */
         if (undefined && !in_list(name, ALLOWED_CALLS, sizeof ALLOWED_CALLS / sizeof ALLOWED_CALLS[0])) {
             if (used + strlen(name) + 8 < sizeof forbidden)
                 used += (size_t)snprintf(forbidden + used, sizeof forbidden - used, "%s%s", used ? ", " : "", name);
@@ -388,7 +418,7 @@ static int static_checks_off(struct grading *g)
         return 0;
     if (strstr(g->notes, "static checks OFF") == NULL)
         grading_note(g, "WARNING: static checks OFF (test switch): %s=1 is set, so no object file was checked "
-                        "by nm, readelf and objdump; never set it when grading", NO_STATIC_CHECKS_VARIABLE);
+                        "by readelf and objdump; never set it when grading", NO_STATIC_CHECKS_VARIABLE);
     return 1;
 }
 

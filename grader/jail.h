@@ -1,5 +1,5 @@
 /*
- * jail.h: run one build tool (the compiler, the assembler, the linker, nm, readelf, objdump) on
+ * jail.h: run one build tool (the compiler, the assembler, the linker, readelf, objdump) on
  * a submission's files where nothing secret can be reached by path, and where no process the
  * tool starts can outlive it.
  *

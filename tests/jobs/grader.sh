@@ -8,7 +8,8 @@
 #                             and a kept file that is not a result is measured again and replaced
 #   grader/skeletons          the student kit's skeletons score what the rubric gives for nothing
 #   grader/static/NAME        a stage that does not compile, calls malloc, has a constructor,
-#                             makes a system call itself, defines a global: build fails, named
+#                             makes a system call itself, defines a global (even one whose name
+#                             holds a space): build fails, named
 #   grader/defect/NAME        tests/allocators/NAME.c as a stage: loses its correctness points
 #                             with the message that check gives, and a local reproduce command
 #   grader/hostile/NAME       a hostile submission (tests/hostile/NAME/, beside the reference
@@ -204,6 +205,7 @@ job_grader_static() {
     ifunc) sed 's/^void \*hm_malloc(size_t size)$/static void *real_malloc(size_t size)/' stages/dlist.c
            printf 'static void *(*resolve_malloc(void))(size_t) { return real_malloc; }\nvoid *hm_malloc(size_t size) __attribute__((ifunc("resolve_malloc")));\n' ;;
     include) printf '#include "/etc/passwd"\n' ;;
+    spaced) cat stages/dlist.c; printf '__asm__(".text\\n.globl \\"hm_free later\\"\\n\\"hm_free later\\": ret");\n' ;;
     esac >"$dir/submission/dlist.c"
     grader_small_rubric "$dir/rubric.ini" dlist traces/tiny-basic.rep
     out=$dir/report.txt
@@ -1114,6 +1116,7 @@ add_grader_jobs() {
     add grader_static global "stage dlist defines result_write outside the file"
     add grader_static preinit "stage dlist has code that runs outside the replay (a constructor or destructor: section .preinit_array"
     add grader_static ifunc "stage dlist defines hm_malloc as an indirect function (ifunc)"
+    add grader_static spaced "stage dlist defines hm_free later outside the file"
     add grader_static include "dlist.c does not compile:"
     add grader_coverage
     for folder in tests/hostile/*/; do

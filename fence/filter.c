@@ -124,6 +124,9 @@ static int build(scmp_filter_ctx filter, enum fence_mode mode)
         { "mmap", 2, { masked_equal(2, PROT_EXEC, 0), masked_equal(3, MAP_ANONYMOUS, 0) } },
         { "mprotect", 1, { masked_equal(2, PROT_EXEC, 0) } },
         { "madvise", 1, { equal(2, MADV_DONTNEED) } },
+#ifdef MADV_POPULATE_WRITE
+        { "madvise", 1, { equal(2, MADV_POPULATE_WRITE) } }, /* pages it was given, filled in at once */
+#endif
         { "prlimit64", 2, { equal(0, 0), equal(2, 0) } }, /* reading its own limits */
     };
     for (size_t i = 0; i < sizeof with_arguments / sizeof with_arguments[0] && status == 0; i++)

@@ -9,7 +9,7 @@
  *   execveat        only of file descriptor FENCE_FD_PROGRAM with AT_EMPTY_PATH: the exec that
  *                   starts the program. That descriptor is close-on-exec, and nothing after
  *                   the exec can open one, so this allows exactly one exec.
- *   brk, mmap, mprotect, munmap, mremap, madvise(MADV_DONTNEED)
+ *   brk, mmap, mprotect, munmap, mremap, madvise(MADV_DONTNEED, MADV_POPULATE_WRITE)
  *                   memory of its own (never executable): private (bounded by RLIMIT_DATA), or
  *                   the shared memory files it is given (sealed); never shared anonymous memory
  *   arch_prctl, set_tid_address, set_robust_list, rseq, getrandom, prlimit64 (reading its own),

@@ -65,6 +65,13 @@ static uint64_t ask_checker(enum channel_request request, uint64_t a0, uint64_t 
     for (uint32_t i = 0; i < count && i < CHANNEL_MOST_PROTECTIONS; i++) {
         const struct channel_protection *p = &channel->protections[i];
         mprotect((void *)(uintptr_t)p->start, p->end - p->start, p->accessible ? PROT_READ | PROT_WRITE : PROT_NONE);
+#ifdef MADV_POPULATE_WRITE
+        /* The checker filled these pages in already (simmem.c, populate): map them here too,
+         * in one call rather than a page fault at each first touch. */
+        uint64_t bytes = p->end - p->start;
+        if (p->accessible && bytes >= FENCE_POPULATE_LEAST_BYTES && bytes <= FENCE_POPULATE_MOST_BYTES)
+            madvise((void *)(uintptr_t)p->start, bytes, MADV_POPULATE_WRITE);
+#endif
     }
     errno = channel->answer_errno;
     return channel->answer;

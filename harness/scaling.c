@@ -83,7 +83,7 @@ static void cost(FILE *out, double ns)
 
 void scaling_table(FILE *out, const struct stage_run *runs, size_t count)
 {
-    fprintf(out, "cost of one operation as the free list grows (median of the timed runs, 1000 of each)\n");
+    fprintf(out, "cost of one operation as the free list grows (median of the timed runs)\n");
     fprintf(out, "%-12s %-7s %9s %9s %9s  %-6s %-5s %9s %9s %9s  %s\n", "stage", "malloc", "1k chunks",
             "10k", "100k", "grows", "free", "1k chunks", "10k", "100k", "grows");
     for (size_t s = 0; s < count; s++) {
@@ -102,16 +102,19 @@ void scaling_table(FILE *out, const struct stage_run *runs, size_t count)
 int scaling_workloads(const char *build_dir, char paths[SCALING_LENGTHS][SCALING_PATH_BYTES], char *error,
                       size_t error_size)
 {
-    int missing = 0;
-    for (int i = 0; i < SCALING_LENGTHS; i++) {
-        snprintf(paths[i], SCALING_PATH_BYTES, "%s/scaling/freelist-%u.rep", build_dir, SCALING_FREE_CHUNKS[i]);
-        missing |= access(paths[i], R_OK) != 0;
-    }
-    if (!missing)
-        return 0;
     char directory[SCALING_PATH_BYTES], generator[SCALING_PATH_BYTES];
     snprintf(directory, sizeof directory, "%s/scaling", build_dir);
     snprintf(generator, sizeof generator, "%s/gen/freelist", build_dir);
+    /* Made again when missing, or older than the generator (a rebuilt kit may make others). */
+    struct stat made, maker;
+    int have_maker = stat(generator, &maker) == 0, missing = 0;
+    for (int i = 0; i < SCALING_LENGTHS; i++) {
+        snprintf(paths[i], SCALING_PATH_BYTES, "%s/scaling/freelist-%u.rep", build_dir, SCALING_FREE_CHUNKS[i]);
+        missing |= stat(paths[i], &made) != 0 || access(paths[i], R_OK) != 0 ||
+                   (have_maker && made.st_mtime < maker.st_mtime);
+    }
+    if (!missing)
+        return 0;
     if (mkdir(directory, 0755) != 0 && errno != EEXIST) {
         snprintf(error, error_size, "cannot make %s: %s", directory, strerror(errno));
         return -1;

@@ -1,8 +1,8 @@
 /*
  * kept_pages.h: which pages of the simulated mappings were given back zeroed in place.
  *
- * A small mapping that the stage unmaps is not handed back to the kernel: simmem zeroes its
- * pages where they are and marks them here. When the pages are mapped again they are already
+ * In a checked replay, a small mapping that the stage unmaps is not handed back to the kernel:
+ * simmem zeroes its pages where they are and marks them here. When the pages are mapped again they are already
  * zero, as fresh pages from the kernel are, and already present: no page fault to bring them
  * back and, with shared memory, no TLB shootdown in the stage's process to take them away.
  * Both cost far more than zeroing a page. The pages stay out of the stage's reach (they are

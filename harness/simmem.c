@@ -34,13 +34,14 @@ enum { CANARY_BYTE = 0xa5 };
 /* A stage may hold this many simulated mappings at once at most (see mapping_budget). */
 enum { MOST_MAPPINGS = 30000 };
 
-/* Unmapped ranges up to this long are zeroed in place and kept (kept_pages.h), up to this
- * much in all; longer ones, and any past that, go back to the kernel. */
-/* A checked replay has the kernel fill in pages it opens, up to this many bytes at a time, in
- * one call (MADV_POPULATE_WRITE) rather than by a page fault at each first touch: far cheaper
+/* Two ways checked replays spare page faults, which cost far more than the work around them
  * where faults are dear (a virtual machine). Timed replays keep their faults: the C library's
- * real memory takes them too. */
-enum { POPULATE_LEAST_PAGES = 4, POPULATE_MOST_BYTES = 8 << 20 }; /* fewer pages: a fault each costs less */
+ * real memory takes them too.
+ *   populate  pages opened, from this many pages up to this many bytes at a time, are filled
+ *             in by the kernel in one call (MADV_POPULATE_WRITE); fewer: a fault each costs less
+ *   keep      unmapped ranges up to this long are zeroed in place and kept (kept_pages.h), up
+ *             to this much in all; longer ones, and any past that, go back to the kernel */
+enum { POPULATE_LEAST_PAGES = 4, POPULATE_MOST_BYTES = 8 << 20 };
 enum { KEEP_RANGE_MOST_BYTES = 64 << 10, KEEP_MOST_BYTES = 64 << 20, KEEP_RANGE_MOST_PAGES = 16 };
 
 /* Where the reservations are asked for: a fixed hint keeps addresses alike from run to run;
@@ -424,12 +425,12 @@ static uintptr_t kept_holes_take(uintptr_t bytes)
     return 0;
 }
 
-/* Give [start, end) back zeroed in place and kept (kept_pages.h) when it is short and the
- * kept pages leave room: 1, or 0 when it must go back to the kernel. */
+/* Give [start, end) back zeroed in place and kept (kept_pages.h) when the replay is checked,
+ * the range short and the kept pages leave room: 1, or 0 when it must go back to the kernel. */
 static int keep_zeroed(uintptr_t start, uintptr_t end)
 {
-    if (end - start > KEEP_RANGE_MOST_BYTES || sim.kept.kept_bytes + (end - start) > KEEP_MOST_BYTES ||
-        sim.kept.marks == NULL)
+    if (!sim.checked || end - start > KEEP_RANGE_MOST_BYTES ||
+        sim.kept.kept_bytes + (end - start) > KEEP_MOST_BYTES || sim.kept.marks == NULL)
         return 0;
     if (!sim.shared) {
         memset((void *)start, 0, end - start);

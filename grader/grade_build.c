@@ -280,17 +280,42 @@ static int run_listing(const struct build_place *place, char *const argv[], cons
 
 /* ---- the static checks ------------------------------------------------------------------ */
 
+/* The next field of a readelf line into out (cut to its size): a word, or a type or binding
+ * readelf has no name for, "<OS specific>: 10" (clang marks no object as GNU's, so an ifunc
+ * shows so). Returns 0, or -1 at the end of the line. */
+static int next_field(char **cursor, char *out, size_t size)
+{
+    char *at = *cursor + strspn(*cursor, " ");
+    size_t length = strcspn(at, " ");
+    if (*at == '<' && strchr(at, '>') != NULL) {
+        char *after = strchr(at, '>') + 1;
+        if (*after == ':')
+            after += 1 + strspn(after + 1, " ") + strspn(after + 1 + strspn(after + 1, " "), "0123456789");
+        length = (size_t)(after - at);
+    }
+    if (length == 0)
+        return -1;
+    snprintf(out, size, "%.*s", (int)length, at);
+    *cursor = at + length;
+    return 0;
+}
+
 /* One symbol of `readelf -sW`'s table:
  *    "     5: 0000000000000000   228 FUNC    GLOBAL DEFAULT    1 hm_malloc"
  * with perhaps "[...]" after the visibility; the name is the rest of the line after the section
  * (it may hold spaces: an assembler takes quoted names). 1 when the line is a symbol, read into
  * type, binding, section and *name; 0 for a header, or for the nameless first entry. */
-static int read_symbol(char *line, char type[16], char binding[16], char section[16], char **name)
+static int read_symbol(char *line, char type[32], char binding[32], char section[16], char **name)
 {
-    int at = 0;
-    if (sscanf(line, " %*u: %*s %*s %15s %15s %*s %n", type, binding, &at) != 2 || at == 0)
+    char number[32], value[32], size[32], visibility[32];
+    char *cursor = line;
+    if (next_field(&cursor, number, sizeof number) != 0 || number[0] == '\0' ||
+        number[strlen(number) - 1] != ':' || strspn(number, "0123456789") != strlen(number) - 1 ||
+        next_field(&cursor, value, sizeof value) != 0 || next_field(&cursor, size, sizeof size) != 0 ||
+        next_field(&cursor, type, 32) != 0 || next_field(&cursor, binding, 32) != 0 ||
+        next_field(&cursor, visibility, sizeof visibility) != 0)
         return 0;
-    char *rest = line + at;
+    char *rest = cursor + strspn(cursor, " ");
     if (*rest == '[') { /* "[VARIANT_PCS]" and the like: part of the visibility */
         char *closing = strchr(rest, ']');
         if (closing == NULL)
@@ -319,10 +344,11 @@ static int check_symbols(const struct build_place *place, const char *object, st
     char forbidden[1024] = "";
     size_t used = 0;
     for (char *line = strtok(run.output, "\n"); line != NULL; line = strtok(NULL, "\n")) {
-        char type[16], binding[16], section[16], *name;
+        char type[32], binding[32], section[16], *name;
         if (!read_symbol(line, type, binding, section, &name) || instrumentation(&place->g->tools, name))
             continue;
-        if (strcmp(type, "IFUNC") == 0) { /* its resolver runs when the program loads, before the replay */
+        /* STT_GNU_IFUNC, by name or by number: its resolver runs when the program loads */
+        if (strcmp(type, "IFUNC") == 0 || strcmp(type, "<OS specific>: 10") == 0) {
             snprintf(b->violation, sizeof b->violation,
                      "stage %s defines %s as an indirect function (ifunc), whose resolver would run outside "
                      "the replay", stage, name);
@@ -333,7 +359,7 @@ static int check_symbols(const struct build_place *place, const char *object, st
             continue;
         int undefined = strcmp(section, "UND") == 0;
         if (!undefined && strcmp(binding, "LOCAL") == 0)
-            continue; /* static: its own business; GLOBAL, WEAK and UNIQUE are seen by the linker */
+            continue; /* static: its own business; any other binding is seen by the linker */
         if (undefined && !in_list(name, ALLOWED_CALLS, sizeof ALLOWED_CALLS / sizeof ALLOWED_CALLS[0])) {
             if (used + strlen(name) + 8 < sizeof forbidden)
                 used += (size_t)snprintf(forbidden + used, sizeof forbidden - used, "%s%s", used ? ", " : "", name);

@@ -8,9 +8,9 @@
  *   ^heap_start    break ^  ^ canary to the end of the break's page, then PROT_NONE
  *
  * A page between mappings stays unmapped, so running off the end of one mapping faults
- * instead of landing in the next. A short mapping given back is zeroed where it is and kept
- * (kept_pages.h), and the next mapping that fits takes its hole, as the kernel reuses holes:
- * its pages come back without a page fault.
+ * instead of landing in the next. The next mapping that fits takes the hole a short unmapping
+ * left, as the kernel reuses holes; in a checked replay its pages were zeroed where they were
+ * and kept (kept_pages.h), so they come back without a page fault.
  */
 #include "simmem.h"
 
@@ -42,7 +42,9 @@ enum { MOST_MAPPINGS = 30000 };
  *   keep      unmapped ranges up to this long are zeroed in place and kept (kept_pages.h), up
  *             to this much in all; longer ones, and any past that, go back to the kernel */
 enum { POPULATE_LEAST_PAGES = 4, POPULATE_MOST_BYTES = 8 << 20 };
-enum { KEEP_RANGE_MOST_BYTES = 64 << 10, KEEP_MOST_BYTES = 64 << 20, KEEP_RANGE_MOST_PAGES = 16 };
+enum { KEEP_RANGE_MOST_BYTES = 64 << 10, KEEP_MOST_BYTES = 64 << 20 };
+/* Holes taken again (holes_take): those of unmappings up to this many pages. */
+enum { HOLE_MOST_PAGES = 16 };
 
 /* Where the reservations are asked for: a fixed hint keeps addresses alike from run to run;
  * when the kernel places them elsewhere, messages still read the same (they use offsets). */
@@ -58,12 +60,14 @@ static struct {
     uintptr_t accessible_end; /* the break rounded up to a page: read-write below it */
 
     uintptr_t map_start, map_end; /* the mapping reservation */
-    uintptr_t map_cursor;         /* where the next mapping is tried when no kept hole fits */
-    struct kept_pages kept;       /* unmapped pages zeroed in place */
-    /* Holes of kept pages, by length in pages: the most recent first, so that a mapping takes
-     * pages that are zero and present already (kept_holes_take). */
-    uintptr_t *kept_holes[KEEP_RANGE_MOST_PAGES + 1];
-    uint64_t kept_hole_count[KEEP_RANGE_MOST_PAGES + 1], kept_hole_room;
+    uintptr_t map_cursor;         /* where the next mapping is tried when no hole fits */
+    /* The holes short unmappings left, by length in pages, the most recent last: a mapping that
+     * fits takes one (holes_take), as the kernel reuses holes, so that in a checked replay its
+     * kept pages come back. Where holes are is the same in every replay of a trace, checked or
+     * timed, kept or not: so are the addresses a stage gets. */
+    uintptr_t *holes[HOLE_MOST_PAGES + 1];
+    uint64_t hole_count[HOLE_MOST_PAGES + 1], hole_room;
+    struct kept_pages kept;       /* unmapped pages zeroed in place (checked replays) */
     struct addrmap mappings;
     uint64_t most_mappings;       /* the budget: mapping_budget() */
 
@@ -398,27 +402,26 @@ static int room_at(uintptr_t at, uintptr_t bytes)
     return addrmap_first_overlap(&sim.mappings, guard_before, at + bytes + sim.page_bytes) == 0;
 }
 
-static void kept_hole_push(uintptr_t start, uintptr_t pages)
+static void hole_push(uintptr_t start, uintptr_t pages)
 {
-    if (pages == 0 || pages > KEEP_RANGE_MOST_PAGES || sim.kept_holes[pages] == NULL ||
-        sim.kept_hole_count[pages] == sim.kept_hole_room)
-        return; /* its pages stay kept, found again only by the search */
-    sim.kept_holes[pages][sim.kept_hole_count[pages]++] = start;
+    if (pages == 0 || pages > HOLE_MOST_PAGES || sim.hole_count[pages] == sim.hole_room)
+        return; /* found again only by the search */
+    sim.holes[pages][sim.hole_count[pages]++] = start;
 }
 
-/* A hole of kept pages where a mapping of `bytes` fits: of that length if one is left, else
- * the start of a longer one (what is left after it, past a guard page, is a hole again);
- * 0 when none. Holes that mappings took since are passed over. */
-static uintptr_t kept_holes_take(uintptr_t bytes)
+/* A hole where a mapping of `bytes` fits: of that length if one is left, else the start of a
+ * longer one (what is left after it, past a guard page, is a hole again); 0 when none. Holes
+ * that mappings took since are passed over. */
+static uintptr_t holes_take(uintptr_t bytes)
 {
     uintptr_t pages = bytes / sim.page_bytes;
-    for (uintptr_t length = pages; length <= KEEP_RANGE_MOST_PAGES && pages > 0; length++) {
-        while (sim.kept_hole_count[length] > 0) {
-            uintptr_t at = sim.kept_holes[length][--sim.kept_hole_count[length]];
+    for (uintptr_t length = pages; length <= HOLE_MOST_PAGES && pages > 0; length++) {
+        while (sim.hole_count[length] > 0) {
+            uintptr_t at = sim.holes[length][--sim.hole_count[length]];
             if (!room_at(at, bytes))
                 continue; /* a mapping took it since */
             if (length > pages + 1)
-                kept_hole_push(at + (pages + 1) * sim.page_bytes, length - pages - 1);
+                hole_push(at + (pages + 1) * sim.page_bytes, length - pages - 1);
             return at;
         }
     }
@@ -476,7 +479,7 @@ void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
     uintptr_t bytes = round_up_to_page(length);
     uintptr_t start = 0, from_hole = 0;
     if (bytes >= length && footprint() + bytes <= sim.limit_bytes && sim.mappings.count < sim.most_mappings) {
-        start = from_hole = kept_holes_take(bytes);
+        start = from_hole = holes_take(bytes);
         if (start == 0)
             start = find_room(sim.map_cursor, bytes);
         if (start == 0)
@@ -553,9 +556,8 @@ int hm_munmap(void *addr, size_t length)
     if (sim.release_hook != NULL)
         sim.release_hook(start, end, "unmapped it");
     cut_mappings(start, end);
-    if (keep_zeroed(start, end))
-        kept_hole_push(start, (end - start) / sim.page_bytes);
-    else
+    hole_push(start, (end - start) / sim.page_bytes);
+    if (!keep_zeroed(start, end))
         set_pages(start, end, 0);
     sim.mapped_bytes -= end - start;
     return 0;
@@ -660,11 +662,12 @@ static int init_memory(uint64_t limit_bytes, int checked, int shared, char *erro
     sim.heap_reserved_end = sim.heap_start + heap_bytes - sim.page_bytes;
     sim.map_start = sim.map_cursor = sim.heap_start + heap_bytes;
     sim.map_end = sim.map_start + map_bytes;
-    sim.kept_hole_room = KEEP_MOST_BYTES / sim.page_bytes;
-    for (int length = 1; length <= KEEP_RANGE_MOST_PAGES; length++)
-        sim.kept_holes[length] = host_alloc(sim.kept_hole_room * sizeof(uintptr_t));
-    if (kept_pages_init(&sim.kept, sim.map_start, map_bytes, sim.page_bytes) != 0) {
-        snprintf(error, error_size, "no memory for the marks of kept pages");
+    sim.hole_room = KEEP_MOST_BYTES / sim.page_bytes;
+    int tables = kept_pages_init(&sim.kept, sim.map_start, map_bytes, sim.page_bytes) == 0;
+    for (int length = 1; length <= HOLE_MOST_PAGES; length++)
+        tables &= (sim.holes[length] = host_alloc(sim.hole_room * sizeof(uintptr_t))) != NULL;
+    if (!tables) {
+        snprintf(error, error_size, "no memory for the tables of holes and kept pages");
         return -1;
     }
     if (checked) {
@@ -709,8 +712,8 @@ void simmem_release(void)
         munmap((void *)sim.heap_start, sim.map_end - sim.heap_start);
     addrmap_release(&sim.mappings);
     kept_pages_release(&sim.kept);
-    for (int length = 1; length <= KEEP_RANGE_MOST_PAGES; length++)
-        host_free(sim.kept_holes[length], sim.kept_hole_room * sizeof(uintptr_t));
+    for (int length = 1; length <= HOLE_MOST_PAGES; length++)
+        host_free(sim.holes[length], sim.hole_room * sizeof(uintptr_t));
     host_free(sim.canary_reference, sim.page_bytes);
     memset(&sim, 0, sizeof sim);
 }

@@ -19,6 +19,8 @@
 #   traces-regenerate       the generators write the committed traces/*.rep byte for byte
 #   cli/...                 build/replay's command-line errors: exit 2 and a clear message
 #   json/...                --json parses and holds every key; no peak footprint below its payload
+#   compare                 every reference stage passes every bundled trace, timed once too (the
+#                           instructor's kit only: a student's stages are skeletons)
 #   no-escape-codes         no colour codes when the output is not a terminal (colour-on-terminal:
 #                           and colour when it is, unless NO_COLOR is set)
 #   valgrind, leaks/replay  no memory error under valgrind; build/replay frees what it takes
@@ -381,6 +383,25 @@ job_scaling() {
     fi
 }
 
+# make compare's replay, timed once: every reference stage passes every bundled trace, timed
+# replays included (a timed replay that gets other results than its checked replay fails).
+job_compare() {
+    local name=compare output status stage
+    output=$(limited 600 "$REPLAY" -s all -n 1 2>&1)
+    status=$?
+    if [ "$status" -ne 0 ]; then
+        fail "$name" "exit status $status, expected 0" "$output"
+        return
+    fi
+    for stage in minimal pad list dlist bins mmap libc; do
+        if ! printf '%s\n' "$output" | grep -qE "^$stage +([0-9]+)/\1 "; then
+            fail "$name" "stage $stage did not pass every trace" "$output"
+            return
+        fi
+    done
+    pass "$name"
+}
+
 # The student kit: it builds; its skeleton stages stop with "not implemented yet"; no solution
 # marker is left; the reference files put back, every stage passes (the round trip).
 job_student_kit() {
@@ -618,6 +639,7 @@ for extra in tests/jobs/*.sh; do
 done
 
 add scaling
+[ -d grader ] && add compare # the instructor's kit: its stages are the reference solutions
 add student_kit
 add no_escape_codes
 add colour_on_terminal

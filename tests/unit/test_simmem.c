@@ -743,6 +743,42 @@ static void test_kept_hole_keeps_the_guard_page(void)
     expect(violation()[0] == '\0');
 }
 
+/* The addresses a stage gets do not depend on how the replay runs: checked (pages kept, in
+ * private or shared memory) or timed (pages given back to the kernel). A timed replay's
+ * results must be the checked replay's. */
+static void test_every_replay_gets_the_same_addresses(void)
+{
+    enum { CALLS = 400, LIVE = 24 };
+    uintptr_t seen[3][CALLS];
+    for (int mode = 0; mode < 3; mode++) {
+        if (mode == 2)
+            fresh_shared(64 * 1024 * KIB);
+        else
+            fresh(64 * 1024 * KIB, mode); /* 0: timed, 1: checked */
+        unsigned char *live[LIVE] = { 0 };
+        size_t live_bytes[LIVE] = { 0 };
+        uint64_t state = 12345;
+        for (int call = 0; call < CALLS; call++) {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            int slot = (int)(state >> 33) % LIVE;
+            if (live[slot] != NULL) {
+                hm_munmap(live[slot], live_bytes[slot]);
+                live[slot] = NULL;
+            }
+            live_bytes[slot] = (size_t)((state >> 40) % (20 * page)) + 1; /* past 16 pages too */
+            live[slot] = map(live_bytes[slot]);
+            expect(live[slot] != (unsigned char *)MAP_FAILED);
+            memset(live[slot], 0x3c, live_bytes[slot]);
+            seen[mode][call] = (uintptr_t)live[slot] - simmem_heap_start();
+        }
+        expect(violation()[0] == '\0');
+    }
+    for (int call = 0; call < CALLS; call++) {
+        expect(seen[1][call] == seen[0][call]);
+        expect(seen[2][call] == seen[0][call]);
+    }
+}
+
 int main(void)
 {
     page = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -779,6 +815,7 @@ int main(void)
     RUN(test_short_mapping_given_back_comes_back_zeroed);
     RUN(test_shared_kept_page_written_is_found);
     RUN(test_kept_hole_keeps_the_guard_page);
+    RUN(test_every_replay_gets_the_same_addresses);
     simmem_release();
     return unit_exit_status();
 }

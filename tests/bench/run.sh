@@ -4,6 +4,9 @@
 #     behind the fence as the grader runs it, idle and with the other core busy (target: 250,000)
 #  2. the timed replay's overhead: libc through the harness against a bare malloc loop (target: 5%)
 #  3. the bundled suite, every stage side by side, and how long that takes
+#  4. how malloc and free cost grows with the free list; 5. the lectures' claims beside them
+#  6. the grader on the reference stages: once with nothing kept, once more, and five times with
+#     both cores busy (targets: 30 s, 60 s, the same score each time)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -70,26 +73,42 @@ fi
 
 echo
 echo "== 6. the grader: the reference stages as one submission"
+# A grading makes hidden traces from a secret: the instructor's when there is one, else one of
+# the bench's own (its gradings are measured, never reported).
+if [ -z "${HEAPKIT_SECRET:-}" ] && [ ! -f grader/secret ]; then
+    export HEAPKIT_SECRET="make bench: a secret for measuring only"
+fi
 if [ -x "$BUILD/grader/grade" ] || make -s --no-print-directory BUILD="$BUILD" grader >/dev/null 2>&1; then
     submission=$BUILD/bench/reference-submission
     rm -rf "$submission" && mkdir -p "$submission"
     cp stages/minimal.c stages/pad.c stages/list.c stages/dlist.c stages/bins.c stages/mmap.c "$submission/"
-    start=$(date +%s.%N)
-    score=$(BUILD=$BUILD grader/grade "$submission" | sed -nE 's/^total +([0-9.]+ \/ [0-9.]+).*/\1/p')
-    end=$(date +%s.%N)
-    awk -v s="$start" -v e="$end" -v score="$score" \
-        'BEGIN { printf "  one grading, six stages: %.1f s (target: at most 30 s), score %s\n", e - s, score }'
+    sandbox=()
+    if [ "$(id -u)" -ne 0 ]; then
+        sandbox=(--no-sandbox)
+        echo "  (not root: graded with --no-sandbox, so without the user of its own and the empty root)"
+    fi
+    # grade_once LABEL: one grading of the reference stages, its score and its time.
+    grade_once() {
+        local start end score
+        start=$(date +%s.%N)
+        score=$(BUILD=$BUILD grader/grade "${sandbox[@]}" "$submission" | sed -nE 's/^total +([0-9.]+ \/ [0-9.]+).*/\1/p')
+        end=$(date +%s.%N)
+        awk -v s="$start" -v e="$end" -v score="$score" -v label="$1" \
+            'BEGIN { printf "  %-58s %5.1f s, score %s\n", label, e - s, score }'
+    }
+    # The first grading measures the references' results on the public traces; later ones read
+    # them (grader/reference_cache.h).
+    rm -rf "$BUILD/grader/reference-results"
+    grade_once "one grading, six stages, the first (references measured):"
+    grade_once "one grading, six stages, again (references' results kept):"
+    echo "  (target: at most 30 s)"
     echo "  five gradings with both cores kept busy (target: at most 60 s each, the same score each time):"
     ( while :; do :; done ) &
     busy=$!
     ( while :; do :; done ) &
     busy_too=$!
     for run in 1 2 3 4 5; do
-        start=$(date +%s.%N)
-        score=$(BUILD=$BUILD grader/grade "$submission" | sed -nE 's/^total +([0-9.]+ \/ [0-9.]+).*/\1/p')
-        end=$(date +%s.%N)
-        awk -v s="$start" -v e="$end" -v score="$score" -v run="$run" \
-            'BEGIN { printf "    run %d: %s in %.1f s\n", run, score, e - s }'
+        grade_once "  run $run:"
     done
     kill "$busy" "$busy_too" 2>/dev/null
     wait "$busy" "$busy_too" 2>/dev/null || true

@@ -144,8 +144,8 @@ handouts: $(HANDOUT_PAGES)
 	@echo "handouts: $(BUILD)/handouts/*.html"
 
 $(FIGURES)/suite.json: $(BUILD)/replay $(STAGE_RUNNERS) $(BUILD)/gen/freelist $(wildcard traces/*.rep)
-	@command -v pandoc >/dev/null || { echo "make handouts needs pandoc: apt-get install pandoc"; exit 1; }
-	@command -v python3 >/dev/null || { echo "make handouts needs python3: apt-get install python3"; exit 1; }
+	@missing=""; for tool in pandoc python3; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	 if [ -n "$$missing" ]; then echo "make handouts needs$$missing: apt-get install$$missing"; exit 1; fi
 	@mkdir -p $(@D)
 	NO_COLOR=1 $(BUILD)/replay -s all --save-json $(FIGURES)/suite.tmp > $(FIGURES)/compare.txt
 	NO_COLOR=1 $(BUILD)/replay -s all --scaling --save-json $(FIGURES)/scaling.json > $(FIGURES)/scaling.txt

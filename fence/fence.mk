@@ -18,12 +18,15 @@ FENCE_DIR := $(BUILD)/fence
 PROBE_KEY := $(CC) $(CFLAGS) $(LDFLAGS) $(wildcard /usr/include/seccomp.h /usr/include/*/seccomp.h \
                /usr/lib/libseccomp.* /usr/lib/*/libseccomp.* /usr/lib/libc.a /usr/lib/*/libc.a /usr/lib64/libc.a)
 -include $(FENCE_DIR)/probes.mk
+# make clean asks nothing of the compiler (and leaves no probes.mk behind it).
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
 ifneq ($(PROBED_KEY),$(PROBE_KEY))
 SECCOMP_HEADER := $(shell printf '\043include <seccomp.h>\nint main(void) { return seccomp_api_get() < 0; }\n' | \
                     $(CC) -x c - -lseccomp -o /dev/null >/dev/null 2>&1 && echo yes)
 STATIC_LIBC := $(shell printf 'int main(void) { return 0; }\n' | $(CC) -static -x c - -o /dev/null >/dev/null 2>&1 && echo yes)
 $(shell mkdir -p $(FENCE_DIR) && printf 'PROBED_KEY := %s\nSECCOMP_HEADER := %s\nSTATIC_LIBC := %s\n' \
     '$(PROBE_KEY)' '$(SECCOMP_HEADER)' '$(STATIC_LIBC)' >$(FENCE_DIR)/probes.mk)
+endif
 endif
 
 FENCE_CFLAGS :=

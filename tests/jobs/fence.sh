@@ -16,6 +16,8 @@
 #                                message, by the runner's checkpoints alone
 #   fence/reference/STAGE[/-c]   every reference stage on every bundled, classic and good trace,
 #                                through the fence, with -c and timed: no false stop
+#   fence/reference-fails        a reference timed in the stage's runs that hangs is dropped: the
+#                                stage's result stays correct and not hung
 #   fence/strace                 after the exec, a stage program makes only the calls the filter
 #                                allows (needs strace)
 # (Every test allocator's case through the fence is allocator-separate/ in tests/run.sh.)
@@ -164,6 +166,22 @@ job_fence_constructor_forges() {
     fi
 }
 
+# A reference stage timed in the stage's runs (the grader's --reference-program) that hangs is
+# dropped: the stage's result stays correct, not hung, with no reference ratio.
+job_fence_reference_fails() {
+    local name=fence/reference-fails output
+    output=$(limited 60 "$FENCE_BUILD/runner" --program "$FENCE_BUILD/tests/stages/correct" \
+        --libc-program "$FENCE_BUILD/libc" --reference-program "$FENCE_BUILD/tests/stages/hang" \
+        --no-filter -n 2 -t 1 traces/tiny-edge.rep 2>&1 | tr '\t' '\n')
+    if ! grep -qx 'correct=1' <<<"$output" || ! grep -qx 'hung=0' <<<"$output" ||
+        ! grep -qx 'timed=1' <<<"$output" || ! grep -qx 'ref_ratio=0' <<<"$output"; then
+        fail "$name" "a hanging reference changed the stage's result (expected correct=1 hung=0 timed=1 ref_ratio=0)" \
+            "$(grep -E '^(correct|hung|timed|ratio|ref_ratio|error)=' <<<"$output")"
+    else
+        pass "$name"
+    fi
+}
+
 # An attack on the timed replay, linked as a plain runner (no sandbox): the same message.
 job_fence_plain_timed() {
     local source=$1 case_name runner trace output status text problems=""
@@ -262,6 +280,7 @@ add_fence_jobs() {
         [ -f "$source" ] && ! grep -q -e 'does not compile' -e 'does not link' "$source" && add fence_hostile "$source"
     done
     add fence_constructor_forges
+    add fence_reference_fails
     for source in tests/hostile/*/*.c; do
         grep -q '^// hostile-timed: ' "$source" && grep -q '^// hostile-plain: ' "$source" &&
             add fence_plain_timed "$source"

@@ -40,10 +40,6 @@
 #define FENCE_SHOWN_ADDRESS ((uintptr_t)0x110000000000ull)       /* timed replay: operations shown */
 #define FENCE_OBSERVED_ADDRESS ((uintptr_t)0x120000000000ull)    /* timed replay: results observed */
 
-/* What a checked replay's stage program fills in at once of the pages it is given, as the
- * checker does on its side (harness/simmem.c, populate): from 4 pages to 8 MiB. */
-enum { FENCE_POPULATE_LEAST_BYTES = 16 << 10, FENCE_POPULATE_MOST_BYTES = 8 << 20 };
-
 /* The file descriptors the stage program starts with, besides stderr (the output file). */
 enum {
     FENCE_FD_CHANNEL = 3, /* checked: the channel */

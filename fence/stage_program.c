@@ -69,7 +69,7 @@ static uint64_t ask_checker(enum channel_request request, uint64_t a0, uint64_t 
         /* The checker filled these pages in already (simmem.c, populate): map them here too,
          * in one call rather than a page fault at each first touch. */
         uint64_t bytes = p->end - p->start;
-        if (p->accessible && bytes >= FENCE_POPULATE_LEAST_BYTES && bytes <= FENCE_POPULATE_MOST_BYTES)
+        if (p->accessible && simmem_fills_in(bytes, 1))
             madvise((void *)(uintptr_t)p->start, bytes, MADV_POPULATE_WRITE);
 #endif
     }

@@ -287,10 +287,13 @@ static int next_field(char **cursor, char *out, size_t size)
 {
     char *at = *cursor + strspn(*cursor, " ");
     size_t length = strcspn(at, " ");
-    if (*at == '<' && strchr(at, '>') != NULL) {
-        char *after = strchr(at, '>') + 1;
-        if (*after == ':')
-            after += 1 + strspn(after + 1, " ") + strspn(after + 1 + strspn(after + 1, " "), "0123456789");
+    char *closing = *at == '<' ? strchr(at, '>') : NULL;
+    if (closing != NULL) { /* "<OS specific>: 10": the name, then ": NUMBER" */
+        char *after = closing + 1;
+        if (*after == ':') {
+            after += 1 + strspn(after + 1, " ");
+            after += strspn(after, "0123456789");
+        }
         length = (size_t)(after - at);
     }
     if (length == 0)

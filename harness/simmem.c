@@ -137,11 +137,16 @@ void simmem_on_release(simmem_release_hook hook)
     sim.release_hook = hook;
 }
 
-/* In a checked replay: pages just opened, filled in at once (POPULATE_MOST_BYTES). */
+int simmem_fills_in(uint64_t bytes, int checked)
+{
+    return checked && bytes >= POPULATE_LEAST_PAGES * hm_page_bytes() && bytes <= POPULATE_MOST_BYTES;
+}
+
+/* In a checked replay: pages just opened, filled in at once (simmem_fills_in). */
 static void populate(uintptr_t start, uintptr_t end)
 {
 #ifdef MADV_POPULATE_WRITE
-    if (sim.checked && end - start >= POPULATE_LEAST_PAGES * sim.page_bytes && end - start <= POPULATE_MOST_BYTES)
+    if (simmem_fills_in(end - start, sim.checked))
         madvise((void *)start, end - start, MADV_POPULATE_WRITE); /* before Linux 5.14: EINVAL, no harm */
 #else
     (void)start, (void)end;
@@ -220,18 +225,9 @@ static void check_unwritten(uintptr_t start, uintptr_t end)
 {
     if (!sim.shared)
         return;
-    uintptr_t at = start;
-    while (at < end) {
-        /* Kept pages are read, not asked of the kernel: most given-back pages come back so. */
-        if (kept_pages_has(&sim.kept, at)) {
-            if (!kept_and_zero(at)) {
-                report_stray_page(at);
-                return;
-            }
-            at += sim.page_bytes;
-            continue;
-        }
-        uintptr_t page = first_written_page(at, end);
+    for (uintptr_t at = start; at < end;) {
+        /* A kept page is read, not asked of the kernel: most given-back pages come back so. */
+        uintptr_t page = kept_pages_has(&sim.kept, at) ? at : first_written_page(at, end);
         if (page == 0)
             return;
         if (!kept_and_zero(page)) {

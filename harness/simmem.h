@@ -124,4 +124,9 @@ void simmem_on_release(simmem_release_hook hook);
 /* Record a misuse for simmem_take_violation (the first one wins). */
 void simmem_violation(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
+/* Does a replay (checked or not) have the kernel fill in an opening of this many bytes at
+ * once (MADV_POPULATE_WRITE), rather than fault its pages in one by one? A checked replay's
+ * stage program does the same on its side of the shared memory (fence/stage_program.c). */
+int simmem_fills_in(uint64_t bytes, int checked);
+
 #endif /* SIMMEM_H */

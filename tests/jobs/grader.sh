@@ -1190,8 +1190,9 @@ job_grader_grade_all_hostile() {
         return
     fi
     # (Other tests grade at the same time, as other slots' users: what outlived its grading is a
-    # slot user's process whose parent is gone, taken over by init.)
-    left=$(ps -eo uid=,ppid=,pid=,args= | awk '$1 >= 64100 && $1 < 64164 && $2 == 1')
+    # slot user's process whose parent is gone, taken over by init. A zombie is not one: it is
+    # dead already, killed with its grading, and only waits for init to reap it.)
+    left=$(ps -eo uid=,ppid=,pid=,stat=,args= | awk '$1 >= 64100 && $1 < 64164 && $2 == 1 && $4 !~ /^Z/')
     local alone_row class_row
     alone_row=$(sed -n 's/^honest,//p' "$dir/alone-grades/class.csv")
     class_row=$(sed -n 's/^honest,//p' "$dir/class-grades/class.csv")

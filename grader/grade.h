@@ -5,6 +5,7 @@
  *   grade_rubric.c   grader/rubric.ini: stages, points, thresholds (libinih)
  *   grade_build.c    copy a submission's stage files, compile them, check what they may call,
  *                    link them, check the program's ELF headers (in the build jail when root)
+ *   grade_builds.c   every stage's build at once, a few at a time, each in a child
  *   grade_slot.c     the grading's slot: its own user for its untrusted processes (slots.h)
  *   grade_run.c      run a program as an untrusted child: own process group, limits, timeout,
  *                    another user when the grader is root; results read from a pipe
@@ -134,6 +135,10 @@ struct stage_build {
 struct grading;
 
 int build_stage(struct grading *g, const char *stage, struct stage_build *out);
+/* Every stage of the list built, several at once (grade_builds.c): builds[i] for stages[i]. */
+void build_stages(struct grading *g, const char *const stages[], size_t count, struct stage_build builds[]);
+/* Notes in the report what the builds will switch off (the test switch of the static checks). */
+void build_note_switches(struct grading *g);
 
 /* Copy a regular file (no link followed; a FIFO does not hang it), at most max bytes, to a new
  * file of the given mode: 0, COPY_NOT_REGULAR, or -1 (error says why). */

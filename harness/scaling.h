@@ -2,10 +2,10 @@
  * scaling.h: how a stage's malloc and free cost grows with the length of its free list.
  *
  * build/replay --scaling replays traces/gen/freelist.c's workloads, which keep 1,000, 10,000
- * and 100,000 small free chunks and then time 1,000 mallocs and 1,000 frees that a free-list
+ * and 100,000 small free chunks and then time 250 mallocs and 250 frees that a free-list
  * search must walk past them (the "malloc" and "free" segments of each trace). The cost of one
- * operation at each length, and how it grows from the shortest to the longest list, tell O(1)
- * from O(n) by measurement.
+ * operation at each length, and how it grows from the shortest to the longest list (its slope
+ * on log-log axes), tell O(1) from O(n) by measurement.
  */
 #ifndef SCALING_H
 #define SCALING_H
@@ -34,6 +34,12 @@ int scaling_workloads(const char *build_dir, char paths[SCALING_LENGTHS][SCALING
 
 /* The costs of one stage, from its results on the freelist-N traces. */
 struct scaling_row scaling_measure(const struct stage_run *run);
+
+/* How a cost series (ns at each length; < 0: not measured) grows: GROWTH_CONSTANT when it grows
+ * less than 10x over the 100x longer list (slope 0.5 on log-log axes: a flat cost, its noise
+ * and its caches growing colder), GROWTH_LINEAR when in proportion (slope at least 0.75 over
+ * the range and 0.6 over the last step), GROWTH_SLOW between. */
+enum growth scaling_classify(const double ns[SCALING_LENGTHS]);
 
 /* "O(1)", "O(n)", "grows", "?" */
 const char *scaling_growth_name(enum growth growth);

@@ -18,6 +18,7 @@
 #include "hostmem.h"
 #include "isolate.h"
 #include "memory_model.h"
+#include "payload.h"
 #include "simmem.h"
 #include "stage_calls.h"
 
@@ -100,85 +101,11 @@ static void describe_block(uint32_t id, char *out, size_t out_size)
              (unsigned long long)b->bytes, b->line);
 }
 
-/* ---- payload patterns ----------------------------------------------------------------- */
-
-/* Each 8-byte word of a block holds a value made of the block's seed and the word's index,
- * so a word copied from elsewhere, or written by the stage, does not match. The values step
- * by an odd constant, so the loops below need only additions. */
-static const uint64_t PATTERN_STEP = 0x9e3779b97f4a7c15ull;
-
-static inline uint64_t pattern_word(uint64_t seed, uint64_t word_index)
-{
-    return seed + word_index * PATTERN_STEP;
-}
-
-static inline unsigned char pattern_byte(uint64_t seed, uint64_t offset)
-{
-    return (unsigned char)(pattern_word(seed, offset / 8) >> (8 * (offset % 8)));
-}
-
-static uint64_t seed_for(uint32_t id, uint32_t line)
-{
-    uint64_t x = ((uint64_t)line << 32 | id) + 0x9e3779b97f4a7c15ull; /* splitmix64 */
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-/* Write the pattern over bytes [from, to) of the block at `address` (16-byte aligned). */
-static void fill_pattern(uintptr_t address, uint64_t seed, uint64_t from, uint64_t to)
-{
-    unsigned char *bytes = (unsigned char *)address;
-    uint64_t at = from;
-    for (; at < to && at % 8 != 0; at++)
-        bytes[at] = pattern_byte(seed, at);
-    uint64_t *words = (uint64_t *)address, word = at / 8, end_word = to / 8;
-    uint64_t value = pattern_word(seed, word);
-    for (; word + 4 <= end_word; word += 4, value += 4 * PATTERN_STEP) {
-        words[word] = value;
-        words[word + 1] = value + PATTERN_STEP;
-        words[word + 2] = value + 2 * PATTERN_STEP;
-        words[word + 3] = value + 3 * PATTERN_STEP;
-    }
-    for (; word < end_word; word++, value += PATTERN_STEP)
-        words[word] = value;
-    for (at = word * 8 > at ? word * 8 : at; at < to; at++)
-        bytes[at] = pattern_byte(seed, at);
-}
-
-/* The first byte of [0, bytes) that does not hold the pattern, or UINT64_MAX. */
-static uint64_t first_pattern_mismatch(uintptr_t address, uint64_t seed, uint64_t bytes)
-{
-    const uint64_t *words = (const uint64_t *)address;
-    uint64_t word = 0, end_word = bytes / 8, value = seed;
-    for (; word + 4 <= end_word; word += 4, value += 4 * PATTERN_STEP) {
-        uint64_t differences = (words[word] ^ value) | (words[word + 1] ^ (value + PATTERN_STEP)) |
-                               (words[word + 2] ^ (value + 2 * PATTERN_STEP)) |
-                               (words[word + 3] ^ (value + 3 * PATTERN_STEP));
-        if (differences != 0)
-            break; /* the byte loop below finds which */
-    }
-    const unsigned char *octets = (const unsigned char *)address;
-    for (uint64_t at = word * 8; at < bytes; at++)
-        if (octets[at] != pattern_byte(seed, at))
-            return at;
-    return UINT64_MAX;
-}
-
-static uint64_t first_nonzero(uintptr_t address, uint64_t bytes)
-{
-    const unsigned char *octets = (const unsigned char *)address;
-    for (uint64_t at = 0; at < bytes; at++)
-        if (octets[at] != 0)
-            return at;
-    return UINT64_MAX;
-}
-
 /* Is id's payload as written? `when` says what was about to happen, for the message. */
 static int check_payload(uint32_t id, const char *when)
 {
     const struct block *b = &replay.blocks[id];
-    uint64_t bad = first_pattern_mismatch(b->address, b->seed, b->bytes);
+    uint64_t bad = payload_first_mismatch(b->address, b->seed, b->bytes, b->bytes);
     if (bad == UINT64_MAX)
         return 0;
     char block[256], at[80];
@@ -188,7 +115,7 @@ static int check_payload(uint32_t id, const char *when)
                 "a live block's bytes stay as the program wrote them (keep metadata outside payloads)",
                 "%s: byte %llu (at %s) is 0x%02x, was written as 0x%02x; found %s",
                 block, (unsigned long long)bad, at, ((const unsigned char *)b->address)[bad],
-                pattern_byte(b->seed, bad), when);
+                payload_byte(b->seed, bad), when);
 }
 
 /* ---- the checks every returned block passes ------------------------------------------- */
@@ -312,14 +239,14 @@ static int take_block(uint32_t id, void *result, uint64_t request_bytes, int mus
     if (admit_block(id, (uintptr_t)result, request_bytes) != 0)
         return -1;
     if (must_be_zero) {
-        uint64_t dirty = first_nonzero(b->address, request_bytes);
+        uint64_t dirty = payload_first_nonzero(b->address, request_bytes);
         if (dirty != UINT64_MAX)
             return fail("calloc's memory is not zero", "every byte zero",
                         "byte %llu of %llu is 0x%02x", (unsigned long long)dirty,
                         (unsigned long long)request_bytes, ((unsigned char *)result)[dirty]);
     }
-    b->seed = seed_for(id, b->line);
-    fill_pattern(b->address, b->seed, 0, request_bytes);
+    b->seed = payload_seed(id, b->line);
+    payload_fill(b->address, b->seed, request_bytes, 0);
     note_new_payload(request_bytes);
     return 0;
 }
@@ -369,9 +296,9 @@ static int take_reallocated(uint32_t id, const struct block *old, uintptr_t resu
         return -1;
     struct block *b = &replay.blocks[id];
     b->live = 1;
-    b->seed = old->address != 0 ? old->seed : seed_for(id, b->line);
+    b->seed = old->address != 0 ? old->seed : payload_seed(id, b->line);
     uint64_t kept = old->address == 0 ? 0 : old->bytes < bytes ? old->bytes : bytes;
-    uint64_t bad = first_pattern_mismatch(result, b->seed, kept);
+    uint64_t bad = payload_first_mismatch(result, b->seed, old->bytes, kept);
     if (bad != UINT64_MAX) {
         char from[80], to[80];
         describe_address(old->address, from, sizeof from);
@@ -380,9 +307,11 @@ static int take_reallocated(uint32_t id, const struct block *old, uintptr_t resu
                     "the first min(old, new) bytes unchanged",
                     "%llu bytes moved from %s to %s; byte %llu is 0x%02x, was 0x%02x",
                     (unsigned long long)kept, from, to, (unsigned long long)bad,
-                    ((unsigned char *)result)[bad], pattern_byte(b->seed, bad));
+                    ((unsigned char *)result)[bad], payload_byte(b->seed, bad));
     }
-    fill_pattern(result, b->seed, kept, bytes);
+    /* What was checked of the old block holds the pattern; the rest of the kept bytes, when it
+     * was checked at places only, gets it now (a program may write its own block). */
+    payload_fill(result, b->seed, bytes, payload_is_whole(old->bytes) ? kept : 0);
     note_new_payload(bytes);
     return 0;
 }

@@ -39,7 +39,11 @@ run_operations(const struct trace_op *ops, uint32_t op_count, void **slots, uint
         switch (op->kind) {
         case OP_MALLOC: result = slots[op->id] = a.malloc(op->size); break;
         case OP_FREE: a.free(slots[op->id]); break;
-        case OP_REALLOC: result = slots[op->id] = a.realloc(slots[op->id], op->size); break;
+        case OP_REALLOC: /* a failed realloc leaves the old block live: its slot keeps it */
+            result = a.realloc(slots[op->id], op->size);
+            if (result != NULL || op->size == 0)
+                slots[op->id] = result;
+            break;
         default: result = slots[op->id] = a.calloc(op->nmemb, op->size); break;
         }
         observed[i] = fingerprint_of(result, origin);

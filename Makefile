@@ -40,8 +40,10 @@ endif
 STAGE_NAMES   := $(filter-out libc,$(basename $(notdir $(wildcard stages/*.c))))
 TEST_STAGES   := $(basename $(notdir $(wildcard tests/allocators/*.c)))
 GENERATORS    := $(filter-out common,$(basename $(notdir $(wildcard traces/gen/*.c))))
-# Generators of workloads that are not bundled in traces/: the free-list scaling traces.
+# Generators of workloads that are not bundled in traces/: the free-list scaling traces, and the
+# giant requests (tests/traces/good/giant-mix.rep: far past the suite's limits).
 SCALING_GENERATOR := freelist
+GIANT_GENERATOR := giant
 UNIT_TESTS    := $(basename $(notdir $(wildcard tests/unit/*.c)))
 
 # The harness library: everything in harness/ but the programs' main files, and the parts of
@@ -120,7 +122,8 @@ test: all $(TEST_RUNNERS) $(UNIT_PROGRAMS) $(GEN_PROGRAMS)
 # ---- traces ----------------------------------------------------------------------------
 
 traces: $(GEN_PROGRAMS)
-	@for g in $(filter-out %/$(SCALING_GENERATOR),$(GEN_PROGRAMS)); do $$g traces || exit 1; done
+	@for g in $(filter-out %/$(SCALING_GENERATOR) %/$(GIANT_GENERATOR),$(GEN_PROGRAMS)); do $$g traces || exit 1; done
+	@$(BUILD)/gen/$(GIANT_GENERATOR) tests/traces/good
 	@echo "traces/: regenerated from traces/gen/"
 
 # ---- benchmarks ------------------------------------------------------------------------

@@ -16,6 +16,8 @@
 #   replay/STAGE/TRACE      correct and libc pass every bundled, classic and tests/traces/good
 #                           trace with -c; correct passes some under a memory limit too, and
 #                           every bundled trace with --separate (replay/correct/separate/...)
+#   giant/STAGE/TRACE       requests of 10^9 to 10^14 bytes: the C library and every reference
+#                           stage replay them checked and timed, each replay within 10 s
 #   traces-regenerate       the generators write the committed traces/*.rep byte for byte
 #   cli/...                 build/replay's command-line errors: exit 2 and a clear message
 #   json/...                --json parses and holds every key; no peak footprint below its payload
@@ -262,11 +264,26 @@ job_replay() {
     fi
 }
 
-# `make traces` into a scratch directory: the same bytes as the committed traces.
+# Giant requests (10^9 to 10^14 bytes): every reference stage and the C library replay them
+# with every check and timed, each replay within 10 s (the harness checks giant blocks at
+# fixed places only: harness/payload.h).
+job_giant() {
+    local stage=$1 trace=$2 label=$3 output status
+    output=$(limited 60 "$REPLAY" -s "$stage" -c -n 1 -t 10 "$trace" 2>&1)
+    status=$?
+    if [ "$status" -eq 0 ]; then
+        pass "giant/$stage/$label"
+    else
+        fail "giant/$stage/$label" "exit status $status, expected 0 within 10 s a replay" "$output"
+    fi
+}
+
+# `make traces` into a scratch directory: the same bytes as the committed traces (and the
+# giant trace, which lives with the test traces).
 job_regenerate() {
     local scratch=$WORK/regenerate generator output
     mkdir -p "$scratch/new" "$scratch/committed"
-    cp traces/*.rep "$scratch/committed/"
+    cp traces/*.rep tests/traces/good/giant-mix.rep "$scratch/committed/"
     for generator in "$BUILD"/gen/*; do
         [ "$(basename "$generator")" = freelist ] && continue # scaling workloads, not bundled
         if ! output=$("$generator" "$scratch/new" 2>&1); then
@@ -353,7 +370,7 @@ job_json() {
     local out=$WORK/json-$1.out err=$WORK/json-$1.err
     shift 4
     if ! command -v python3 >/dev/null; then
-        skip "$name" "python3 is not installed"
+        skip "$name" "python3 is not installed (apt-get install python3)"
         return
     fi
     limited 120 "$REPLAY" --json "$@" >"$out" 2>"$err"
@@ -472,7 +489,7 @@ job_no_escape_codes() {
 # The other side: on a terminal the tables are coloured, unless NO_COLOR is set.
 job_colour_on_terminal() {
     if ! command -v script >/dev/null; then
-        skip colour-on-terminal "script (util-linux) is not installed: no terminal to test with"
+        skip colour-on-terminal "script is not installed: no terminal to test with (apt-get install bsdutils)"
         return
     fi
     local command="$REPLAY -s $STAGES/misaligned,libc --no-time traces/tiny-basic.rep"
@@ -490,7 +507,7 @@ job_colour_on_terminal() {
 job_valgrind() {
     local output status
     if ! command -v valgrind >/dev/null; then
-        skip valgrind "valgrind is not installed"
+        skip valgrind "valgrind is not installed (apt-get install valgrind)"
         return
     elif [ -n "$SANITIZED" ]; then
         skip valgrind "$BUILD is built with sanitizers, which valgrind cannot run"
@@ -529,7 +546,7 @@ job_leaks() {
             return
         fi
     else
-        skip leaks/replay "neither a sanitizer build nor valgrind"
+        skip leaks/replay "neither a sanitizer build nor valgrind (apt-get install valgrind)"
         return
     fi
     if [ "$status" -eq 0 ] && [[ $output != *"LeakSanitizer"* ]]; then
@@ -594,7 +611,7 @@ good_traces=(traces/*.rep)
 if [ -d "$CMU" ]; then
     good_traces+=("$CMU"/*.rep)
 else
-    skipped_lines+="SKIP replay/*/cmu: $CMU is missing: the classic traces were not replayed"$'\n'
+    skipped_lines+="SKIP replay/*/cmu, giant/*/cmu: $CMU is missing (the classic malloc-lab traces, kept beside the kit): they were not replayed"$'\n'
 fi
 good_traces+=(tests/traces/good/*.rep)
 for stage in correct libc; do
@@ -614,6 +631,12 @@ done
 add replay correct traces/mmap-large.rep limit-1M/mmap-large "--limit 1M"
 for trace in traces/*.rep; do
     add replay correct "$trace" "separate/$(basename "$trace" .rep)" "--separate -c"
+done
+giant_stages=(libc)
+[ -d grader ] && giant_stages+=(minimal pad list dlist bins mmap) # the instructor's kit: the references
+for stage in "${giant_stages[@]}"; do
+    add giant "$stage" tests/traces/good/giant-mix.rep giant-mix
+    [ -d "$CMU" ] && add giant "$stage" "$CMU/syn-giantmix-short.rep" cmu/syn-giantmix-short
 done
 add regenerate
 add cli unknown-option "unknown option '--frobnicate'" --frobnicate traces/tiny-basic.rep

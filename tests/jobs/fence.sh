@@ -233,7 +233,7 @@ job_fence_reference() {
 job_fence_strace() {
     local name=fence/strace log=$WORK/fence-strace.$$ calls
     if ! command -v strace >/dev/null; then
-        skip "$name" "strace is not installed"
+        skip "$name" "strace is not installed (apt-get install strace)"
         return
     fi
     if ! limited 300 strace -f -qq -o "$log" "$REPLAY" --separate -s mmap -c -n 1 \

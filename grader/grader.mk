@@ -20,6 +20,21 @@ GRADE_STAGE_CFLAGS := $(filter-out -Werror,$(CFLAGS)) $(STAGE_CFLAGS)
 # The generators too: the hidden traces are made with them at grading time (grade_hidden.c).
 grader: $(BUILD)/grader/grade fence $(STAGE_RUNNERS) $(GEN_PROGRAMS)
 
+# The libraries the grader is built with, asked of the compiler (never of what build/ holds):
+# every missing one named at once, with the line that installs them all. Asked once: the stamp
+# stays when they were all there. Without libseccomp-dev the grader builds, but official grading
+# refuses to run without the system-call filter.
+GRADER_HEADERS := cjson/cJSON.h:libcjson-dev ini.h:libinih-dev
+$(BUILD)/grader/libraries-found:
+	@missing=""; for pair in $(GRADER_HEADERS); do \
+	    printf '\043include <%s>\n' "$${pair%%:*}" | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "make grader needs$$missing: apt-get install$$missing libseccomp-dev" >&2; exit 1; fi
+	@$(if $(filter yes,$(SECCOMP_HEADER)),,echo "make grader: no libseccomp-dev, so no system-call filter: grader/grade grades only with --no-sandbox (apt-get install libseccomp-dev, then make grader)" >&2)
+	@mkdir -p $(@D) && touch $@
+$(BUILD)/obj/grader/grade_report.o $(BUILD)/obj/grader/grade_rubric.o: | $(BUILD)/grader/libraries-found
+
 $(BUILD)/obj/grader/grade_main.o: CPPFLAGS += -DGRADE_CC='"$(CC)"' -DGRADE_CFLAGS='"$(GRADE_STAGE_CFLAGS)"' \
                                              -DGRADE_LDFLAGS='"$(LDFLAGS)"'
 

@@ -99,7 +99,7 @@ job_grader_reference() {
         return
     fi
     if ! command -v python3 >/dev/null; then
-        skip "$name/json" "python3 is not installed"
+        skip "$name/json" "python3 is not installed (apt-get install python3)"
     elif ! output=$(python3 - "$dir/results.json" <<'EOF' 2>&1
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -131,6 +131,10 @@ job_grader_reference_kept() {
     # mmap's utilization is scored against the reference's, on one public trace
     printf '[grader]\npublic_traces = traces/tiny-edge.rep\nhidden =\nmemory_limit = 1G\n[mmap]\nbuild = 1\ncorrectness = 1\nutilization = 1\n' >"$dir/rubric.ini"
     kept=$BUILD/grader/reference-results
+    # Results kept for an older build of the reference (another digest) are none of this test's:
+    # gone, so that the one the first grading keeps is the only one. (A grading that reads one
+    # meanwhile measures the reference again: the cache is only ever a shortcut.)
+    grep -l $'stage=mmap-linked\ttrace=traces/tiny-edge.rep\t' "$kept"/* 2>/dev/null | xargs -r rm -f
     grader_run "$name" "$dir/first.txt" --rubric "$dir/rubric.ini" "$dir/submission" || return
     first=$(grep -A1 '^  utilization' "$dir/first.txt")
     # The reference's result on that trace is kept, as a result line of the linked reference.
@@ -436,7 +440,7 @@ job_grader_hostile() {
         skip "$name/hole" "${holes%$'\n'}: a known hole, expected until it is closed"
     fi
     if [ -n "$memory" ] && [ -z "$peak" ]; then
-        skip "$name/memory" "GNU time (/usr/bin/time) is not installed: the grading's peak memory was not measured"
+        skip "$name/memory" "GNU time (/usr/bin/time) is not installed: the grading's peak memory was not measured (apt-get install time)"
     elif [ -n "$memory" ] && [ "$peak" -gt $(($(numfmt --from=iec "$memory") / 1024)) ]; then
         skip "$name/memory" "a process of the grading held $((peak / 1024)) MiB, more than $memory: a known hole (see the stage files), expected until it is closed"
     elif [ -n "$memory" ]; then
@@ -497,7 +501,7 @@ job_grader_no_root() {
         skip "$name" "the tests do not run as root: they cannot run the grader as another user"
         return
     elif ! command -v setpriv >/dev/null; then
-        skip "$name" "setpriv (util-linux) is not installed"
+        skip "$name" "setpriv is not installed (apt-get install util-linux)"
         return
     elif ! "${as_nobody[@]}" test -x "$grade" -a -r grader/rubric.ini -a -r "$BUILD/fence/runner" 2>/dev/null; then
         skip "$name" "nobody cannot read the kit or its build ($PWD, $BUILD)"
@@ -616,7 +620,7 @@ job_grader_defect() {
 job_grader_json_escape() {
     local name=grader/json-escape dir=$WORK/grader-json out output
     if ! command -v python3 >/dev/null; then
-        skip "$name" "python3 is not installed"
+        skip "$name" "python3 is not installed (apt-get install python3)"
         return
     fi
     mkdir -p "$dir/submission"
@@ -711,7 +715,7 @@ job_grader_hidden() {
     elif [ "$(cat "$dir/first.modes")" != "$want_modes" ]; then
         fail "$name" "the hidden directory and traces are not mode $(echo $want_modes | cut -d' ' -f1,3)" "$(cat "$dir/first.modes")"
     elif ! command -v python3 >/dev/null; then
-        skip "$name" "python3 is not installed: the seed rule was not checked"
+        skip "$name" "python3 is not installed: the seed rule was not checked (apt-get install python3)"
     elif ! output=$(python3 -c "$GRADER_SEEDS_PY" "$secret" "$dir/submission" pad list 2 2>&1); then
         fail "$name" "python3 could not compute the seeds" "$output"
     else
@@ -783,7 +787,7 @@ job_grader_report_escapes() {
     local name=grader/report-escapes dir=$WORK/grader-escapes out output
     local folder=$dir/$'sub\033[2Jmission'
     if ! command -v python3 >/dev/null; then
-        skip "$name" "python3 is not installed"
+        skip "$name" "python3 is not installed (apt-get install python3)"
         return
     fi
     mkdir -p "$folder"
@@ -861,7 +865,7 @@ hangs,1,11,1" ]; then
 job_grader_gradescope() {
     local name=grader/gradescope root=$WORK/autograder output
     if ! command -v zip >/dev/null || ! command -v unzip >/dev/null; then
-        skip "$name" "zip or unzip is not installed"
+        skip "$name" "zip or unzip is not installed (apt-get install zip unzip)"
         return
     fi
     mkdir -p "$root/submission/folder"
@@ -1097,8 +1101,10 @@ add_grader_jobs() {
         skipped_lines+="SKIP grader/*: $BUILD is built with sanitizers: the grader's resource limits (address space) and timings do not hold under them"$'\n'
         return
     fi
-    if ! make -s --no-print-directory BUILD="$BUILD" grader >/dev/null 2>&1; then
-        skipped_lines+="SKIP grader/*: make grader failed (libcjson-dev and libinih-dev installed?)"$'\n'
+    local why
+    if ! why=$(make -s --no-print-directory BUILD="$BUILD" grader 2>&1 >/dev/null); then
+        why=$(printf '%s\n' "$why" | grep -m 1 'make grader needs' || printf '%s\n' "$why" | tail -n 1)
+        skipped_lines+="SKIP grader/*: ${why:-make grader failed}"$'\n'
         return
     fi
     # The free-list workloads, made once here: gradings that start together would each make

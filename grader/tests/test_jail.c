@@ -225,6 +225,20 @@ static void test_the_tool_gets_nothing_of_the_caller(void)
 
 /* ---- the attacks of a submission at build time -------------------------------------------- */
 
+/* The compiler's word for a file it cannot find: gcc's, or clang's (cc may be either). */
+static int missing_file(const char *output)
+{
+    return strstr(output, "No such file or directory") != NULL || strstr(output, "file not found") != NULL ||
+           strstr(output, "Could not find incbin file") != NULL;
+}
+
+/* Stopped for the size of what it read: out of memory (gcc, as), or refused (clang). */
+static int stopped_for_size(const char *output)
+{
+    return strstr(output, "out of memory") != NULL || strstr(output, "too large") != NULL ||
+           strstr(output, "Cannot allocate memory") != NULL;
+}
+
 /* A file of the kit or another submission, a secret, /proc: none can be compiled in. */
 static void test_secrets_cannot_be_included(void)
 {
@@ -246,7 +260,7 @@ static void test_secrets_cannot_be_included(void)
         write_file("stage.c", source);
         struct jail_outcome o;
         int status = compile("stage.c", &o);
-        if (status == 0 || strstr(o.output, "No such file or directory") == NULL) {
+        if (status == 0 || !missing_file(o.output)) {
             printf("  #include \"%s\": status %d: %s\n", includes[i], status, o.output);
             expect(!"an #include of a secret fails for want of the file");
         }
@@ -260,7 +274,7 @@ static void test_secrets_cannot_be_included(void)
         write_file("stage.c", source);
         struct jail_outcome o;
         int status = compile("stage.c", &o);
-        if (status == 0 || strstr(o.output, "file not found") == NULL) {
+        if (status == 0 || !missing_file(o.output)) {
             printf("  .incbin \"%s\": status %d: %s\n", includes[i], status, o.output);
             expect(!"an .incbin of a secret fails for want of the file");
         }
@@ -275,7 +289,8 @@ static void test_a_file_that_never_ends_is_stopped(void)
     struct jail_outcome o;
     write_file("zero.c", "#include \"/dev/zero\"\n");
     expect(compile("zero.c", &o) == 1);
-    expect_text(o.output, "/dev/zero: No such file or directory");
+    expect_text(o.output, "/dev/zero");
+    expect(missing_file(o.output));
     expect(o.seconds < 10);
     jail_outcome_free(&o);
 
@@ -291,13 +306,13 @@ static void test_a_file_that_never_ends_is_stopped(void)
     char *cc[] = { "cc", "-c", "huge.c", NULL };
     expect(run(cc, &l, &o) == 0);
     expect(o.exited && o.exit_status != 0);
-    expect_text(o.output, "out of memory");
+    expect(stopped_for_size(o.output));
     expect(o.seconds < 10);
     jail_outcome_free(&o);
     write_file("huge.c", "__asm__(\".incbin \\\"huge.h\\\"\");\n");
     expect(run(cc, &l, &o) == 0);
     expect(o.exited && o.exit_status != 0);
-    expect_text(o.output, "out of memory");
+    expect(stopped_for_size(o.output));
     jail_outcome_free(&o);
     unlink(path);
 }

@@ -49,7 +49,15 @@ if [ -z "${SANITIZED+set}" ]; then
         SANITIZED=
     fi
 fi
-export BUILD SANITIZED
+# A coverage build (make coverage): the variable make passes, or gcov's runtime in the program.
+if [ -z "${COVERED+set}" ]; then
+    if [ -n "${COVERAGE:-}" ] || grep -qa __gcov_ "$REPLAY" 2>/dev/null; then
+        COVERED=1
+    else
+        COVERED=
+    fi
+fi
+export BUILD SANITIZED COVERED
 # Under AddressSanitizer: the C library stage must get NULL for a request too big (as glibc
 # returns it), not an abort; leaks are looked for by one test of their own (leaks/replay),
 # not by every test that runs build/replay. Options given by the caller come last and win.

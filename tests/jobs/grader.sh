@@ -1101,6 +1101,10 @@ add_grader_jobs() {
         skipped_lines+="SKIP grader/*: $BUILD is built with sanitizers: the grader's resource limits (address space) and timings do not hold under them"$'\n'
         return
     fi
+    if [ -n "$COVERED" ]; then
+        skipped_lines+="SKIP grader/*: $BUILD is a coverage build, which links no static stage program (no fence): the grader cannot run its stages"$'\n'
+        return
+    fi
     local why
     if ! why=$(make -s --no-print-directory BUILD="$BUILD" grader 2>&1 >/dev/null); then
         why=$(printf '%s\n' "$why" | grep -m 1 'make grader needs' || printf '%s\n' "$why" | tail -n 1)

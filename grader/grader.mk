@@ -35,7 +35,7 @@ $(BUILD)/grader/libraries-found:
 	@mkdir -p $(@D) && touch $@
 $(BUILD)/obj/grader/grade_report.o $(BUILD)/obj/grader/grade_rubric.o: | $(BUILD)/grader/libraries-found
 
-$(BUILD)/obj/grader/grade_main.o: CPPFLAGS += -DGRADE_CC='"$(CC)"' -DGRADE_CFLAGS='"$(GRADE_STAGE_CFLAGS)"' \
+$(BUILD)/obj/grader/grade_main.o: override CPPFLAGS += -DGRADE_CC='"$(CC)"' -DGRADE_CFLAGS='"$(GRADE_STAGE_CFLAGS)"' \
                                              -DGRADE_LDFLAGS='"$(LDFLAGS)"'
 
 $(BUILD)/grader/grade: $(GRADER_OBJ) $(HARNESS_LIB)
@@ -77,9 +77,9 @@ secret:
 # The SHA-256 unit test needs no libseccomp, so it is built and run by make test wherever the
 # grader builds: as one of the kit's unit programs, which tests/run.sh runs.
 SHA256_TEST := $(BUILD)/tests/unit/test_sha256
-$(SHA256_TEST): grader/tests/test_sha256.c grader/sha256.c grader/sha256.h tests/unit/unit.h
+$(SHA256_TEST): grader/tests/test_sha256.c $(BUILD)/obj/grader/sha256.o grader/sha256.h tests/unit/unit.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Igrader -Itests/unit $(CFLAGS) $(LDFLAGS) grader/tests/test_sha256.c grader/sha256.c \
+	$(CC) $(CPPFLAGS) -Igrader -Itests/unit $(CFLAGS) $(LDFLAGS) grader/tests/test_sha256.c $(BUILD)/obj/grader/sha256.o \
 	      $(LDLIBS) -o $@
 test: $(SHA256_TEST)
 
@@ -89,7 +89,7 @@ BUILD_SIDE_OBJ := $(BUILD)/obj/grader/jail.o $(BUILD)/obj/grader/child_pipes.o $
                   $(BUILD)/obj/fence/privileges.o
 BUILD_SIDE_TESTS := $(patsubst grader/tests/%.c,$(BUILD)/tests/unit/%,$(wildcard grader/tests/test_jail.c \
                       grader/tests/test_slots.c grader/tests/test_elf_check.c))
-$(BUILD_SIDE_TESTS): $(BUILD)/tests/unit/%: grader/tests/%.c $(BUILD_SIDE_OBJ)
+$(BUILD_SIDE_TESTS): $(BUILD)/tests/unit/%: grader/tests/%.c $(BUILD_SIDE_OBJ) tests/unit/unit.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Igrader -Itests/unit $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(CPPFLAGS) -Igrader -Itests/unit $(CFLAGS) $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -o $@
 test: $(BUILD_SIDE_TESTS)

@@ -33,7 +33,7 @@ static const char *link_program(const char *name, const char *flags, const char 
         return NULL;
     snprintf(command, sizeof command, "${CC:-cc} %s '%s/%s.c' -o '%s/%s' 2>&1", flags, dir, name, dir, name);
     if (system(command) != 0) {
-        printf("  could not link: %s\n", command);
+        printf("#   could not link: %s\n", command);
         return NULL;
     }
     snprintf(path, sizeof path, "%s/%s", dir, name);

@@ -261,7 +261,7 @@ static void test_secrets_cannot_be_included(void)
         struct jail_outcome o;
         int status = compile("stage.c", &o);
         if (status == 0 || !missing_file(o.output)) {
-            printf("  #include \"%s\": status %d: %s\n", includes[i], status, o.output);
+            printf("#   #include \"%s\": status %d: %s\n", includes[i], status, o.output);
             expect(!"an #include of a secret fails for want of the file");
         }
         expect(strstr(o.output, "root:") == NULL && strstr(o.output, "other_submission_secret") == NULL &&
@@ -275,7 +275,7 @@ static void test_secrets_cannot_be_included(void)
         struct jail_outcome o;
         int status = compile("stage.c", &o);
         if (status == 0 || !missing_file(o.output)) {
-            printf("  .incbin \"%s\": status %d: %s\n", includes[i], status, o.output);
+            printf("#   .incbin \"%s\": status %d: %s\n", includes[i], status, o.output);
             expect(!"an .incbin of a secret fails for want of the file");
         }
         jail_outcome_free(&o);
@@ -414,7 +414,7 @@ static void test_a_program_compiles_and_links_static_too(void)
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         expect(run(steps[i], &l, &o) == 0);
         if (i < 3 && !succeeded(&o))
-            printf("  %s %s: %s\n", steps[i][0], steps[i][1], o.output);
+            printf("#   %s %s: %s\n", steps[i][0], steps[i][1], o.output);
         /* /build is mounted noexec: nothing built there runs in the jail */
         expect(i < 3 ? succeeded(&o) : !succeeded(&o));
         jail_outcome_free(&o);

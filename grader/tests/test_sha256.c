@@ -30,7 +30,7 @@ static void expect_digest_at(const char *file, int line, const uint8_t digest[SH
     char seen[2 * SHA256_DIGEST_BYTES + 1];
     to_hex(digest, seen);
     if (strcmp(seen, expected) != 0) {
-        printf("  expected: %s\n  seen:     %s\n", expected, seen);
+        printf("#   expected: %s\n#   seen:     %s\n", expected, seen);
         unit_fail(file, line, "the digest differs from the test vector");
     }
 }

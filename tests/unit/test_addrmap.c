@@ -116,7 +116,7 @@ static int same_answer(addrmap_ref ref, int index, const char *query, uintptr_t 
         same = n != NULL && n->start == r->start && n->end == r->end && n->value == r->value;
     }
     if (!same) {
-        printf("  operation %llu: %s(%#llx, %#llx): the treap says %s%#llx, the model %s%#llx\n",
+        printf("#   operation %llu: %s(%#llx, %#llx): the treap says %s%#llx, the model %s%#llx\n",
                (unsigned long long)operation, query, (unsigned long long)a, (unsigned long long)b,
                ref ? "the range at " : "none ", ref ? (unsigned long long)addrmap_node(&map, ref)->start : 0ull,
                index >= 0 ? "the range at " : "none ",
@@ -165,7 +165,7 @@ static void check_shape(void)
     int first = 1;
     uint32_t seen = 0;
     if (!shape_is_sound(map.root, &previous_end, &first, &seen)) {
-        printf("  operation %llu: the tree is out of order or out of heap order\n",
+        printf("#   operation %llu: the tree is out of order or out of heap order\n",
                (unsigned long long)operation);
         unit_fail(__FILE__, __LINE__, "the treap's shape is broken");
     }
@@ -214,7 +214,7 @@ static void random_run(uintptr_t base, uintptr_t window, uintptr_t max_length, u
             int index = model_index_of_start(gone);
             int removed = addrmap_remove(&map, gone);
             if (removed != (index >= 0)) {
-                printf("  operation %llu: addrmap_remove(%#llx) returned %d\n",
+                printf("#   operation %llu: addrmap_remove(%#llx) returned %d\n",
                        (unsigned long long)operation, (unsigned long long)gone, removed);
                 unit_fail(__FILE__, __LINE__, "addrmap_remove's answer is wrong");
                 return;

@@ -28,7 +28,7 @@ static void fresh(uint64_t limit_bytes, int checked)
     char error[256];
     simmem_release();
     if (simmem_init(limit_bytes, checked, error, sizeof error) != 0) {
-        printf("  simmem_init: %s\n", error);
+        printf("#   simmem_init: %s\n", error);
         unit_fail(__FILE__, __LINE__, "simmem_init failed");
     }
     start = simmem_heap_start();
@@ -280,7 +280,7 @@ static void test_mmap_refuses_other_arguments(void)
         const char *text = violation();
         if (result != MAP_FAILED || errno != EINVAL ||
             strstr(text, "only anonymous private read-write mappings") == NULL) {
-            printf("  hm_mmap with %s: result %p, errno %d, violation \"%s\"\n", bad[i].what, result,
+            printf("#   hm_mmap with %s: result %p, errno %d, violation \"%s\"\n", bad[i].what, result,
                    errno, text);
             unit_fail(__FILE__, __LINE__, "expected MAP_FAILED, EINVAL and a violation");
         }
@@ -355,7 +355,7 @@ static void test_munmap_of_memory_never_mapped(void)
         int result = hm_munmap((void *)bad[i].address, bad[i].length);
         const char *text = violation();
         if (result != -1 || errno != EINVAL || strstr(text, bad[i].says) == NULL) {
-            printf("  hm_munmap of %s: result %d, errno %d, violation \"%s\"\n", bad[i].what, result,
+            printf("#   hm_munmap of %s: result %d, errno %d, violation \"%s\"\n", bad[i].what, result,
                    errno, text);
             unit_fail(__FILE__, __LINE__, "expected -1, EINVAL and a violation");
         }
@@ -633,7 +633,7 @@ static void fresh_shared(uint64_t limit_bytes)
     char error[256];
     simmem_release();
     if (simmem_init_shared(limit_bytes, error, sizeof error) != 0) {
-        printf("  simmem_init_shared: %s\n", error);
+        printf("#   simmem_init_shared: %s\n", error);
         unit_fail(__FILE__, __LINE__, "simmem_init_shared failed");
     }
     start = simmem_heap_start();

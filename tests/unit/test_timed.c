@@ -144,7 +144,7 @@ static int prepare(void)
     char error[512];
     trace_release(&trace);
     if (trace_parse("unit.rep", TRACE_TEXT, sizeof TRACE_TEXT - 1, &trace, error, sizeof error) != 0) {
-        printf("  %s\n", error);
+        printf("#   %s\n", error);
         return -1;
     }
     fingerprint_bytes = trace.op_count * sizeof *expected;
@@ -159,7 +159,7 @@ static int prepare(void)
                                    .calls = &STAGE_LINKED };
     struct child_outcome outcome = isolate_run(checked_replay, &setup, 10, -1, -1);
     if (outcome.end != CHILD_FINISHED || isolate_report()->failed) {
-        printf("  checked replay: %s\n", isolate_report()->error);
+        printf("#   checked replay: %s\n", isolate_report()->error);
         return -1;
     }
     return 0;

@@ -38,7 +38,7 @@ static void expect_rejected(const char *text, const char *message)
     expect(result == -1);
     expect(trace.ops == NULL && trace.op_lines == NULL && trace.op_count == 0);
     if (strcmp(error, message) != 0) {
-        printf("  wanted: %s\n  got:    %s\n", message, error);
+        printf("#   wanted: %s\n#   got:    %s\n", message, error);
         unit_fail(__FILE__, __LINE__, "the message differs");
     }
 }
@@ -70,7 +70,7 @@ static int list_files(const char *dir, const char *suffix, char names[][NAME_SIZ
         if (length <= suffix_length || strcmp(entry->d_name + length - suffix_length, suffix) != 0)
             continue;
         if (count == MAX_CASES || length >= NAME_SIZE) {
-            printf("  %s: too many or too long names for this test\n", dir);
+            printf("#   %s: too many or too long names for this test\n", dir);
             break;
         }
         memcpy(names[count], entry->d_name, length + 1);
@@ -104,7 +104,7 @@ static void check_bad_case(void)
     snprintf(rep, sizeof rep, "%s/%s", bad_dir, bad_case);
     snprintf(expect_path, sizeof expect_path, "%.*s.expect", (int)strlen(rep) - 4, rep);
     if (!read_first_line(expect_path, wanted, sizeof wanted)) {
-        printf("  %s is missing\n", expect_path);
+        printf("#   %s is missing\n", expect_path);
         unit_fail(__FILE__, __LINE__, "every bad case needs its .expect");
         return;
     }
@@ -113,7 +113,7 @@ static void check_bad_case(void)
     expect(result == -1);
     expect(trace.ops == NULL && trace.op_count == 0);
     if (result == -1 && strcmp(error, wanted) != 0) {
-        printf("  wanted: %s\n  got:    %s\n", wanted, error);
+        printf("#   wanted: %s\n#   got:    %s\n", wanted, error);
         unit_fail(__FILE__, __LINE__, "the message differs from the .expect file");
     }
     if (result == 0)
@@ -125,8 +125,9 @@ static void run_bad_cases(void)
     static char names[MAX_CASES][NAME_SIZE];
     int count = list_files(bad_dir, ".rep", names);
     if (count <= 0) {
-        printf("not ok bad-traces - %s has no .rep files (run from the repository root)\n", bad_dir);
-        unit.failed++;
+        char why[600];
+        snprintf(why, sizeof why, "%s has no .rep files (run from the repository root)", bad_dir);
+        unit_report("bad-traces", 0, why);
         return;
     }
     for (int i = 0; i < count; i++) {
@@ -159,7 +160,7 @@ static void check_cmu_loads(void)
     snprintf(path, sizeof path, "%s/%s", cmu_dir, cmu_case);
     struct trace trace;
     if (trace_load(path, &trace, error, sizeof error) != 0) {
-        printf("  %s\n", error);
+        printf("#   %s\n", error);
         unit_fail(__FILE__, __LINE__, "a classic trace must load");
         return;
     }
@@ -181,7 +182,7 @@ static int load_cmu(const char *name, struct trace *trace)
     char path[2 * NAME_SIZE], error[MESSAGE_SIZE];
     snprintf(path, sizeof path, "%s/%s.rep", cmu_dir, name);
     if (trace_load(path, trace, error, sizeof error) != 0) {
-        printf("  %s\n", error);
+        printf("#   %s\n", error);
         unit_fail(__FILE__, __LINE__, "a classic trace must load");
         return -1;
     }
@@ -256,7 +257,9 @@ static void run_cmu_traces(void)
     static char names[MAX_CASES][NAME_SIZE];
     int count = list_files(cmu_dir, ".rep", names);
     if (count < 0) {
-        printf("ok cmu-traces # skip: %s not found\n", cmu_dir);
+        char why[600];
+        snprintf(why, sizeof why, "%s not found", cmu_dir);
+        unit_skip("cmu-traces", why);
         return;
     }
     for (int i = 0; i < count; i++) {
@@ -296,7 +299,7 @@ static void test_comments_and_blank_lines_anywhere(void)
     int result = parse(text, &trace, error);
     expect(result == 0);
     if (result != 0) {
-        printf("  %s\n", error);
+        printf("#   %s\n", error);
         return;
     }
     expect(error[0] == '\0');
@@ -456,7 +459,7 @@ static void test_huge_declared_count_costs_nothing(void)
                     "mem.rep:6: the header declares 200000000 operations but the file ends after 2");
     uint64_t after = peak_address_space_kb();
     if (before != 0 && after > before + 64 * 1024) {
-        printf("  VmPeak grew from %" PRIu64 " kB to %" PRIu64 " kB\n", before, after);
+        printf("#   VmPeak grew from %" PRIu64 " kB to %" PRIu64 " kB\n", before, after);
         unit_fail(__FILE__, __LINE__, "memory in proportion to the declared count");
     }
 }

@@ -2,7 +2,7 @@
 #
 #   make            the replay program and every stage (stages/NAME.c becomes -s NAME)
 #   make compare    replay the bundled traces against every stage, side by side
-#   make test       the kit's own tests; the last line says "N passed, N failed"
+#   make test       the kit's own tests; the last line says "N passed, N failed" (make check too)
 #   make bench      the speed figures (never part of make test)
 #   make traces     regenerate the bundled traces from their generators
 #   make handouts   handouts/*.md into $(BUILD)/handouts/*.html, figures from a real run (needs pandoc)
@@ -10,7 +10,8 @@
 #   make coverage   gcovr report of what the tests run in harness/ (needs gcovr)
 #   make fuzz       fuzz the trace reader with libFuzzer for FUZZ_SECONDS (needs clang)
 #
-# Variables: CC=clang, BUILD=dir, SANITIZE=address,undefined, OPT=-O0, WERROR= (warnings not fatal).
+# Variables: TESTS='NAME...' (make test runs only those: tests/run.sh says how), CC=clang, BUILD=dir, SANITIZE=address,undefined, OPT=-O0, WERROR= (warnings not fatal);
+# CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are added to the kit's own.
 
 BUILD    ?= build
 OPT      ?= -O2
@@ -21,18 +22,23 @@ COVERAGE ?=
 FUZZ_SECONDS ?= 60
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
-CPPFLAGS := -D_GNU_SOURCE -Istages -Iharness -Ifence
-CFLAGS   := -std=c17 $(OPT) -g -gdwarf-4 $(WARNINGS)   # DWARF 4: valgrind 3.19 reads it from clang too
-LDFLAGS  :=
-LDLIBS   := -lm
+# The kit's flags first, then the user's: make CFLAGS=-O1 (or CFLAGS in the environment) adds to
+# them and wins where they disagree, and drops none of the kit's (the standard, the warnings,
+# the sanitizers). Every later change to these is an override too, or it would be ignored. Not
+# exported with the kit's part: a recursive make or a script's make would add it twice.
+unexport CPPFLAGS CFLAGS LDFLAGS LDLIBS
+override CPPFLAGS := -D_GNU_SOURCE -Istages -Iharness -Ifence $(CPPFLAGS)
+override CFLAGS   := -std=c17 $(OPT) -g -gdwarf-4 $(WARNINGS) $(CFLAGS) # DWARF 4: valgrind 3.19 reads it from clang too
+override LDFLAGS  := $(LDFLAGS)
+override LDLIBS   := $(LDLIBS) -lm
 
 ifneq ($(SANITIZE),)
-  CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
-  LDFLAGS += -fsanitize=$(SANITIZE)
+  override CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+  override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 ifneq ($(COVERAGE),)
-  CFLAGS  += --coverage -DHEAPKIT_COVERAGE
-  LDFLAGS += --coverage
+  override CFLAGS  += --coverage -DHEAPKIT_COVERAGE
+  override LDFLAGS += --coverage
 endif
 
 # ---- what there is --------------------------------------------------------------------
@@ -60,7 +66,7 @@ TEST_RUNNERS  := $(TEST_STAGES:%=$(BUILD)/tests/stages/%)
 GEN_PROGRAMS  := $(GENERATORS:%=$(BUILD)/gen/%)
 UNIT_PROGRAMS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-.PHONY: all compare test bench traces coverage fuzz student handouts clean
+.PHONY: all compare test check bench traces coverage fuzz student handouts clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -117,7 +123,10 @@ compare: all $(BUILD)/gen/freelist
 # ---- tests -----------------------------------------------------------------------------
 
 test: all $(TEST_RUNNERS) $(UNIT_PROGRAMS) $(GEN_PROGRAMS)
-	@BUILD=$(BUILD) bash tests/run.sh
+	@BUILD=$(BUILD) bash tests/run.sh $(TESTS)
+
+# The GNU name for the tests.
+check: test
 
 # ---- traces ----------------------------------------------------------------------------
 
@@ -192,4 +201,5 @@ clean:
 	rm -rf $(BUILD)
 
 # Parts with build rules of their own (the grader) keep them beside their sources.
--include $(wildcard */*.mk)
+include fence/fence.mk
+-include grader/grader.mk # the instructor's kit only: the student kit has no grader/

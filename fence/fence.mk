@@ -65,7 +65,7 @@ fence:
 	@echo "fence: not built with SANITIZE or COVERAGE (their run-times cannot be linked static)"; exit 1
 endif
 
-$(BUILD)/obj/fence/filter.o: CPPFLAGS += $(FENCE_CFLAGS)
+$(BUILD)/obj/fence/filter.o: override CPPFLAGS += $(FENCE_CFLAGS)
 
 $(FENCE_LIB): $(FENCE_TRUSTED_OBJ)
 	@mkdir -p $(@D)

@@ -73,6 +73,7 @@ struct rubric {
     unsigned sandbox_uid_base;   /* grading slot K runs as user and group sandbox_uid_base + K */
     unsigned sandbox_slots;      /* how many gradings may run at once */
     double build_seconds;        /* one build tool (compiler, linker, readelf ...): wall clock and CPU */
+    int nice;                    /* the grading's scheduling priority (setpriority), from -20 to 19 */
     unsigned long long build_memory_bytes; /* one build tool's address space (RLIMIT_AS) */
 };
 

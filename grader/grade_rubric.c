@@ -4,6 +4,7 @@
 
 #include "options.h"
 
+#include <errno.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,18 @@ static int parse_yes_no(const char *text, int *out)
         *out = 0;
     else
         return -1;
+    return 0;
+}
+
+/* A niceness, -20 to 19: 0, or -1 when it is not one. */
+static int parse_nice(const char *value, int *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(value, &end, 10);
+    if (errno != 0 || end == value || *end != '\0' || n < -20 || n > 19)
+        return -1;
+    *out = (int)n;
     return 0;
 }
 
@@ -77,6 +90,7 @@ static int grader_key(struct reading *r, const char *name, const char *value)
         snprintf(rubric->secret_file, sizeof rubric->secret_file, "%s", value);
     } else if (strcmp(name, "runs") == 0 && parse_count(value, 1, 101, &count) == 0) {
         rubric->runs = count;
+    } else if (strcmp(name, "nice") == 0 && parse_nice(value, &rubric->nice) == 0) {
     } else if (strcmp(name, "stop_after_timeouts") == 0 && parse_count(value, 1, 1000, &count) == 0) {
         rubric->stop_after_timeouts = count;
     } else if (strcmp(name, "memory_limit") == 0 && parse_size(value, &bytes) == 0 &&
@@ -164,7 +178,7 @@ int rubric_load(const char *path, struct rubric *rubric)
         .public_traces = "traces/*.rep", .hidden = "", .secret_file = "grader/secret",
         .utilization_low = 0.5, .utilization_high = 0.9, .throughput_low = 0.25, .throughput_high = 0.6,
         .reuse_factor = 4, .reuse_share = 0.5, .submission_seconds = 600,
-        .runs = 3, .replay_seconds = 30, .runner_seconds = 120, .stop_after_timeouts = 2,
+        .runs = 3, .replay_seconds = 30, .runner_seconds = 120, .stop_after_timeouts = 2, .nice = -10,
         .memory_limit = "1G", .memory_limit_bytes = UINT64_C(1) << 30, .static_bytes_limit = UINT64_C(64) << 20,
         .sandbox_uid_base = SLOT_UID_BASE_DEFAULT, .sandbox_slots = SLOT_COUNT_DEFAULT,
         .build_seconds = 60, .build_memory_bytes = UINT64_C(2) << 30,

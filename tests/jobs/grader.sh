@@ -160,6 +160,52 @@ job_grader_reference_kept() {
     pass "$name"
 }
 
+# The rubric's nice: a value out of range is refused with its line; a grading runs at the one
+# given, its runners too (seen from outside while one runs).
+job_grader_nice() {
+    local name=grader/nice dir=$WORK/grader-nice niceness="" pid tries
+    mkdir -p "$dir/submission"
+    cp stages/list.c "$dir/submission/"
+    grader_small_rubric "$dir/rubric.ini" list traces/firstfit-worst.rep
+    sed 's/^\[grader\]$/[grader]\nnice = 42/' "$dir/rubric.ini" >"$dir/bad.ini"
+    if "$GRADER" --rubric "$dir/bad.ini" "$dir/submission" >"$dir/bad.out" 2>&1 ||
+        ! grep -q 'nice = 42' "$dir/bad.out"; then
+        fail "$name" "a rubric with nice = 42 was not refused with a message naming it" "$(cat "$dir/bad.out")"
+        return
+    fi
+    sed -i 's/^\[grader\]$/[grader]\nnice = 13/' "$dir/rubric.ini"
+    limited 300 "$GRADER" --rubric "$dir/rubric.ini" "$dir/submission" >"$dir/report.txt" 2>&1 &
+    pid=$!
+    # The runner is a descendant of this grading (a few generations down: timeout, the script,
+    # the grader): other tests' gradings run at once.
+    descendants() {
+        local parents=$1 children all=""
+        while [ -n "$parents" ]; do
+            children=$(pgrep -d, -P "$parents" 2>/dev/null)
+            all+=${children:+,$children}
+            parents=$children
+        done
+        echo "${all#,}"
+    }
+    for ((tries = 0; tries < 300; tries++)); do
+        niceness=$(ps -o ni= -o args= -p "$(descendants "$pid")" 2>/dev/null | awk '/runner/ { print $1; exit }')
+        [ -n "$niceness" ] && break
+        sleep 0.05
+    done
+    wait "$pid"
+    if [ -z "$niceness" ]; then
+        skip "$name/running" "no runner was seen while the grading ran (too fast to watch here)"
+    elif [ "$niceness" != 13 ]; then
+        fail "$name" "a runner ran at nice $niceness, the rubric says 13" "$(cat "$dir/report.txt")"
+        return
+    fi
+    if [ "$(grader_score "$dir/report.txt")" != "11 / 11" ]; then
+        fail "$name" "the reference list did not get full marks at nice 13" "$(cat "$dir/report.txt")"
+        return
+    fi
+    pass "$name"
+}
+
 # The order of the stages and the load of the machine (other tests run at the same time)
 # change nothing: the reference still gets full marks, stage by stage.
 job_grader_order() {
@@ -1117,6 +1163,7 @@ add_grader_jobs() {
         { mkdir -p "$BUILD/scaling" && "$BUILD/gen/freelist" "$BUILD/scaling" >/dev/null 2>&1; }
     add grader_reference
     add grader_reference_kept
+    add grader_nice
     add grader_order
     add grader_skeletons
     add grader_static not-compiling "dlist.c does not compile:"

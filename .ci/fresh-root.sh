@@ -94,7 +94,7 @@ echo "fresh-root $compiler: make test"
 inside "timeout 2400 make test" >"$log" 2>&1
 code=$?
 grep -E '^(FAIL|SKIP) ' "$log" | cut -c 1-300
-tail -n 3 "$log"
+tail -n 1 "$log"
 counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 rm -f "$log"
 if [ -z "$counts" ]; then

@@ -202,6 +202,12 @@ int rubric_load(const char *path, struct rubric *rubric)
         fprintf(stderr, "%s: each _low threshold must be below its _high\n", path);
         return -1;
     }
+    /* A replay's CPU limit is set inside its runner's, which it cannot pass. */
+    if (!(rubric->replay_seconds > 0) || rubric->replay_seconds + 5 > rubric->runner_seconds) {
+        fprintf(stderr, "%s: replay_seconds (%g) must be more than 0 and leave its runner room: at most "
+                "runner_seconds (%g) less 5\n", path, rubric->replay_seconds, rubric->runner_seconds);
+        return -1;
+    }
     if (!(rubric->build_seconds > 0)) {
         fprintf(stderr, "%s: build_seconds must be more than 0\n", path);
         return -1;

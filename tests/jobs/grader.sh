@@ -162,12 +162,13 @@ job_grader_reference_kept() {
 
 # The rubric's nice: a value out of range is refused with its line; a grading runs at the one
 # given, its runners too (seen from outside while one runs). Other tests' gradings run at once at
-# the kit's nice, -10, far above this one's: so a short trace, and time to spare.
+# the kit's nice, -10, far above this one's: so time to spare (first fit's worst case takes the
+# list stage about a second alone, long enough to be seen running).
 job_grader_nice() {
     local name=grader/nice dir=$WORK/grader-nice niceness="" pid tries
     mkdir -p "$dir/submission"
     cp stages/list.c "$dir/submission/"
-    grader_small_rubric "$dir/rubric.ini" list traces/binary.rep 1G 50
+    grader_small_rubric "$dir/rubric.ini" list traces/firstfit-worst.rep 1G 50
     sed 's/^\[grader\]$/[grader]\nnice = 42/' "$dir/rubric.ini" >"$dir/bad.ini"
     if "$GRADER" --rubric "$dir/bad.ini" "$dir/submission" >"$dir/bad.out" 2>&1 ||
         ! grep -q 'nice = 42' "$dir/bad.out"; then

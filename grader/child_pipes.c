@@ -3,6 +3,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +24,21 @@ static ssize_t read_once(struct child_pipe *pipe)
     if (got > 0)
         pipe->take(pipe->context, chunk, (size_t)got);
     return got;
+}
+
+void child_pipe_keep_text(void *context, const char *bytes, size_t count)
+{
+    struct child_pipe_text *kept = context;
+    size_t keep = *kept->used + count > kept->most ? kept->most - *kept->used : count;
+    if (keep == 0)
+        return;
+    char *grown = realloc(*kept->text, *kept->used + keep + 1);
+    if (grown == NULL)
+        return;
+    *kept->text = grown;
+    memcpy(grown + *kept->used, bytes, keep);
+    *kept->used += keep;
+    grown[*kept->used] = '\0';
 }
 
 static void close_pipe(struct child_pipe *pipe)

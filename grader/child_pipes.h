@@ -16,6 +16,15 @@ struct child_pipe {
     void *context;
 };
 
+/* A taker that keeps what comes in a growing buffer (*text, NUL-terminated, *used bytes), up to
+ * `most` bytes; the rest is dropped. */
+struct child_pipe_text {
+    char **text;
+    size_t *used;
+    size_t most;
+};
+void child_pipe_keep_text(void *context, const char *bytes, size_t count);
+
 /* Seconds on CLOCK_MONOTONIC, the clock of deadlines. */
 double child_pipes_now(void);
 

@@ -136,8 +136,8 @@ struct stage_build {
 struct grading;
 
 int build_stage(struct grading *g, const char *stage, struct stage_build *out);
-/* Every stage of the list built, several at once (grade_builds.c): builds[i] for stages[i]. */
-void build_stages(struct grading *g, const char *const stages[], size_t count, struct stage_build builds[]);
+/* Every stage of the grading built, several at once (grade_builds.c): builds[i] for g->stages[i]. */
+void build_stages(struct grading *g, struct stage_build builds[]);
 /* Notes in the report what the builds will switch off (the test switch of the static checks). */
 void build_note_switches(struct grading *g);
 

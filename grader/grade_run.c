@@ -69,28 +69,6 @@ static void become_untrusted(const struct run_limits *limits, int results_fd, in
     }
 }
 
-/* What came on a pipe, kept in a growing buffer up to `most` bytes; the rest is dropped. */
-struct growing_text {
-    char **text;
-    size_t *used;
-    size_t most;
-};
-
-static void keep_text(void *context, const char *bytes, size_t count)
-{
-    struct growing_text *kept = context;
-    size_t keep = *kept->used + count > kept->most ? kept->most - *kept->used : count;
-    if (keep == 0)
-        return;
-    char *grown = realloc(*kept->text, *kept->used + keep + 1);
-    if (grown == NULL)
-        return;
-    *kept->text = grown;
-    memcpy(grown + *kept->used, bytes, keep);
-    *kept->used += keep;
-    grown[*kept->used] = '\0';
-}
-
 enum { FORK_ATTEMPTS = 8 }; /* over about 3.6 s */
 
 int run_untrusted(char *const argv[], const char *cwd, const struct run_limits *limits,
@@ -130,9 +108,10 @@ int run_untrusted(char *const argv[], const char *cwd, const struct run_limits *
     setpgid(pid, pid); /* also here, so that the kill below finds the group at once */
     outcome->started = 1;
     size_t output_used = 0;
-    struct growing_text results_text = { &outcome->results, &outcome->results_bytes, RESULTS_MAX_BYTES },
+    struct child_pipe_text results_text = { &outcome->results, &outcome->results_bytes, RESULTS_MAX_BYTES },
                         output_text = { &outcome->output, &output_used, OUTPUT_MAX_BYTES };
-    struct child_pipe pipes[2] = { { results[0], keep_text, &results_text }, { output[0], keep_text, &output_text } };
+    struct child_pipe pipes[2] = { { results[0], child_pipe_keep_text, &results_text },
+                                   { output[0], child_pipe_keep_text, &output_text } };
     int status = 0;
     int reaped = child_pipes_read_until_reaped(pid, pipes, start + limits->wall_seconds, &status);
     outcome->timed_out = !reaped;

@@ -600,14 +600,13 @@ static void score_measures(struct grading *g, const struct stage_rubric *sr, con
 }
 
 /* Grade one stage from its build (build_free'd here). */
-static void grade_stage(struct grading *g, const struct stage_rubric *sr, struct stage_build *built)
+static void grade_stage(struct grading *g, const struct stage_rubric *sr, struct stage_build *b)
 {
-    struct stage_build b = *built;
-    if (!score_build(g, sr, &b)) {
-        build_free(&b);
+    if (!score_build(g, sr, b)) {
+        build_free(b);
         return;
     }
-    struct stage_plan plan = { .program = b.runner, .timed = sr->points[KIND_THROUGHPUT] > 0 };
+    struct stage_plan plan = { .program = b->runner, .timed = sr->points[KIND_THROUGHPUT] > 0 };
     /* The reference's utilization is the same linked in as behind the fence, and comes faster.
      * Timed, its program runs as the stage's does (a static program behind the fence), in the
      * same runs as the stage's and the C library's, so that their speeds compare. */
@@ -641,13 +640,13 @@ static void grade_stage(struct grading *g, const struct stage_rubric *sr, struct
         correct += s.student_got[i] && s.student[i].correct;
     score_measures(g, sr, &plan, &s, correct);
     if (sr->points[KIND_COMPLEXITY] > 0)
-        score_complexity(g, sr, b.runner, correct);
+        score_complexity(g, sr, b->runner, correct);
     free(s.student);
     free(s.reference);
     free(s.student_got);
     free(s.reference_got);
     free(skip);
-    build_free(&b);
+    build_free(b);
 }
 
 /* ---- the work directory ---------------------------------------------------------------- */
@@ -824,11 +823,8 @@ int grade_submission(struct grading *g)
         return -1;
     }
     /* The builds first, all at once: they are independent, and the replays wait on all of them. */
-    const char *names[GRADE_MAX_STAGES];
-    static struct stage_build builds[GRADE_MAX_STAGES];
-    for (size_t i = 0; i < g->stage_count; i++)
-        names[i] = g->stages[i];
-    build_stages(g, names, g->stage_count, builds);
+    static struct stage_build builds[GRADE_MAX_STAGES]; /* 6 KiB each: not on the stack */
+    build_stages(g, builds);
     for (size_t i = 0; i < g->stage_count; i++)
         grade_stage(g, rubric_stage(&g->rubric, g->stages[i]), &builds[i]);
     grading_slot_end(g);

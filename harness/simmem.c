@@ -433,8 +433,10 @@ static int keep_zeroed(uintptr_t start, uintptr_t end)
     if (!sim.checked || end - start > KEEP_RANGE_MOST_BYTES ||
         sim.kept.kept_bytes + (end - start) > KEEP_MOST_BYTES || sim.kept.marks == NULL)
         return 0;
-    /* Every page of the range holds data (populate filled it in when it was given), so zeroing
-     * it all costs no more than asking the memory file which pages do. */
+    /* A mapping this short was filled in when it was given (populate), so its pages all hold
+     * data: zeroing them all costs no more than asking the memory file which do. (A piece of a
+     * longer mapping may have pages it never touched: zeroing fills those in, which is right,
+     * only slower.) */
     memset((void *)start, 0, end - start);
     kept_pages_mark(&sim.kept, start, end);
     if (!sim.shared)

@@ -165,7 +165,7 @@ job_allocator() {
 # A correct stage (or the C library) replays a trace with every check and hm_check, and with
 # the options given (a memory limit: its NULL results are right, and must pass).
 job_replay() {
-    local stage=$1 trace=$2 label=$3 options=${4:-} runner output status
+    local stage=$1 trace=$2 label=$3 options=${4:-} runner output
     runner=$stage
     [ "$stage" = correct ] && runner=$STAGES/correct
     if [[ " $options " == *" --separate "* ]]; then # through the fence: the stage's program
@@ -177,11 +177,15 @@ job_replay() {
     fi
     # shellcheck disable=SC2086 # the options are words
     output=$(limited 300 "$REPLAY" -s "$runner" --no-time -c -t 120 $options "$trace" 2>&1)
-    status=$?
-    if [ "$status" -eq 0 ]; then
-        pass "replay/$stage/$label"
+    passes_if_zero "replay/$stage/$label" $? "$output"
+}
+
+# passes_if_zero NAME STATUS OUTPUT [WHAT-ZERO-MEANS]: a replay that must pass.
+passes_if_zero() {
+    if [ "$2" -eq 0 ]; then
+        pass "$1"
     else
-        fail "replay/$stage/$label" "exit status $status, expected 0" "$output"
+        fail "$1" "exit status $2, expected 0${4:+ $4}" "$3"
     fi
 }
 
@@ -189,15 +193,10 @@ job_replay() {
 # with every check and timed, each replay within 10 s (the harness checks giant blocks at
 # fixed places only: harness/payload.h).
 job_giant() {
-    local stage=$1 trace=$2 label=$3 timing=${4:--n 1} output status
+    local stage=$1 trace=$2 label=$3 timing=${4:--n 1} output
     # shellcheck disable=SC2086 # the timing option is words
     output=$(limited 60 "$REPLAY" -s "$stage" -c $timing -t 10 "$trace" 2>&1)
-    status=$?
-    if [ "$status" -eq 0 ]; then
-        pass "giant/$stage/$label"
-    else
-        fail "giant/$stage/$label" "exit status $status, expected 0 within 10 s a replay" "$output"
-    fi
+    passes_if_zero "giant/$stage/$label" $? "$output" "(each replay within 10 s)"
 }
 
 # `make traces` into a scratch directory: the same bytes as the committed traces (and the

@@ -56,7 +56,7 @@ UNIT_TESTS    := $(basename $(notdir $(wildcard tests/unit/*.c)))
 # fence/ that every runner uses (the timed replay's checkpoints and proofs).
 HARNESS_MAINS := harness/replay.c harness/main_stage.c harness/libc_as_stage.c
 HARNESS_SRC   := $(filter-out $(HARNESS_MAINS),$(wildcard harness/*.c)) \
-                 fence/checkpoint.c fence/timed_proof.c fence/channel.c
+                 fence/checkpoint.c fence/instruction_count.c fence/timed_proof.c fence/channel.c
 HARNESS_OBJ   := $(HARNESS_SRC:%.c=$(BUILD)/obj/%.o)
 HARNESS_LIB   := $(BUILD)/libharness.a
 RUNNER_OBJ    := $(BUILD)/obj/harness/main_stage.o

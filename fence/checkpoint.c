@@ -86,6 +86,13 @@ void checkpoint_watch_start(struct checkpoint_watch *watch, pid_t child, const s
 {
     *watch = (struct checkpoint_watch){ .server = server };
     watch->clock_known = clock_getcpuclockid(child, &watch->child_clock) == 0;
+    watch->instruction_counter = instruction_count_open(child, NULL, 0);
+}
+
+void checkpoint_watch_stop(struct checkpoint_watch *watch)
+{
+    instruction_count_close(watch->instruction_counter);
+    watch->instruction_counter = -1;
 }
 
 int checkpoint_watch_done(const struct checkpoint_watch *watch)
@@ -107,7 +114,9 @@ int checkpoint_serve_pending(struct checkpoint_watch *watch)
     if (reached == watch->served)
         return 0; /* nothing new */
     /* The child sleeps, or is about to: what it wrote before `reached` is there to read. */
-    if (watch->server->serve(watch->server->context, reached, child_cpu_ns(watch)) != 0) {
+    const struct checkpoint_reading reading = { child_cpu_ns(watch),
+                                                instruction_count_read(watch->instruction_counter) };
+    if (watch->server->serve(watch->server->context, reached, &reading) != 0) {
         watch->refused = 1;
         watch->refused_number = reached;
         return -1;

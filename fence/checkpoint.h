@@ -28,15 +28,23 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "instruction_count.h"
+
 /* The child's CPU time could not be read (the server should refuse the checkpoint). */
 #define CHECKPOINT_CPU_UNKNOWN UINT64_MAX
 
-/* What the runner does at each checkpoint: serve(context, number, child_cpu_ns), called while
- * the child sleeps, with the child's CPU time so far in nanoseconds (user and system, as the
- * kernel counts it). It returns 0 to let the child go on, or -1 to stop it: the child is then
+/* What the runner reads of the child at a checkpoint. */
+struct checkpoint_reading {
+    uint64_t cpu_ns;       /* its CPU time so far, user and system, as the kernel counts it */
+    uint64_t instructions; /* its user-space instructions since the watch began
+                              (instruction_count.h), or INSTRUCTIONS_UNKNOWN */
+};
+
+/* What the runner does at each checkpoint: serve(context, number, reading), called while the
+ * child sleeps. It returns 0 to let the child go on, or -1 to stop it: the child is then
  * killed, and isolate_run's outcome names the checkpoint refused. */
 struct checkpoint_server {
-    int (*serve)(void *context, uint32_t number, uint64_t child_cpu_ns);
+    int (*serve)(void *context, uint32_t number, const struct checkpoint_reading *reading);
     void *context;
     uint32_t last; /* the last checkpoint: after it, the runner only waits for the child to end */
 };
@@ -69,6 +77,7 @@ struct checkpoint_watch {
     const struct checkpoint_server *server;
     clockid_t child_clock; /* the child's CPU clock */
     int clock_known;
+    int instruction_counter; /* instruction_count.h; -1: none */
     uint32_t served;       /* the last checkpoint served, 0 before the first */
     int refused;           /* the server refused a checkpoint: */
     uint32_t refused_number; /* this one */
@@ -76,6 +85,9 @@ struct checkpoint_watch {
 
 /* After the fork: start watching `child` for the server. */
 void checkpoint_watch_start(struct checkpoint_watch *watch, pid_t child, const struct checkpoint_server *server);
+
+/* Once the child has ended: let go of what the watch holds. */
+void checkpoint_watch_stop(struct checkpoint_watch *watch);
 
 /* Has the watch nothing more to serve (the last checkpoint served, or one refused)? */
 int checkpoint_watch_done(const struct checkpoint_watch *watch);

@@ -41,7 +41,7 @@ FENCE_TRUSTED_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,fence/remote.c fence/spawn.
                      fence/privileges.c)
 FENCE_LIB := $(FENCE_DIR)/libfence.a
 # The stage side: the stage program's main and the harness parts it runs.
-STAGESIDE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,fence/stage_program.c fence/channel.c fence/checkpoint.c \
+STAGESIDE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,fence/stage_program.c fence/channel.c fence/checkpoint.c fence/instruction_count.c \
                    harness/simmem.c harness/kept_pages.c harness/addrmap.c harness/hostmem.c harness/isolate.c harness/timed.c \
                    harness/libc_stage.c)
 STAGESIDE_LIB := $(FENCE_DIR)/libstageside.a

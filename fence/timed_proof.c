@@ -103,9 +103,10 @@ static int prove_operations(struct timed_proof *proof, uint32_t number, uint32_t
     return 0;
 }
 
-int timed_proof_checkpoint(void *context, uint32_t number, uint64_t child_cpu_ns)
+int timed_proof_checkpoint(void *context, uint32_t number, const struct checkpoint_reading *reading)
 {
     struct timed_proof *proof = context;
+    const uint64_t child_cpu_ns = reading->cpu_ns, instructions = reading->instructions;
     const struct trace *trace = proof->trace;
     uint32_t due = proof->passed + 1, last = timed_last_checkpoint(trace);
     if (child_cpu_ns == CHECKPOINT_CPU_UNKNOWN)
@@ -114,6 +115,7 @@ int timed_proof_checkpoint(void *context, uint32_t number, uint64_t child_cpu_ns
     if (number == TIMED_CHECKPOINT_STARTED && proof->passed == 0 && !proof->started) {
         proof->started = 1;
         proof->started_ns = child_cpu_ns;
+        proof->started_instructions = instructions;
         return 0;
     }
     if (number != due)
@@ -130,7 +132,13 @@ int timed_proof_checkpoint(void *context, uint32_t number, uint64_t child_cpu_ns
             return -1;
         proof->ops_passed = end;
         proof->segment_ns[segment] = child_cpu_ns - proof->previous_ns;
+        proof->segment_instructions[segment] =
+            instructions == INSTRUCTIONS_UNKNOWN || proof->previous_instructions == INSTRUCTIONS_UNKNOWN
+                ? INSTRUCTIONS_UNKNOWN
+                : instructions - proof->previous_instructions;
     }
+    proof->previous_instructions =
+        number == TIMED_CHECKPOINT_READY && proof->started ? proof->started_instructions : instructions;
     proof->previous_ns = number == TIMED_CHECKPOINT_READY ? proof->ready_ns : child_cpu_ns;
     proof->passed = number;
     if (number == last)

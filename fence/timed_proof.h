@@ -7,6 +7,7 @@
  *
  *   - the time: the child's CPU time, read from the kernel (checkpoint.h). A segment's time
  *     is the CPU time between its two checkpoints; the replay's, from "ready" to the end.
+ *     Where the CPU counts them, a segment's instructions too (instruction_count.h).
  *   - the order: the checkpoint must be the one due next.
  *   - the work: the fingerprint the child wrote for each operation since the last checkpoint
  *     (observed) must be the one the checked replay wrote for it (expected). The child never
@@ -23,6 +24,7 @@
 
 #include <stdint.h>
 
+#include "checkpoint.h"
 #include "isolate.h"
 #include "trace.h"
 
@@ -37,8 +39,11 @@ struct timed_proof {
     uint64_t ready_ns, previous_ns;    /* the child's CPU time at "ready", at the last checkpoint */
     int started;                       /* the exec's checkpoint passed (a stage program's replay) */
     uint64_t started_ns;               /* the child's CPU time then */
+    uint64_t started_instructions;     /* and its instructions */
     uint64_t elapsed_ns;               /* from "ready" (from the exec, when started) to the end */
     uint64_t segment_ns[REPORT_MAX_SEGMENTS];
+    uint64_t previous_instructions;    /* the child's instructions at the last checkpoint */
+    uint64_t segment_instructions[REPORT_MAX_SEGMENTS]; /* INSTRUCTIONS_UNKNOWN: not counted */
     char error[1024];                  /* why a checkpoint was refused */
 };
 
@@ -48,7 +53,7 @@ void timed_proof_start(struct timed_proof *proof, const struct trace *trace, con
                        const uint64_t *expected, const uint64_t *observed, struct trace_op *shown);
 
 /* The checkpoint server (checkpoint.h's serve): context is the timed_proof. */
-int timed_proof_checkpoint(void *proof, uint32_t number, uint64_t child_cpu_ns);
+int timed_proof_checkpoint(void *proof, uint32_t number, const struct checkpoint_reading *reading);
 
 /* Did the child pass every checkpoint, the end included? */
 int timed_proof_complete(const struct timed_proof *proof);

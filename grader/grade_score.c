@@ -410,11 +410,12 @@ static void score_throughput(struct grading *g, const struct stage_rubric *sr, s
     grading_add(g, sr->name, KIND_THROUGHPUT, "throughput", score, points, 0, output);
 }
 
-static void describe_growth(char *out, size_t size, const char *what, const double ns[SCALING_LENGTHS],
-                            enum growth growth, int required)
+static void describe_growth(char *out, size_t size, const char *what, const double cost[SCALING_LENGTHS],
+                            enum cost_unit unit, enum growth growth, int required)
 {
-    snprintf(out, size, "%s: %.0f ns at 1k free chunks, %.0f ns at 10k, %.0f ns at 100k: %s%s", what, ns[0], ns[1],
-             ns[2], scaling_growth_name(growth), required ? " (must be O(1))" : " (not graded)");
+    const char *name = scaling_unit_name(unit);
+    snprintf(out, size, "%s: %.0f %s at 1k free chunks, %.0f %s at 10k, %.0f %s at 100k: %s%s", what, cost[0], name,
+             cost[1], name, cost[2], name, scaling_growth_name(growth), required ? " (must be O(1))" : " (not graded)");
 }
 
 static void score_complexity(struct grading *g, const struct stage_rubric *sr, const char *runner, size_t correct)
@@ -430,8 +431,9 @@ static void score_complexity(struct grading *g, const struct stage_rubric *sr, c
     int got[SCALING_LENGTHS];
     struct scaling_row best = { .malloc_growth = GROWTH_UNKNOWN, .free_growth = GROWTH_UNKNOWN };
     int ok = 0;
-    /* Measured at most twice: noise only ever adds time, so an O(1) stage that shows O(1) once
-     * is O(1), and an O(n) one never shows a 100-fold longer list costing the same. */
+    /* Measured at most twice: noise only ever adds time (and instructions, where they are
+     * counted, have none), so an O(1) stage that shows O(1) once is O(1), and an O(n) one never
+     * shows a 100-fold longer list costing the same. */
     for (int attempt = 0; attempt < 2 && !ok; attempt++) {
         struct run_outcome outcome;
         run_stage(g, runner, NULL, 0, sr->name, TIMING_STAGE_ONLY, g->rubric.memory_limit, traces, SCALING_LENGTHS, results,
@@ -445,7 +447,7 @@ static void score_complexity(struct grading *g, const struct stage_rubric *sr, c
         struct scaling_row row = scaling_measure(&run);
         if (!got[0] || !got[1] || !got[2]) {
             for (int i = 0; i < SCALING_LENGTHS; i++)
-                row.malloc_ns[i] = row.free_ns[i] = -1;
+                row.malloc_cost[i] = row.free_cost[i] = -1;
             row.malloc_growth = row.free_growth = GROWTH_UNKNOWN;
         }
         ok = (!sr->malloc_o1 || row.malloc_growth == GROWTH_CONSTANT) &&
@@ -454,8 +456,9 @@ static void score_complexity(struct grading *g, const struct stage_rubric *sr, c
             best = row;
     }
     char line1[256], line2[256];
-    describe_growth(line1, sizeof line1, "malloc", best.malloc_ns, best.malloc_growth, sr->malloc_o1);
-    describe_growth(line2, sizeof line2, "free", best.free_ns, best.free_growth, sr->free_o1);
+    describe_growth(line1, sizeof line1, "malloc", best.malloc_cost, best.malloc_unit, best.malloc_growth,
+                    sr->malloc_o1);
+    describe_growth(line2, sizeof line2, "free", best.free_cost, best.free_unit, best.free_growth, sr->free_o1);
     snprintf(output, sizeof output, "%s\n%s\n    reproduce: build/replay -s %s --scaling", line1, line2, sr->name);
     if (best.malloc_growth == GROWTH_UNKNOWN && best.free_growth == GROWTH_UNKNOWN)
         snprintf(output, sizeof output, "the free-list workloads did not run to the end\n    reproduce: "

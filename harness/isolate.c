@@ -397,6 +397,8 @@ struct child_outcome isolate_run_checkpointed(void (*body)(void *argument), void
         outcome.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }
     kill(-child, SIGKILL); /* anything the child left behind in its group */
+    if (checkpoints != NULL)
+        checkpoint_watch_stop(&watch);
     outcome.seconds = seconds_since(&start);
     sigprocmask(SIG_SETMASK, &previous, NULL);
     return outcome;

@@ -174,7 +174,12 @@ static void json_trace(FILE *out, const struct trace_result *r)
     for (uint32_t i = 0; i < r->segment_count; i++) {
         fprintf(out, "%s{\"name\": ", i ? ", " : "");
         json_string(out, r->segments[i].name);
-        fprintf(out, ", \"ops\": %u, \"seconds\": %.9f}", r->segments[i].ops, r->segments[i].seconds);
+        fprintf(out, ", \"ops\": %u, \"seconds\": %.9f, \"instructions\": ", r->segments[i].ops,
+                r->segments[i].seconds);
+        if (r->segments[i].instructions < 0)
+            fputs("null}", out); /* not counted: the CPU has no counter here (instruction_count.h) */
+        else
+            fprintf(out, "%.0f}", r->segments[i].instructions);
     }
     fputs("],\n         \"error\": ", out);
     if (r->correct)

@@ -74,7 +74,8 @@ void result_write(int fd, const struct trace_result *r)
     put("\tref_s=%.9g\tref_ratio=%.6g", r->reference_seconds, r->reference_ratio);
     put("\tsegments=");
     for (uint32_t i = 0; i < r->segment_count; i++)
-        put("%s%s:%u:%.9g", i ? "," : "", r->segments[i].name, r->segments[i].ops, r->segments[i].seconds);
+        put("%s%s:%u:%.9g:%.0f", i ? "," : "", r->segments[i].name, r->segments[i].ops, r->segments[i].seconds,
+            r->segments[i].instructions);
     put_text("error", r->error);
     put("\n");
     for (size_t written = 0; written < outgoing.used;) {
@@ -85,7 +86,8 @@ void result_write(int fd, const struct trace_result *r)
     }
 }
 
-/* "start:3000:0.0012,probes:1000:0.0004": mark names hold no ':' or ',' (the reader sees to it). */
+/* "start:3000:0.0012:-1,probes:1000:0.0004:52000" (name, operations, seconds, instructions or -1):
+ * mark names hold no ':' or ',' (the reader sees to it). */
 static void read_segments(const char *from, const char *end, struct trace_result *r)
 {
     r->segment_count = 0;
@@ -103,6 +105,7 @@ static void read_segments(const char *from, const char *end, struct trace_result
         if (*after != ':')
             return;
         segment->seconds = strtod(after + 1, &after);
+        segment->instructions = *after == ':' ? strtod(after + 1, &after) : -1;
         r->segment_count++;
         from = after < end && *after == ',' ? after + 1 : end;
     }

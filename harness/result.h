@@ -17,6 +17,7 @@ struct segment_result {
     char name[TRACE_MARK_NAME]; /* "start" before the first mark */
     uint32_t ops;
     double seconds;
+    double instructions; /* user-space instructions (instruction_count.h); -1: not counted */
 };
 
 struct trace_result {

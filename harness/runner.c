@@ -321,7 +321,8 @@ enum timed_side { SIDE_STAGE, SIDE_LIBC, SIDE_REFERENCE, SIDE_COUNT };
  * it did not finish or did not prove its work (r->error says). is_libc: the stage is the C
  * library. */
 static double time_once(const struct runner_options *o, const struct trace *trace, int is_libc,
-                        enum timed_side side, struct trace_result *r, double segment_seconds[REPORT_MAX_SEGMENTS])
+                        enum timed_side side, struct trace_result *r, double segment_seconds[REPORT_MAX_SEGMENTS],
+                        double segment_instructions[REPORT_MAX_SEGMENTS])
 {
     int use_libc = side == SIDE_LIBC;
     struct timed_setup setup = {
@@ -345,8 +346,11 @@ static double time_once(const struct runner_options *o, const struct trace *trac
                                                             discarded_output_fd, &server);
     const struct child_report *report = isolate_report();
     if (outcome.end == CHILD_FINISHED && timed_proof_complete(&proof)) {
-        for (uint32_t i = 0; i <= trace->mark_count; i++)
+        for (uint32_t i = 0; i <= trace->mark_count; i++) {
             segment_seconds[i] = (double)proof.segment_ns[i] / 1e9;
+            segment_instructions[i] = proof.segment_instructions[i] == INSTRUCTIONS_UNKNOWN
+                                          ? -1 : (double)proof.segment_instructions[i];
+        }
         return (double)proof.elapsed_ns / 1e9;
     }
     if (outcome.checkpoint_refused) {
@@ -368,9 +372,18 @@ static double time_once(const struct runner_options *o, const struct trace *trac
     return -1;
 }
 
-/* The stage's median time on each segment between the trace's marks. */
-static void keep_segments(const struct trace *trace, uint32_t runs,
-                          double seconds[REPORT_MAX_SEGMENTS][MAX_RUNS], struct trace_result *r)
+/* The median of `runs` instruction counts, or -1 when any run's is unknown. */
+static double median_count(double counts[MAX_RUNS], uint32_t runs)
+{
+    for (uint32_t run = 0; run < runs; run++)
+        if (counts[run] < 0)
+            return -1;
+    return median(counts, runs);
+}
+
+/* The stage's median time, and instructions, on each segment between the trace's marks. */
+static void keep_segments(const struct trace *trace, uint32_t runs, double seconds[REPORT_MAX_SEGMENTS][MAX_RUNS],
+                          double instructions[REPORT_MAX_SEGMENTS][MAX_RUNS], struct trace_result *r)
 {
     r->segment_count = trace->mark_count + 1;
     for (uint32_t i = 0; i < r->segment_count; i++) {
@@ -380,6 +393,7 @@ static void keep_segments(const struct trace *trace, uint32_t runs,
         snprintf(segment->name, sizeof segment->name, "%s", i == 0 ? "start" : trace->marks[i - 1].name);
         segment->ops = to - from;
         segment->seconds = median(seconds[i], runs);
+        segment->instructions = median_count(instructions[i], runs);
     }
 }
 
@@ -393,6 +407,8 @@ static int run_timed(const struct runner_options *o, const struct trace *trace, 
     static double seconds[SIDE_COUNT][MAX_RUNS], ratio[SIDE_COUNT][MAX_RUNS];
     static double segments[REPORT_MAX_SEGMENTS][MAX_RUNS], run_segments[REPORT_MAX_SEGMENTS],
         ignored[REPORT_MAX_SEGMENTS];
+    static double counts[REPORT_MAX_SEGMENTS][MAX_RUNS], run_counts[REPORT_MAX_SEGMENTS],
+        ignored_counts[REPORT_MAX_SEGMENTS];
     /* The order of the sides in the first run; each run starts one further along. */
     static const enum timed_side STAGE_ONLY[] = { SIDE_STAGE }, AGAINST_LIBC[] = { SIDE_STAGE, SIDE_LIBC },
                                  WITH_REFERENCE[] = { SIDE_STAGE, SIDE_REFERENCE, SIDE_LIBC };
@@ -408,7 +424,8 @@ static int run_timed(const struct runner_options *o, const struct trace *trace, 
             if (side == SIDE_REFERENCE && !with_reference)
                 continue; /* it failed in an earlier run */
             double taken = time_once(o, trace, is_libc, side, side == SIDE_REFERENCE ? &reference_result : r,
-                                     side == SIDE_STAGE ? run_segments : ignored);
+                                     side == SIDE_STAGE ? run_segments : ignored,
+                                     side == SIDE_STAGE ? run_counts : ignored_counts);
             if (taken < 0 && side == SIDE_REFERENCE) {
                 with_reference = 0;
                 continue;
@@ -419,8 +436,10 @@ static int run_timed(const struct runner_options *o, const struct trace *trace, 
             }
             seconds[side][run] = taken;
         }
-        for (uint32_t i = 0; i <= trace->mark_count; i++)
+        for (uint32_t i = 0; i <= trace->mark_count; i++) {
             segments[i][run] = run_segments[i];
+            counts[i][run] = run_counts[i];
+        }
         for (int side = SIDE_STAGE; side < SIDE_COUNT; side++)
             ratio[side][run] = seconds[side][run] > 0 && seconds[SIDE_LIBC][run] > 0
                                    ? seconds[SIDE_LIBC][run] / seconds[side][run] : 0;
@@ -432,7 +451,7 @@ static int run_timed(const struct runner_options *o, const struct trace *trace, 
     r->speed_ratio = o->stage_only ? 0 : median(ratio[SIDE_STAGE], o->runs);
     r->reference_seconds = with_reference ? median(seconds[SIDE_REFERENCE], o->runs) : 0;
     r->reference_ratio = with_reference ? median(ratio[SIDE_REFERENCE], o->runs) : 0;
-    keep_segments(trace, o->runs, segments, r);
+    keep_segments(trace, o->runs, segments, counts, r);
     return 0;
 }
 

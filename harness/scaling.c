@@ -10,38 +10,39 @@
 
 const unsigned SCALING_FREE_CHUNKS[SCALING_LENGTHS] = { 1000, 10000, 100000 };
 
-/* Below this, a cost is at the clock's and the machine's noise: growth from 3 ns to 9 ns is
- * not a trend. */
-static const double NOISE_FLOOR_NS = 25;
+/* Below these, a cost is at the clock's and the machine's noise, or at the call's own: growth
+ * from 3 ns to 9 ns, or from 20 instructions to 45, is not a trend. */
+static const double NOISE_FLOOR[] = { [COST_NANOSECONDS] = 25, [COST_INSTRUCTIONS] = 50 };
 
 /* How fast a cost grows between two list lengths: the slope on log-log axes, log(cost ratio) /
  * log(length ratio). A search of the list grows in proportion (slope 1); a constant-time
  * operation stays flat (slope 0), but for its caches, which grow colder as the list outgrows
  * them: measured here up to 8x over 100x the list, a slope of 0.45, and all of it in one decade.
  * The thresholds leave a margin on both sides. */
-static double slope(double from_ns, double to_ns, double length_ratio)
+static double slope(double from, double to, double length_ratio, enum cost_unit unit)
 {
-    from_ns = from_ns > NOISE_FLOOR_NS ? from_ns : NOISE_FLOOR_NS;
-    to_ns = to_ns > NOISE_FLOOR_NS ? to_ns : NOISE_FLOOR_NS;
-    return log(to_ns / from_ns) / log(length_ratio);
+    double floor = NOISE_FLOOR[unit];
+    from = from > floor ? from : floor;
+    to = to > floor ? to : floor;
+    return log(to / from) / log(length_ratio);
 }
 
-enum growth scaling_classify(const double ns[SCALING_LENGTHS])
+enum growth scaling_classify(const double cost[SCALING_LENGTHS], enum cost_unit unit)
 {
     const double CONSTANT_BELOW = 0.5; /* at most 10x over 100x the list */
     const double LINEAR_FROM = 0.75;   /* at least 31x over 100x the list */
     const double STILL_GROWING_FROM = 0.6; /* and at least 4x over the last 10x */
     for (int i = 0; i < SCALING_LENGTHS; i++)
-        if (ns[i] < 0)
+        if (cost[i] < 0)
             return GROWTH_UNKNOWN;
     double first = SCALING_FREE_CHUNKS[0], last = SCALING_FREE_CHUNKS[SCALING_LENGTHS - 1];
-    double overall = slope(ns[0], ns[SCALING_LENGTHS - 1], last / first);
+    double overall = slope(cost[0], cost[SCALING_LENGTHS - 1], last / first, unit);
     if (overall < CONSTANT_BELOW)
         return GROWTH_CONSTANT;
     /* In proportion: over the whole range and still in its last step, where a constant part of
      * the cost weighs least and a cache effect has already happened. */
-    double last_step = slope(ns[SCALING_LENGTHS - 2], ns[SCALING_LENGTHS - 1],
-                             last / SCALING_FREE_CHUNKS[SCALING_LENGTHS - 2]);
+    double last_step = slope(cost[SCALING_LENGTHS - 2], cost[SCALING_LENGTHS - 1],
+                             last / SCALING_FREE_CHUNKS[SCALING_LENGTHS - 2], unit);
     if (overall >= LINEAR_FROM && last_step >= STILL_GROWING_FROM)
         return GROWTH_LINEAR;
     return GROWTH_SLOW;
@@ -57,59 +58,87 @@ const char *scaling_growth_name(enum growth growth)
     }
 }
 
-static double segment_ns(const struct trace_result *r, const char *name)
+const char *scaling_unit_name(enum cost_unit unit)
 {
-    for (uint32_t i = 0; i < r->segment_count; i++)
-        if (strcmp(r->segments[i].name, name) == 0 && r->segments[i].ops > 0)
-            return r->segments[i].seconds * 1e9 / r->segments[i].ops;
+    return unit == COST_INSTRUCTIONS ? "instructions" : "ns";
+}
+
+/* One operation's cost in the segment `name` of the result, in `unit`; -1 when not measured. */
+static double segment_cost(const struct trace_result *r, const char *name, enum cost_unit unit)
+{
+    for (uint32_t i = 0; i < r->segment_count; i++) {
+        const struct segment_result *segment = &r->segments[i];
+        if (strcmp(segment->name, name) != 0 || segment->ops == 0)
+            continue;
+        if (unit == COST_INSTRUCTIONS)
+            return segment->instructions < 0 ? -1 : segment->instructions / segment->ops;
+        return segment->seconds * 1e9 / segment->ops;
+    }
     return -1;
+}
+
+/* The cost of the segment `name` at each length: in instructions when all were counted. */
+static enum cost_unit series(const struct stage_run *run, const char *segment, double cost[SCALING_LENGTHS])
+{
+    const struct trace_result *at[SCALING_LENGTHS] = { NULL };
+    for (int i = 0; i < SCALING_LENGTHS; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "freelist-%u", SCALING_FREE_CHUNKS[i]);
+        for (size_t t = 0; t < run->count; t++)
+            if (strcmp(run->results[t].trace_name, name) == 0 && run->results[t].correct && run->results[t].timed)
+                at[i] = &run->results[t];
+    }
+    enum cost_unit unit = COST_INSTRUCTIONS;
+    for (int i = 0; i < SCALING_LENGTHS; i++)
+        if (at[i] == NULL || segment_cost(at[i], segment, COST_INSTRUCTIONS) < 0)
+            unit = COST_NANOSECONDS;
+    for (int i = 0; i < SCALING_LENGTHS; i++)
+        cost[i] = at[i] == NULL ? -1 : segment_cost(at[i], segment, unit);
+    return unit;
 }
 
 struct scaling_row scaling_measure(const struct stage_run *run)
 {
     struct scaling_row row;
-    for (int i = 0; i < SCALING_LENGTHS; i++) {
-        row.malloc_ns[i] = row.free_ns[i] = -1;
-        char name[64];
-        snprintf(name, sizeof name, "freelist-%u", SCALING_FREE_CHUNKS[i]);
-        for (size_t t = 0; t < run->count; t++) {
-            const struct trace_result *r = &run->results[t];
-            if (strcmp(r->trace_name, name) == 0 && r->correct && r->timed) {
-                row.malloc_ns[i] = segment_ns(r, "malloc");
-                row.free_ns[i] = segment_ns(r, "free");
-            }
-        }
-    }
-    row.malloc_growth = scaling_classify(row.malloc_ns);
-    row.free_growth = scaling_classify(row.free_ns);
+    row.malloc_unit = series(run, "malloc", row.malloc_cost);
+    row.free_unit = series(run, "free", row.free_cost);
+    row.malloc_growth = scaling_classify(row.malloc_cost, row.malloc_unit);
+    row.free_growth = scaling_classify(row.free_cost, row.free_unit);
     return row;
 }
 
-static void cost(FILE *out, double ns)
+static void cost(FILE *out, double value, enum cost_unit unit)
 {
-    if (ns < 0)
+    if (value < 0)
         fprintf(out, " %9s", "-");
-    else if (ns < 10000)
-        fprintf(out, " %7.0fns", ns);
-    else if (ns < 1e7)
-        fprintf(out, " %7.0fus", ns / 1000);
+    else if (unit == COST_INSTRUCTIONS && value < 1e5)
+        fprintf(out, " %6.0fins", value);
+    else if (unit == COST_INSTRUCTIONS && value < 1e8)
+        fprintf(out, " %5.0fkins", value / 1000);
+    else if (unit == COST_INSTRUCTIONS)
+        fprintf(out, " %5.0fMins", value / 1e6);
+    else if (value < 10000)
+        fprintf(out, " %7.0fns", value);
+    else if (value < 1e7)
+        fprintf(out, " %7.0fus", value / 1000);
     else
-        fprintf(out, " %7.0fms", ns / 1e6);
+        fprintf(out, " %7.0fms", value / 1e6);
 }
 
 void scaling_table(FILE *out, const struct stage_run *runs, size_t count)
 {
-    fprintf(out, "cost of one operation as the free list grows (median of the timed runs)\n");
+    fprintf(out, "cost of one operation as the free list grows (median of the timed runs; \"ins\": "
+                 "instructions, where the CPU counts them)\n");
     fprintf(out, "%-12s %-7s %9s %9s %9s  %-6s %-5s %9s %9s %9s  %s\n", "stage", "malloc", "1k chunks",
             "10k", "100k", "grows", "free", "1k chunks", "10k", "100k", "grows");
     for (size_t s = 0; s < count; s++) {
         struct scaling_row row = scaling_measure(&runs[s]);
         fprintf(out, "%-12.12s %-7s", runs[s].name, "");
         for (int i = 0; i < SCALING_LENGTHS; i++)
-            cost(out, row.malloc_ns[i]);
+            cost(out, row.malloc_cost[i], row.malloc_unit);
         fprintf(out, "  %-6s %-5s", scaling_growth_name(row.malloc_growth), "");
         for (int i = 0; i < SCALING_LENGTHS; i++)
-            cost(out, row.free_ns[i]);
+            cost(out, row.free_cost[i], row.free_unit);
         fprintf(out, "  %s\n", scaling_growth_name(row.free_growth));
     }
     fprintf(out, "O(1): the cost grows less than 10x from 1k to 100k free chunks (slope under 0.5 on log-log\n"

@@ -50,9 +50,10 @@ struct stopwatch {
     uint64_t start_ns, end_ns;
 };
 
-static int stopwatch_serve(void *context, uint32_t number, uint64_t child_cpu_ns)
+static int stopwatch_serve(void *context, uint32_t number, const struct checkpoint_reading *reading)
 {
     struct stopwatch *watch = context;
+    const uint64_t child_cpu_ns = reading->cpu_ns;
     if (number == 1)
         watch->start_ns = child_cpu_ns;
     else

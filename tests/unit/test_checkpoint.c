@@ -25,16 +25,18 @@ struct served {
     uint32_t count;
     uint32_t numbers[MOST_SEEN];
     uint64_t cpu_ns[MOST_SEEN];
+    uint64_t instructions[MOST_SEEN];
     uint32_t refuse_at;
     long delay_ms;
 };
 
-static int serve(void *context, uint32_t number, uint64_t child_cpu_ns)
+static int serve(void *context, uint32_t number, const struct checkpoint_reading *reading)
 {
     struct served *served = context;
     if (served->count < MOST_SEEN) {
         served->numbers[served->count] = number;
-        served->cpu_ns[served->count] = child_cpu_ns;
+        served->cpu_ns[served->count] = reading->cpu_ns;
+        served->instructions[served->count] = reading->instructions;
         served->count++;
     }
     if (served->delay_ms > 0) {
@@ -177,6 +179,27 @@ static void child_work_is_counted(void)
     expect(served.cpu_ns[1] - served.cpu_ns[0] >= BURNED_NS);
 }
 
+/* Where the CPU counts instructions, the runner's reading has the child's: the loop between the
+ * checkpoints executes at least one instruction an iteration. Where it counts none, every
+ * reading says so (and time alone decides, scaling.h). */
+static void child_instructions_are_counted(void)
+{
+    char why[256];
+    int counter = instruction_count_open(getpid(), why, sizeof why);
+    instruction_count_close(counter);
+    struct served served = { 0 };
+    struct child_outcome outcome = run(burns_between, &served, 2, 10);
+    expect(outcome.end == CHILD_FINISHED);
+    expect(served.count == 2);
+    if (counter < 0) {
+        expect(served.instructions[0] == INSTRUCTIONS_UNKNOWN && served.instructions[1] == INSTRUCTIONS_UNKNOWN);
+        unit_skip("child_instructions_counted_by_the_cpu", why);
+        return;
+    }
+    expect(served.instructions[0] != INSTRUCTIONS_UNKNOWN && served.instructions[1] != INSTRUCTIONS_UNKNOWN);
+    expect(served.instructions[1] - served.instructions[0] >= BURNED_NS / 1000);
+}
+
 /* A child waiting for the runner sleeps: the runner's 40 ms at each checkpoint are not the
  * child's CPU time (the bound is half of that; a spinning child would use all of it). */
 static void waiting_is_not_counted(void)
@@ -254,6 +277,7 @@ int main(void)
 {
     RUN(served_in_order);
     RUN(child_work_is_counted);
+    RUN(child_instructions_are_counted);
     RUN(waiting_is_not_counted);
     RUN(refused_checkpoint_kills);
     RUN(crash_between_checkpoints);

@@ -14,7 +14,13 @@
 static enum growth of(double at_1k, double at_10k, double at_100k)
 {
     const double ns[SCALING_LENGTHS] = { at_1k, at_10k, at_100k };
-    return scaling_classify(ns);
+    return scaling_classify(ns, COST_NANOSECONDS);
+}
+
+static enum growth counted(double at_1k, double at_10k, double at_100k)
+{
+    const double instructions[SCALING_LENGTHS] = { at_1k, at_10k, at_100k };
+    return scaling_classify(instructions, COST_INSTRUCTIONS);
 }
 
 static void flat_is_constant(void)
@@ -48,6 +54,18 @@ static void between_is_neither(void)
     expect(of(100, 400, 1600) == GROWTH_SLOW);         /* 16x: O(sqrt n)-like */
 }
 
+/* Counted in instructions, a constant operation is flat but for the branch it takes (a bin
+ * found at once, or one word further); a search grows with the list. */
+static void instructions_are_classified_alike(void)
+{
+    expect(counted(31, 31, 31) == GROWTH_CONSTANT);
+    expect(counted(20, 45, 38) == GROWTH_CONSTANT);      /* under the floor: the call's own cost */
+    expect(counted(120, 180, 150) == GROWTH_CONSTANT);
+    expect(counted(4012, 40012, 400012) == GROWTH_LINEAR);
+    expect(counted(60, 3000, 30000) == GROWTH_LINEAR);
+    expect(counted(100, 1000, 1200) == GROWTH_SLOW);
+}
+
 static void unmeasured_is_unknown(void)
 {
     expect(of(-1, 10, 10) == GROWTH_UNKNOWN);
@@ -61,6 +79,7 @@ int main(void)
     RUN(colder_caches_are_constant);
     RUN(proportional_is_linear);
     RUN(between_is_neither);
+    RUN(instructions_are_classified_alike);
     RUN(unmeasured_is_unknown);
     return unit_exit_status();
 }

@@ -68,7 +68,7 @@ __attribute__((used)) static long never_called(void)
 __asm__(UNIQUE(checkpoint_use_page, forged_use_page) UNIQUE(checkpoint_reach, forged_reach)
         UNIQUE(checkpoint_prepare, never_called) UNIQUE(checkpoint_serve_pending, never_called)
         UNIQUE(checkpoint_wait, never_called) UNIQUE(checkpoint_watch_done, never_called)
-        UNIQUE(checkpoint_watch_start, never_called));
+        UNIQUE(checkpoint_watch_start, never_called) UNIQUE(checkpoint_watch_stop, never_called));
 
 void *hm_malloc(size_t size)
 {

@@ -10,6 +10,7 @@
  *   grade_run.c      run a program as an untrusted child: own process group, limits, timeout,
  *                    another user when the grader is root; results read from a pipe
  *   grade_score.c    run the stages and the reference on the traces, score by the rubric
+ *   grade_checker.c  score the stage's hm_check: corruptions it sees, against the reference's
  *   grade_hidden.c   make the hidden traces from the instructor's secret and the submission
  *   grade_report.c   the text report, results.json (cJSON), one CSV row
  *   grade_main.c     the command line
@@ -37,7 +38,7 @@ enum { GRADE_MAX_STAGES = 16, GRADE_MAX_TRACES = 128, GRADE_NAME = 64, GRADE_PAT
 
 /* ---- the rubric ------------------------------------------------------------------------ */
 
-enum kind { KIND_BUILD, KIND_CORRECTNESS, KIND_UTILIZATION, KIND_THROUGHPUT, KIND_COMPLEXITY, KIND_COUNT };
+enum kind { KIND_BUILD, KIND_CORRECTNESS, KIND_UTILIZATION, KIND_THROUGHPUT, KIND_COMPLEXITY, KIND_CHECKER, KIND_COUNT };
 extern const char *const KIND_NAMES[KIND_COUNT]; /* "build", "correctness", ... */
 
 /* What a stage is about, checked where its correctness is (rubric.ini says how). */
@@ -57,6 +58,7 @@ struct rubric {
     size_t stage_count;
     char public_traces[GRADE_PATH]; /* glob, from the kit root */
     char hidden[GRADE_PATH];        /* generator invocations, ';' between them (grade_hidden.h) */
+    char checker_traces[GRADE_PATH]; /* names of public traces, spaces between: the checker's probes */
     char secret_file[GRADE_PATH];   /* the hidden traces' secret, from the kit root unless absolute */
     double utilization_low, utilization_high; /* student / reference: 0 points at low, all at high */
     double throughput_low, throughput_high;
@@ -204,6 +206,26 @@ void grading_note(struct grading *g, const char *format, ...) __attribute__((for
 
 /* Grade every stage of the submission into g->tests. */
 int grade_submission(struct grading *g);
+
+/* How a run is timed: not at all (correctness and utilization), against the C library
+ * (throughput), the stage alone (complexity: the cost of each segment), or not at all while the
+ * checker is probed (--probe-checker, with -c: checker_probe.h). */
+enum timing { TIMING_NONE, TIMING_AGAINST_LIBC, TIMING_STAGE_ONLY, TIMING_PROBE };
+
+/* Run `runner` (its stage is `stage`) on traces (paths in the work directory); fill results[i]
+ * for each, got[i] when there is one (grade_score.c says more). */
+void grade_run_stage(struct grading *g, const char *runner, const char *reference, int linked, const char *stage,
+                     enum timing timing, const char *limit, char *const traces[], size_t count,
+                     struct trace_result *results, int *got, struct run_outcome *outcome);
+
+/* The checker entry of a stage (grade_checker.c): its probes and the reference's, on the
+ * rubric's checker_traces. plain[i] (when plain_got[i]) is the stage's correctness result on
+ * g->traces[i], without -c. */
+void score_checker(struct grading *g, const struct stage_rubric *sr, const char *runner,
+                   const struct trace_result *plain, const int *plain_got);
+
+/* Are the rubric's checker_traces among the public traces? 0, or -1 after saying which is not. */
+int checker_traces_check(const struct grading *g);
 
 /* Where a grading starts: when the grader is root, take a grading slot (slots.h: its user's
  * leftover processes are ended), check that the build jail can be set up, and set g->jailed;

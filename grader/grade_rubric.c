@@ -10,7 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const KIND_NAMES[KIND_COUNT] = { "build", "correctness", "utilization", "throughput", "complexity" };
+const char *const KIND_NAMES[KIND_COUNT] = { "build", "correctness", "utilization", "throughput", "complexity",
+                                             "checker" };
 const char *const PROMISE_NAMES[PROMISE_COUNT] = { "none", "reuse", "map" };
 
 struct reading {
@@ -86,6 +87,8 @@ static int grader_key(struct reading *r, const char *name, const char *value)
                  "when grading, from a secret; name their generators instead, such as hidden = random --ops "
                  "20000; coalesce (see grader/README.md, \"Hidden traces\")");
         return -1;
+    } else if (strcmp(name, "checker_traces") == 0 && strlen(value) < sizeof rubric->checker_traces) {
+        snprintf(rubric->checker_traces, sizeof rubric->checker_traces, "%s", value);
     } else if (strcmp(name, "secret_file") == 0 && value[0] != '\0') {
         snprintf(rubric->secret_file, sizeof rubric->secret_file, "%s", value);
     } else if (strcmp(name, "runs") == 0 && parse_count(value, 1, 101, &count) == 0) {

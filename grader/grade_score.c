@@ -90,20 +90,15 @@ static struct run_limits runner_limits(const struct grading *g)
     };
 }
 
-/* How a run is timed: not at all (correctness and utilization), against the C library
- * (throughput), or the stage alone (complexity: the cost of each segment). */
-enum timing { TIMING_NONE, TIMING_AGAINST_LIBC, TIMING_STAGE_ONLY };
-
 /* Run `runner` (its stage is `stage`) on traces; fill results[i] for each (0: no result). The
  * runner is the kit's fence runner with `runner` as its stage program, or, for a reference
  * that is not timed (`linked`), the kit's own runner with the reference linked in: kit code
  * through and through, so it needs no fence, and runs several times faster. Timed against the
  * C library, `reference` (NULL: none) is the reference stage's program, timed in the same runs
  * (the results' reference_ratio). */
-static void run_stage(struct grading *g, const char *runner, const char *reference, int linked, const char *stage,
-                      enum timing timing,
-                      const char *limit, char *const traces[], size_t count, struct trace_result *results, int *got,
-                      struct run_outcome *outcome)
+void grade_run_stage(struct grading *g, const char *runner, const char *reference, int linked, const char *stage,
+                     enum timing timing, const char *limit, char *const traces[], size_t count,
+                     struct trace_result *results, int *got, struct run_outcome *outcome)
 {
     char as[128], runs[16], seconds[32], uid[16], data[32], jail[GRADE_PATH + 16], runner_path[GRADE_PATH * 2],
         libc_program[GRADE_PATH * 2];
@@ -150,6 +145,9 @@ static void run_stage(struct grading *g, const char *runner, const char *referen
     argv[argc++] = "3";
     if (timing == TIMING_NONE) {
         argv[argc++] = "--no-time";
+    } else if (timing == TIMING_PROBE) {
+        argv[argc++] = "-c";
+        argv[argc++] = "--probe-checker";
     } else {
         argv[argc++] = "-n";
         argv[argc++] = runs;
@@ -436,7 +434,7 @@ static void score_complexity(struct grading *g, const struct stage_rubric *sr, c
      * shows a 100-fold longer list costing the same. */
     for (int attempt = 0; attempt < 2 && !ok; attempt++) {
         struct run_outcome outcome;
-        run_stage(g, runner, NULL, 0, sr->name, TIMING_STAGE_ONLY, g->rubric.memory_limit, traces, SCALING_LENGTHS, results,
+        grade_run_stage(g, runner, NULL, 0, sr->name, TIMING_STAGE_ONLY, g->rubric.memory_limit, traces, SCALING_LENGTHS, results,
                   got, &outcome);
         run_outcome_free(&outcome);
         struct stage_run run = { .results = results, .count = 0 };
@@ -525,7 +523,7 @@ static void run_reference(struct grading *g, const struct stage_rubric *sr, cons
     }
     char *trace[1] = { (char *)t->path };
     struct run_outcome outcome;
-    run_stage(g, plan->reference, NULL, 1, sr->name, TIMING_NONE, limit, trace, 1, result, got, &outcome);
+    grade_run_stage(g, plan->reference, NULL, 1, sr->name, TIMING_NONE, limit, trace, 1, result, got, &outcome);
     run_outcome_free(&outcome);
     if (keep && *got)
         reference_cache_put(dir, name, result);
@@ -562,7 +560,7 @@ static void run_traces(struct grading *g, const struct stage_rubric *sr, const s
         struct run_outcome outcome;
         char limit[32];
         trace_limit(g, sr, t, limit, sizeof limit);
-        run_stage(g, plan->program, plan->timed_reference, 0, sr->name, plan->timed ? TIMING_AGAINST_LIBC : TIMING_NONE, limit, trace, 1, &s->student[i], &s->student_got[i],
+        grade_run_stage(g, plan->program, plan->timed_reference, 0, sr->name, plan->timed ? TIMING_AGAINST_LIBC : TIMING_NONE, limit, trace, 1, &s->student[i], &s->student_got[i],
                   &outcome);
         struct run_limits limits = runner_limits(g);
         if (!s->student_got[i] && !t->hidden) {
@@ -644,6 +642,8 @@ static void grade_stage(struct grading *g, const struct stage_rubric *sr, struct
     score_measures(g, sr, &plan, &s, correct);
     if (sr->points[KIND_COMPLEXITY] > 0)
         score_complexity(g, sr, b->runner, correct);
+    if (sr->points[KIND_CHECKER] > 0)
+        score_checker(g, sr, b->runner, s.student, s.student_got);
     free(s.student);
     free(s.reference);
     free(s.student_got);
@@ -791,7 +791,7 @@ static int setup_work(struct grading *g)
         fprintf(stderr, "grade: no trace: %s matches none, and the rubric names no hidden ones\n", g->rubric.public_traces);
         return -1;
     }
-    if (measure_traces(g) != 0)
+    if (measure_traces(g) != 0 || checker_traces_check(g) != 0)
         return -1;
     char workloads[SCALING_LENGTHS][SCALING_PATH_BYTES], error[SCALING_PATH_BYTES + 128];
     if (scaling_workloads(g->build, workloads, error, sizeof error) != 0) {

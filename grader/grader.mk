@@ -7,7 +7,7 @@
 # Needs libcjson-dev and libinih-dev.
 
 GRADER_SRC  := grader/grade_main.c grader/grade_rubric.c grader/grade_build.c grader/grade_builds.c grader/grade_run.c \
-               grader/grade_score.c grader/grade_report.c grader/grade_slot.c fence/privileges.c \
+               grader/grade_score.c grader/grade_checker.c grader/grade_report.c grader/grade_slot.c fence/privileges.c \
                grader/grade_hidden.c grader/sha256.c grader/jail.c grader/slots.c grader/elf_check.c \
                grader/reference_cache.c grader/child_pipes.c
 GRADER_OBJ  := $(GRADER_SRC:%.c=$(BUILD)/obj/%.o)

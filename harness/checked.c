@@ -14,6 +14,7 @@
 #include "checked.h"
 
 #include "addrmap.h"
+#include "checker_probe.h"
 #include "heapmgr.h"
 #include "hostmem.h"
 #include "isolate.h"
@@ -481,6 +482,44 @@ static int check_end_state(void)
     return check_system_use();
 }
 
+/* ---- the checker probe (checker_probe.h) ------------------------------------------------ */
+
+static void probe_checker(void)
+{
+    const struct checked_setup *setup = replay.setup;
+    struct child_report *report = replay.report;
+    replay.op = NULL;
+    replay.probe = "the checker probe";
+    /* The live blocks that hold memory, in order of their ids. */
+    size_t ids = replay.block_table_bytes / sizeof *replay.blocks, count = 0;
+    struct probe_block *blocks = host_alloc((ids ? ids : 1) * sizeof *blocks);
+    if (blocks == NULL) {
+        fail("the checker ran out of memory", "room for the probe's table", "none left");
+        return;
+    }
+    for (size_t id = 0; id < ids; id++)
+        if (replay.blocks[id].address != 0)
+            blocks[count++] = (struct probe_block){ (uint32_t)id, replay.blocks[id].address, replay.blocks[id].bytes };
+    char what[sizeof report->probe_text - 64];
+    int struck = checker_probe_strike((enum probe_kind)setup->probe_kind, blocks, count, setup->probe_seed, what,
+                                      sizeof what);
+    host_free(blocks, (ids ? ids : 1) * sizeof *blocks);
+    if (struck != 0) {
+        report->probe_verdict = PROBE_NO_TARGET;
+        snprintf(report->probe_text, sizeof report->probe_text, "%s", what);
+        return;
+    }
+    report->probe_struck = 1;
+    snprintf(report->probe_text, sizeof report->probe_text, "%s", what);
+    int verdict = replay.stage->check();
+    if (setup->probe_kind == PROBE_CONTROL)
+        report->probe_verdict = verdict != 0 ? PROBE_COMPLAINED : PROBE_CLEAN;
+    else
+        report->probe_verdict = verdict != 0 ? PROBE_DETECTED : PROBE_MISSED;
+    size_t used = strlen(report->probe_text);
+    snprintf(report->probe_text + used, sizeof report->probe_text - used, ": hm_check returned %d", verdict);
+}
+
 void checked_replay(void *argument)
 {
     const struct checked_setup *setup = argument;
@@ -496,15 +535,19 @@ void checked_replay(void *argument)
         return;
     }
 
-    uint32_t done = 0;
-    for (; done < trace->op_count; done++) {
+    uint32_t done = 0, end = setup->probing && setup->probe_op < trace->op_count ? setup->probe_op : trace->op_count;
+    for (; done < end; done++) {
         replay.report->op_position = done + 1;
         if (replay_one(&trace->ops[done]) != 0)
             break;
     }
     replay.report->op_position = done + 1;
     write_results(done);
-    if (done == trace->op_count && check_end_state() == 0)
+    if (setup->probing) {
+        if (done == end && check_system_use() == 0)
+            probe_checker();
+    } else if (done == trace->op_count && check_end_state() == 0) {
         run_end_probes();
+    }
     finish();
 }

@@ -10,6 +10,8 @@
  *   no write past the break, no memory released under a live block, no bad munmap
  *   with run_heap_checker, hm_check() returns 0 after every operation
  *
+ * A checker probe (checker_probe.h) is a checked replay cut short, whose end tests hm_check.
+ *
  * It also measures: peak live payload, peak footprint, and the system calls by kind.
  */
 #ifndef CHECKED_H
@@ -28,6 +30,12 @@ struct checked_setup {
     /* NULL, or room for op_count entries (memory the runner shares): the checker writes each
      * operation's result there, as fingerprint_of gives it, for the timed replays to repeat. */
     uint64_t *fingerprints;
+    /* A checker probe (checker_probe.h): replay the operations before probe_op, then strike
+     * with probe_kind and ask hm_check; the verdict goes to the report. */
+    int probing;
+    int probe_kind;
+    uint32_t probe_op;
+    uint64_t probe_seed;
 };
 
 /* An operation's result as a number that is the same on every run: the offset of the block

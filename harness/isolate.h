@@ -61,6 +61,11 @@ struct child_report {
     uint64_t null_results;             /* NULL for a request of bytes, where it was allowed */
     struct simmem_counts counts;
 
+    /* Results of a checker probe (checker_probe.h). */
+    int probe_verdict;                 /* enum probe_verdict */
+    int probe_struck;                  /* the heap was corrupted: an end after this is hm_check's */
+    char probe_text[512];              /* what was struck, or why nothing was */
+
     /* A timed replay reports no time here: the runner measures it (timed_proof.h). */
 };
 

@@ -13,6 +13,7 @@
 #include "result.h"
 #include "text.h"
 #include "runner.h"
+#include "probe_table.h"
 #include "scaling.h"
 #include "trace.h"
 
@@ -33,7 +34,7 @@ enum { COURSE_STAGES = sizeof COURSE_ORDER / sizeof COURSE_ORDER[0] };
 
 struct options {
     const char *stages;      /* as given to -s */
-    int checked, verbose, json, measure_time, scaling, separate;
+    int checked, verbose, json, measure_time, scaling, separate, probe_checker;
     const char *runs, *time_limit, *limit; /* passed on to the runners as given */
     const char *save_json;                 /* --save-json FILE: the JSON too, beside the tables */
     uint64_t limit_bytes;
@@ -48,7 +49,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: %s [-s STAGE[,STAGE...]|all|libc] [-c] [-v] [-n RUNS] [-t SECONDS]\n"
             "              [--limit SIZE] [--no-time] [--separate] [--json] [--save-json FILE]\n"
-            "              [--scaling] [TRACE...]\n"
+            "              [--scaling | --probe-checker] [TRACE...]\n"
             "\n"
             "Replays allocation traces against stages, checks every result, measures utilization\n"
             "and throughput against the C library.\n"
@@ -69,6 +70,9 @@ static void usage(FILE *out)
             "  --save-json FILE  also write the JSON to FILE\n"
             "  --scaling     how malloc and free cost grows with the free list: replay workloads\n"
             "                that keep 1k, 10k and 100k free chunks (made in BUILD/scaling/)\n"
+            "  --probe-checker  grade hm_check: replay each trace with -c, then corrupt the heap at\n"
+            "                two points of it, in 11 ways, and ask hm_check whether it sees it\n"
+            "                (each corruption in a replay of its own; nothing is timed)\n"
             "  TRACE...      .rep files (default: every trace in traces/)\n",
             program);
 }
@@ -117,6 +121,8 @@ static int read_options(int argc, char **argv, struct options *o)
             o->separate = 1;
         } else if (strcmp(flag, "--scaling") == 0) {
             o->scaling = 1;
+        } else if (strcmp(flag, "--probe-checker") == 0) {
+            o->probe_checker = 1;
         } else if (strcmp(flag, "--save-json") == 0) {
             if (value == NULL)
                 return bad_usage("option %s needs a value", flag);
@@ -362,6 +368,8 @@ static int run_stage(const struct options *o, const char *stage, struct stage_ru
         arguments[n++] = "--no-time";
     if (o->scaling)
         arguments[n++] = "--stage-only"; /* the growth table reads the stage's own times alone */
+    if (o->probe_checker)
+        arguments[n++] = "--probe-checker";
     if (through_fence) {
         arguments[n++] = "--program", arguments[n++] = stage_program;
         arguments[n++] = "--libc-program", arguments[n++] = libc_program;
@@ -448,6 +456,14 @@ static int prepare_traces(struct options *o)
         fprintf(stderr, "%s: --scaling measures time: it cannot go with --no-time\n", program);
         return -1;
     }
+    if (o->scaling && o->probe_checker) {
+        fprintf(stderr, "%s: --scaling and --probe-checker are runs of their own: choose one\n", program);
+        return -1;
+    }
+    if (o->probe_checker) {
+        o->checked = 1;       /* a checker that fails a healthy heap is found there first */
+        o->measure_time = 0;
+    }
     if (o->scaling && scaling_traces(o) != 0)
         return -1;
     if (o->scaling && o->time_limit == NULL)
@@ -461,19 +477,24 @@ static int prepare_traces(struct options *o)
 enum layout {
     LAYOUT_JSON,         /* --json: everything at the end, as JSON */
     LAYOUT_SCALING,      /* --scaling: the growth table at the end (-v: each stage's traces too) */
+    LAYOUT_PROBES,       /* --probe-checker: the probes' table at the end */
     LAYOUT_SIDE_BY_SIDE, /* several stages: a row each as it ends (-v: its traces, rows at the end) */
     LAYOUT_TABLES,       /* one stage: its table of traces */
 };
 
 static enum layout choose_layout(const struct options *o, size_t stage_count)
 {
-    return o->json ? LAYOUT_JSON : o->scaling ? LAYOUT_SCALING : stage_count > 1 ? LAYOUT_SIDE_BY_SIDE : LAYOUT_TABLES;
+    return o->json            ? LAYOUT_JSON
+           : o->scaling       ? LAYOUT_SCALING
+           : o->probe_checker ? LAYOUT_PROBES
+           : stage_count > 1  ? LAYOUT_SIDE_BY_SIDE
+                              : LAYOUT_TABLES;
 }
 
 /* What is shown as a stage's runner ends. */
 static void show_stage(const struct options *o, enum layout layout, const struct stage_run *run, int color)
 {
-    if (layout == LAYOUT_JSON || (layout == LAYOUT_SCALING && !o->verbose))
+    if (layout == LAYOUT_JSON || ((layout == LAYOUT_SCALING || layout == LAYOUT_PROBES) && !o->verbose))
         return;
     if (layout == LAYOUT_SIDE_BY_SIDE && !o->verbose)
         report_side_by_side_row(stdout, run, color);
@@ -510,6 +531,8 @@ static int show_end(const struct options *o, enum layout layout, const struct st
     }
     if (layout == LAYOUT_SCALING)
         scaling_table(stdout, runs, count);
+    if (layout == LAYOUT_PROBES)
+        probe_table(stdout, runs, count);
     int errors_color = isatty(STDERR_FILENO) && getenv("NO_COLOR") == NULL;
     for (size_t s = 0; s < count; s++)
         report_errors(stderr, &runs[s], errors_color);
@@ -547,6 +570,11 @@ int main(int argc, char **argv)
     if (layout == LAYOUT_SIDE_BY_SIDE && !o.verbose)
         report_side_by_side_header(stdout);
     for (size_t s = 0; s < stage_count; s++) {
+        if (o.probe_checker && strcmp(stages[s], "libc") == 0) {
+            snprintf(runs[s].name, sizeof runs[s].name, "libc");
+            runs[s].is_libc = 1; /* the C library has no hm_check to probe */
+            continue;
+        }
         if (run_stage(&o, stages[s], &runs[s]) != 0) {
             free(runs);
             return 2;

@@ -11,7 +11,8 @@ static const char RESULT_TAG[] = "heapkit-result";
 
 /* The line being written: a result holds at most a few KiB of text, escaped at most double. */
 static struct {
-    char text[2 * sizeof(((struct trace_result *)0)->error) + 16384];
+    char text[2 * sizeof(((struct trace_result *)0)->error) + 2 * sizeof(((struct trace_result *)0)->probes) +
+              16384];
     size_t used;
 } outgoing;
 
@@ -77,6 +78,17 @@ void result_write(int fd, const struct trace_result *r)
         put("%s%s:%u:%.9g:%.0f", i ? "," : "", r->segments[i].name, r->segments[i].ops, r->segments[i].seconds,
             r->segments[i].instructions);
     put_text("error", r->error);
+    if (r->probed) {
+        put("\tprobed=1\tprobe_ops=%u,%u", r->probe_ops[0], r->probe_ops[1]);
+        for (int point = 0; point < PROBE_POINTS; point++)
+            for (int kind = 0; kind < PROBE_KINDS; kind++) {
+                /* probeN=VERDICT:TEXT, N counting kinds within points */
+                char key[32], value[sizeof r->probes[0][0].text + 8];
+                snprintf(key, sizeof key, "probe%d", point * PROBE_KINDS + kind);
+                snprintf(value, sizeof value, "%u:%s", r->probes[point][kind].verdict, r->probes[point][kind].text);
+                put_text(key, value);
+            }
+    }
     put("\n");
     for (size_t written = 0; written < outgoing.used;) {
         ssize_t n = write(fd, outgoing.text + written, outgoing.used - written);
@@ -109,6 +121,24 @@ static void read_segments(const char *from, const char *end, struct trace_result
         r->segment_count++;
         from = after < end && *after == ',' ? after + 1 : end;
     }
+}
+
+/* probeN=VERDICT:TEXT (N: point * PROBE_KINDS + kind) */
+static void read_probe(struct trace_result *r, const char *number, size_t number_length, const char *value,
+                       const char *end)
+{
+    unsigned index = 0;
+    for (size_t i = 0; i < number_length; i++) {
+        if (number[i] < '0' || number[i] > '9' || index > PROBE_POINTS * PROBE_KINDS)
+            return;
+        index = index * 10 + (unsigned)(number[i] - '0');
+    }
+    const char *colon = memchr(value, ':', (size_t)(end - value));
+    if (number_length == 0 || index >= PROBE_POINTS * PROBE_KINDS || colon == NULL)
+        return;
+    struct probe_result *p = &r->probes[index / PROBE_KINDS][index % PROBE_KINDS];
+    p->verdict = (uint8_t)atoi(value);
+    read_text(colon + 1, end, p->text, sizeof p->text);
 }
 
 static int key_is(const char *key, size_t key_length, const char *name)
@@ -154,6 +184,12 @@ static void read_field(struct trace_result *r, const char *key, size_t key_lengt
         read_segments(value, end, r);
     else if (key_is(key, key_length, "error"))
         read_text(value, end, r->error, sizeof r->error);
+    else if (key_is(key, key_length, "probed"))
+        r->probed = atoi(value);
+    else if (key_is(key, key_length, "probe_ops"))
+        sscanf(value, "%u,%u", &r->probe_ops[0], &r->probe_ops[1]);
+    else if (key_length > 5 && memcmp(key, "probe", 5) == 0)
+        read_probe(r, key + 5, key_length - 5, value, end);
 }
 
 int result_read(const char *line, struct trace_result *r)

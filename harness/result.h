@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "checker_probe.h"
 #include "isolate.h"
 #include "trace.h"
 
@@ -18,6 +19,12 @@ struct segment_result {
     uint32_t ops;
     double seconds;
     double instructions; /* user-space instructions (instruction_count.h); -1: not counted */
+};
+
+/* One checker probe of a trace (--probe-checker): its verdict, and what was struck. */
+struct probe_result {
+    uint8_t verdict; /* enum probe_verdict */
+    char text[512];
 };
 
 struct trace_result {
@@ -43,6 +50,9 @@ struct trace_result {
     uint32_t segment_count; /* 1 + the trace's marks, when timed */
     struct segment_result segments[REPORT_MAX_SEGMENTS];
     char error[REPORT_TEXT_BYTES + 4096]; /* the first failed check, with how to reproduce it */
+    int probed;            /* the checker was probed (--probe-checker) */
+    uint32_t probe_ops[PROBE_POINTS]; /* the operations before each point */
+    struct probe_result probes[PROBE_POINTS][PROBE_KINDS];
 };
 
 static inline double result_utilization(const struct trace_result *r)

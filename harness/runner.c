@@ -24,6 +24,7 @@
 #include "runner.h"
 
 #include "checked.h"
+#include "checker_probe.h"
 #include "checkpoint.h"
 #include "isolate.h"
 #include "median.h"
@@ -50,6 +51,7 @@ struct runner_options {
     int run_heap_checker;
     int measure_time;
     int stage_only; /* --stage-only: time the stage alone (only its per-segment times count) */
+    int probe_checker; /* --probe-checker: after the checked replay, probe hm_check (checker_probe.h) */
     uint32_t runs;
     double time_limit_seconds;
     uint64_t limit_bytes;
@@ -63,12 +65,15 @@ static void usage(const char *program)
 {
     fprintf(stderr,
             "usage: %s [-c] [-n RUNS] [-t SECONDS] [--limit SIZE] [--no-time | --stage-only]\n"
-            "          [--as COMMAND] [--results-fd FD] TRACE...\n"
+            "          [--probe-checker] [--as COMMAND] [--results-fd FD] TRACE...\n"
             "Replays each trace against this stage (checked, then timed against the C library) and\n"
             "writes one result line per trace. build/replay runs this for you and prints tables.\n"
             "--stage-only times the stage without the C library (no speed ratio): the cost of each\n"
-            "segment of the trace, which is all that build/replay --scaling reads.\n",
-            program);
+            "segment of the trace, which is all that build/replay --scaling reads.\n"
+            "--probe-checker times nothing: once the checked replay of a trace passed, it corrupts\n"
+            "the heap in %d ways at %d points of the trace, each in a replay of its own, and asks\n"
+            "hm_check whether it sees it (build/replay --probe-checker prints the table).\n",
+            program, PROBE_KINDS, PROBE_POINTS);
 }
 
 static int read_options(int argc, char **argv, const struct runner_stage *stage, struct runner_options *o,
@@ -89,6 +94,8 @@ static int read_options(int argc, char **argv, const struct runner_stage *stage,
             o->measure_time = 0;
         } else if (strcmp(flag, "--stage-only") == 0) {
             o->stage_only = 1;
+        } else if (strcmp(flag, "--probe-checker") == 0) {
+            o->probe_checker = 1;
         } else if (strcmp(flag, "-n") == 0 && parse_count(value, 1, MAX_RUNS, &o->runs) == 0) {
             i++;
         } else if (strcmp(flag, "-t") == 0 && parse_seconds(value, &o->time_limit_seconds) == 0) {
@@ -118,6 +125,12 @@ static int read_options(int argc, char **argv, const struct runner_stage *stage,
     }
     if (stage->ready != NULL && stage->ready() != 0)
         return -1;
+    if (o->probe_checker && stage->is_libc) {
+        fprintf(stderr, "%s: --probe-checker: the C library has no hm_check to probe\n", argv[0]);
+        return -1;
+    }
+    if (o->probe_checker)
+        o->measure_time = 0;
     if (i == argc) {
         usage(argv[0]);
         return -1;
@@ -381,6 +394,77 @@ static double median_count(double counts[MAX_RUNS], uint32_t runs)
     return median(counts, runs);
 }
 
+/* ---- the checker probes (checker_probe.h) ------------------------------------------------ */
+
+/* The last line the stage printed (what its hm_check said), or "" when none. */
+static void last_printed_line(char *out, size_t out_size)
+{
+    static char text[OUTPUT_SHOWN + 1];
+    off_t total;
+    size_t length = take_stage_output(text, sizeof text, &total);
+    while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == '\r'))
+        text[--length] = '\0';
+    const char *line = text_last_lines(text, length, 1);
+    snprintf(out, out_size, "%.160s", line);
+    for (char *c = out; *c != '\0'; c++)
+        if ((unsigned char)*c < ' ')
+            *c = ' ';
+}
+
+/* One probe: a replay of its own, cut short at the probe's point (checked.c). */
+static enum probe_verdict probe_once(const struct runner_options *o, const struct trace *trace, struct trace_result *r,
+                                     int point, enum probe_kind kind, char *text, size_t text_size)
+{
+    /* From the trace's name: every stage's replay of a trace is struck alike. */
+    uint64_t seed = 14695981039346656037u; /* FNV-1a */
+    for (const char *c = trace->name; *c != '\0'; c++)
+        seed = (seed ^ (unsigned char)*c) * 1099511628211u;
+    seed ^= (uint64_t)point << 32 ^ (uint64_t)kind * 0x9e3779b97f4a7c15u;
+    struct checked_setup setup = {
+        .trace = trace, .limit_bytes = o->limit_bytes, .calls = o->stage->calls,
+        .probing = 1, .probe_kind = kind, .probe_op = r->probe_ops[point], .probe_seed = seed,
+    };
+    /* The replay before the point runs no hm_check: a fraction of the checked replay's time.
+     * What is left is hm_check's on a corrupted heap, where a walk may lose its way. */
+    double limit = 3 * r->checked_seconds + 2;
+    if (limit > o->time_limit_seconds)
+        limit = o->time_limit_seconds;
+    int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
+    struct child_outcome outcome = isolate_run(checked_replay, &setup, limit + o->stage->start_seconds, results_fd,
+                                               stage_output_fd);
+    const struct child_report *report = isolate_report();
+    char printed[200];
+    last_printed_line(printed, sizeof printed);
+    enum probe_verdict verdict = (enum probe_verdict)report->probe_verdict;
+    if (report->probe_struck && (outcome.end != CHILD_FINISHED || verdict == PROBE_NOT_RUN)) {
+        char how[512];
+        isolate_describe_end(&outcome, report, limit, how, sizeof how);
+        snprintf(text, text_size, "%.200s: hm_check did not return: the stage %.140s", report->probe_text, how);
+        return PROBE_CRASHED;
+    }
+    if (outcome.end != CHILD_FINISHED || report->failed) {
+        snprintf(text, text_size, "the replay did not reach the probe: %.300s",
+                 report->failed ? report->error : "it ended early");
+        return PROBE_NOT_RUN;
+    }
+    snprintf(text, text_size, "%.220s%s%.160s%s", report->probe_text, printed[0] ? " (it printed: " : "", printed,
+             printed[0] ? ")" : "");
+    return verdict;
+}
+
+/* Every kind at every point, once the checked replay of the trace passed. */
+static void run_probes(const struct runner_options *o, const struct trace *trace, struct trace_result *r)
+{
+    r->probed = 1;
+    for (int point = 0; point < PROBE_POINTS; point++) {
+        r->probe_ops[point] = checker_probe_point(trace->op_count, point);
+        for (int kind = 0; kind < PROBE_KINDS; kind++) {
+            struct probe_result *p = &r->probes[point][kind];
+            p->verdict = (uint8_t)probe_once(o, trace, r, point, (enum probe_kind)kind, p->text, sizeof p->text);
+        }
+    }
+}
+
 /* The stage's median time, and instructions, on each segment between the trace's marks. */
 static void keep_segments(const struct trace *trace, uint32_t runs, double seconds[REPORT_MAX_SEGMENTS][MAX_RUNS],
                           double instructions[REPORT_MAX_SEGMENTS][MAX_RUNS], struct trace_result *r)
@@ -485,6 +569,8 @@ int runner_main(int argc, char **argv, const struct runner_stage *stage)
             share_fingerprints(&trace);
         if (run_checked(&o, &trace, &result) == 0 && o.measure_time)
             run_timed(&o, &trace, is_libc, &result);
+        if (result.correct && o.probe_checker)
+            run_probes(&o, &trace, &result);
         release_fingerprints();
         all_correct &= result.correct;
         result_write(o.results_fd, &result);

@@ -11,7 +11,8 @@
 #                             makes a system call itself, defines a global (even one whose name
 #                             holds a space): build fails, named
 #   grader/defect/NAME        tests/allocators/NAME.c as a stage: loses its correctness points
-#                             with the message that check gives, and a local reproduce command
+#                             with the message that check gives, and a local reproduce command;
+#                             a defect of its checker (found with -c) loses the checker's points
 #   grader/hostile/NAME       a hostile submission (tests/hostile/NAME/, beside the reference
 #                             minimal.c): stopped, graded or scored as the fence says, the cause
 #                             named, nothing outside touched (see job_grader_hostile)
@@ -103,7 +104,7 @@ job_grader_reference() {
     elif ! output=$(python3 - "$dir/results.json" <<'EOF' 2>&1
 import json, sys
 r = json.load(open(sys.argv[1]))
-kinds = {"build", "correctness", "utilization", "throughput", "complexity"}
+kinds = {"build", "correctness", "utilization", "throughput", "complexity", "checker"}
 assert abs(r["score"] - 100) < 0.01, r["score"]
 assert isinstance(r["execution_time"], (int, float))
 assert len(r["tests"]) > 6
@@ -615,10 +616,8 @@ job_grader_defect() {
     IFS=$'\x1f' read -r -a fields <<<"$case"
     trace=${fields[0]}
     options=${fields[1]}
-    if [[ $options == *-c* ]]; then
-        skip "$name" "its check needs -c (the heap checker), which grading does not run"
-        return
-    fi
+    local checked=""
+    [[ " $options " == *" -c "* ]] && checked=yes # its defect is its checker's: the checker entry's
     [[ $options =~ --limit\ ([^ ]+) ]] && limit=${BASH_REMATCH[1]}
     [[ $options =~ -t\ ([^ ]+) ]] && seconds=${BASH_REMATCH[1]}
     mkdir -p "$dir/submission"
@@ -641,9 +640,14 @@ job_grader_defect() {
         return
     fi
     # A defect of the timed replay (its case gives -n RUNS) shows only when the stage is timed.
-    local throughput=0 score_wanted="1 / 11"
+    local throughput=0 score_wanted="1 / 11" reproduce_flags=""
     [[ " $options " == *" -n "* ]] && throughput=1 score_wanted="1 / 12"
     grader_small_rubric "$dir/rubric.ini" dlist "$trace" "$limit" "$seconds" "$throughput"
+    if [ -n "$checked" ]; then # correct without -c: it loses only the checker's points
+        printf 'checker = 2\n' >>"$dir/rubric.ini"
+        sed -i "s|^hidden =\$|hidden =\nchecker_traces = $(basename "$trace" .rep)|" "$dir/rubric.ini"
+        score_wanted="11 / 13" reproduce_flags=" -c"
+    fi
     out=$dir/report.txt
     grader_run "$name" "$out" --rubric "$dir/rubric.ini" "$dir/submission" || return
     local limit_bytes
@@ -653,10 +657,10 @@ job_grader_defect() {
         expect=${expect//memory limit of 4294967296 bytes/memory limit of $limit_bytes bytes}
         grep -qF -- "$expect" "$out" || missing+="    missing: $expect"$'\n'
     done
-    grep -qF -- "reproduce: build/replay -s dlist --limit $limit -t $seconds $trace" "$out" ||
-        missing+="    missing: reproduce: build/replay -s dlist --limit $limit -t $seconds $trace"$'\n'
+    grep -qF -- "reproduce: build/replay -s dlist$reproduce_flags --limit $limit -t $seconds $trace" "$out" ||
+        missing+="    missing: reproduce: build/replay -s dlist$reproduce_flags --limit $limit -t $seconds $trace"$'\n'
     if [ "$(grader_score "$out")" != "$score_wanted" ]; then
-        fail "$name" "scored $(grader_score "$out"), expected $score_wanted (the build point only)" "$(cat "$out")"
+        fail "$name" "scored $(grader_score "$out"), expected $score_wanted (the build point only; with a checker's defect, all but the checker's)" "$(cat "$out")"
     elif [ -n "$missing" ]; then
         fail "$name" "the report lacks an expected text" "$missing$(cat "$out")"
     else

@@ -270,8 +270,27 @@ job_scaling() {
         fail "$name" "exit status $status, expected 0" "$output"
     elif ! printf '%s\n' "$output" | grep -q 'cost of one operation as the free list grows'; then
         fail "$name" "no scaling table" "$output"
-    elif ! printf '%s\n' "$output" | grep -qE '^correct +( +[0-9]+(ns|us|ms)){3} +(O\(1\)|grows|O\(n\)) +( +[0-9]+(ns|us|ms)){3} +(O\(1\)|grows|O\(n\))$'; then
+    elif ! printf '%s\n' "$output" | grep -qE '^correct +( +[0-9]+(ns|us|ms|ins|kins|Mins)){3} +(O\(1\)|grows|O\(n\)) +( +[0-9]+(ns|us|ms|ins|kins|Mins)){3} +(O\(1\)|grows|O\(n\))$'; then
         fail "$name" "the correct allocator's row lacks a measured cost" "$output"
+    else
+        pass "$name"
+    fi
+}
+
+# --probe-checker: the table of the probes of the correct allocator's checker (base.h's tiling
+# check) on calloc-mix: both points probed, the control passed (its checker says a healthy heap
+# is healthy), and the tally said.
+job_probes() {
+    local name=probes output status
+    output=$(limited 300 "$REPLAY" -s "$STAGES/correct" --probe-checker traces/calloc-mix.rep 2>&1)
+    status=$?
+    if [ "$status" -ne 0 ]; then
+        fail "$name" "exit status $status, expected 0" "$output"
+    elif ! printf '%s\n' "$output" | grep -qE '^  calloc-mix +op 3173( +[DmX.?]){11} +c$' ||
+        ! printf '%s\n' "$output" | grep -qE '^ +op 6346( +[DmX.?]){11} +c$'; then
+        fail "$name" "no row of probes at ops 3173 and 6346 whose control passed" "$output"
+    elif ! printf '%s\n' "$output" | grep -qE '^  detected [0-9]+ of the [0-9]+ corruptions struck$'; then
+        fail "$name" "no tally" "$output"
     else
         pass "$name"
     fi
@@ -507,6 +526,7 @@ add_harness_jobs() {
     add cli limit-too-small "--limit 1K: give a size from 4K to 256G" --limit 1K traces/tiny-basic.rep
     add cli time-zero "-t 0: the time limit must be a positive number of seconds" -t 0 traces/tiny-basic.rep
     add cli no-value "option --limit needs a value" --limit
+    add cli probe-and-scaling "--scaling and --probe-checker are runs of their own: choose one" --scaling --probe-checker
     add cli missing-trace "tests/traces/no-such.rep: cannot read: No such file or directory" -s libc tests/traces/no-such.rep
     add cli unknown-stage "no stage 'nosuch': " -s nosuch traces/tiny-basic.rep
     add cli unknown-stage-hint "(is there a stages/nosuch.c? run make)" -s nosuch traces/tiny-basic.rep
@@ -523,6 +543,7 @@ add_harness_jobs() {
 
 add_harness_final_jobs() {
     add scaling
+    add probes
     [ -d grader ] && add compare # the instructor's kit: its stages are the reference solutions
     add student_kit
     add no_escape_codes

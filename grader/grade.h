@@ -182,6 +182,8 @@ struct grading {
     struct toolchain tools;
     int sandboxed;         /* stage programs run confined: filter, own user, empty root (needs root) */
     int no_sandbox;        /* --no-sandbox: a student's local run, which the report says */
+    int pregrade;          /* --pre-grade (make grade): the public part only, no hidden traces, no
+                              sandbox; the report says what the real grading adds */
     struct slot slot;      /* the grading's slot (slots.h): its user runs the build tools and every
                               stage program; SLOT_NONE when the grader is not root */
     int jailed;            /* the build tools run in the build jail (jail.h) as slot.uid: set when
@@ -223,6 +225,10 @@ void grade_run_stage(struct grading *g, const char *runner, const char *referenc
  * g->traces[i], without -c. */
 void score_checker(struct grading *g, const struct stage_rubric *sr, const char *runner,
                    const struct trace_result *plain, const int *plain_got);
+
+/* A pre-grade's entry of `kind` when the kit has no reference stage to compare with: 0 of 0,
+ * saying what the real grading does. */
+void grade_no_reference(struct grading *g, const struct stage_rubric *sr, enum kind kind);
 
 /* Are the rubric's checker_traces among the public traces? 0, or -1 after saying which is not. */
 int checker_traces_check(const struct grading *g);

@@ -2,6 +2,7 @@
  * grade_main.c: the command line of the autograder.
  *
  *   grader/grade [--stages LIST] [--results FILE] [--csv FILE] [--rubric FILE] [--keep] SUBMISSION
+ *   grader/grade --pre-grade [--stages LIST] [--rubric FILE] SUBMISSION      (make grade STAGE=NAME)
  *
  * Exit status 0 when grading ran, whatever the score; 2 when it could not (bad options, a
  * broken rubric, a kit that is not built).
@@ -39,7 +40,10 @@ static void usage(FILE *out)
             "  --rubric FILE    the rubric (default grader/rubric.ini of the kit)\n"
             "  --keep           keep the work directory (its path is printed)\n"
             "  --no-sandbox     a local, unofficial run without root: no user of its own, no system-call\n"
-            "                   filter (the report says so); official grading refuses to run without them\n");
+            "                   filter (the report says so); official grading refuses to run without them\n"
+            "  --pre-grade      a student's pre-grade (make grade STAGE=NAME): the rubric's public part\n"
+            "                   (no hidden traces, no secret), without root or sandbox; the report says\n"
+            "                   what the real grading adds\n");
 }
 
 /* Why official grading cannot run here, said once: 0 when it can. */
@@ -102,6 +106,9 @@ int main(int argc, char **argv)
         } else if (strcmp(flag, "--no-sandbox") == 0) {
             g.no_sandbox = 1;
             continue;
+        } else if (strcmp(flag, "--pre-grade") == 0) {
+            g.pregrade = g.no_sandbox = 1;
+            continue;
         } else if (value == NULL) {
             fprintf(stderr, "grade: option %s needs a value\n", flag);
             usage(stderr);
@@ -133,6 +140,10 @@ int main(int argc, char **argv)
     snprintf(rubric_path, sizeof rubric_path, "%s/grader/rubric.ini", g.kit);
     if (rubric_load(rubric != NULL ? rubric : rubric_path, &g.rubric) != 0 || choose_stages(&g, stages) != 0)
         return 2;
+    if (g.pregrade && results != NULL) {
+        fprintf(stderr, "grade: --pre-grade writes no results.json: a pre-grade is not a grade\n");
+        return 2;
+    }
     snprintf(g.tools.cc, sizeof g.tools.cc, "%s", GRADE_CC);
     snprintf(g.tools.cflags, sizeof g.tools.cflags, "%s", GRADE_CFLAGS);
     snprintf(g.tools.ldflags, sizeof g.tools.ldflags, "%s", GRADE_LDFLAGS);

@@ -11,7 +11,9 @@
 #include "grade.h"
 #include "text.h"
 
+#ifndef HEAPKIT_NO_JSON
 #include <cjson/cJSON.h>
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +112,7 @@ static void score_cell(char *out, size_t size, double score, double max)
 
 void report_text(FILE *out, const struct grading *g)
 {
-    fputs("heapkit grade of ", out);
+    fputs(g->pregrade ? "heapkit PRE-GRADE of " : "heapkit grade of ", out);
     put_escaped_text(out, base_name(g->submission));
     fputs(" (rubric: ", out);
     put_escaped_text(out, g->rubric.path);
@@ -156,9 +158,13 @@ void report_text(FILE *out, const struct grading *g)
     char cell[64];
     score_cell(cell, sizeof cell, grading_total(g, NULL, 0), grading_total(g, NULL, 1));
     fprintf(out, "\ntotal %52s\n", cell);
-    fprintf(out, "graded in %.1f s%s\n", g->seconds, g->sandboxed ? "" : " (NOT SANDBOXED: --no-sandbox, a local run)");
+    fprintf(out, "graded in %.1f s%s\n", g->seconds,
+            g->pregrade    ? " (PRE-GRADE: the public part only; the real grading adds hidden traces)"
+            : g->sandboxed ? ""
+                           : " (NOT SANDBOXED: --no-sandbox, a local run)");
 }
 
+#ifndef HEAPKIT_NO_JSON
 /* A copy of text that is valid UTF-8: every byte of an invalid sequence becomes U+FFFD.
  * (cJSON escapes quotes and control characters, but passes other bytes on as they are.) */
 static char *valid_utf8(const char *text)
@@ -228,6 +234,16 @@ int report_results_json(const char *path, const struct grading *g)
         fprintf(stderr, "grade: cannot write %s\n", path);
     return status;
 }
+
+#else
+int report_results_json(const char *path, const struct grading *g)
+{
+    (void)g;
+    fprintf(stderr, "grade: %s: this grader was built without libcjson (a student kit's pre-grade): it writes no "
+            "results.json\n", path);
+    return -1;
+}
+#endif
 
 /* A CSV field: quoted when it holds a comma, a quote or a line break. */
 static void csv_field(FILE *out, const char *text)

@@ -589,7 +589,9 @@ static void score_measures(struct grading *g, const struct stage_rubric *sr, con
         if (sr->points[kind] <= 0)
             continue;
         if (plan->reference == NULL) {
-            if (every_trace_correct(g, sr, kind, KIND_NAMES[kind], correct))
+            if (g->pregrade)
+                grade_no_reference(g, sr, kind);
+            else if (every_trace_correct(g, sr, kind, KIND_NAMES[kind], correct))
                 grading_add(g, sr->name, kind, KIND_NAMES[kind], sr->points[kind], sr->points[kind], 0,
                             "no reference to compare with");
         } else if (kind == KIND_UTILIZATION) {
@@ -598,6 +600,14 @@ static void score_measures(struct grading *g, const struct stage_rubric *sr, con
             score_throughput(g, sr, s, correct);
         }
     }
+}
+
+void grade_no_reference(struct grading *g, const struct stage_rubric *sr, enum kind kind)
+{
+    char why[256];
+    snprintf(why, sizeof why, "not pre-graded: this kit has no reference stage %s, which the real grading compares "
+             "with (%g points)", sr->name, sr->points[kind]);
+    grading_add(g, sr->name, kind, KIND_NAMES[kind], 0, 0, 0, why);
 }
 
 /* Grade one stage from its build (build_free'd here). */
@@ -619,7 +629,7 @@ static void grade_stage(struct grading *g, const struct stage_rubric *sr, struct
             plan.reference = reference;
             plan.timed_reference = plan.timed ? timed_reference : NULL;
             plan.reference_digested = reference_cache_file_digest(reference, plan.reference_digest) == 0;
-        } else {
+        } else if (!g->pregrade) {
             grading_note(g, "no reference stage %s in the kit's build: utilization and throughput of %s get full "
                          "points", sr->name, sr->name);
         }
@@ -772,7 +782,12 @@ static int setup_work(struct grading *g)
         fprintf(stderr, "grade: cannot make the empty directory %s: %s\n", path, strerror(errno));
         return -1;
     }
-    if (!g->sandboxed)
+    if (g->pregrade)
+        grading_note(g, "PRE-GRADE (make grade): the public part of the rubric, graded as the grader grades it. The "
+                     "real grading adds the hidden traces (%s), made from the instructor's secret, over which "
+                     "correctness is split too, and runs each stage as a user of its own, with a system-call "
+                     "filter, in an empty root", g->rubric.hidden[0] ? g->rubric.hidden : "none in this rubric");
+    else if (!g->sandboxed)
         grading_note(g, "NOT SANDBOXED (--no-sandbox): a local, unofficial run: student code ran with limits and a "
                      "timeout, in a program of its own, but as you, without the system-call filter");
     for (size_t i = 0; i < g->stage_count; i++) {
@@ -785,7 +800,7 @@ static int setup_work(struct grading *g)
         if (access(from, X_OK) == 0 && copy_plain(from, path, 0755) != 0)
             return -1;
     }
-    if (add_traces(g, g->rubric.public_traces, 0) != 0 || hidden_traces_add(g) != 0)
+    if (add_traces(g, g->rubric.public_traces, 0) != 0 || (!g->pregrade && hidden_traces_add(g) != 0))
         return -1;
     if (g->trace_count == 0) {
         fprintf(stderr, "grade: no trace: %s matches none, and the rubric names no hidden ones\n", g->rubric.public_traces);

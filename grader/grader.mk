@@ -3,8 +3,12 @@
 #   make grader        $(BUILD)/grader/grade and everything it grades with
 #   make autograder    $(BUILD)/autograder.zip for Gradescope (with grader/secret, or a fresh one)
 #   make secret        grader/secret: the secret the hidden traces are made from (never overwritten)
+#   make grade STAGE=NAME   a pre-grade of stages/NAME.c (grader/grade --pre-grade): what the public
+#                      part of the rubric gives, graded as the grader grades; a student's command,
+#                      so it needs nothing but the C library (the rubric read by ini_lite.c, no
+#                      results.json)
 #
-# Needs libcjson-dev and libinih-dev.
+# make grader needs libcjson-dev and libinih-dev.
 
 GRADER_SRC  := grader/grade_main.c grader/grade_rubric.c grader/grade_build.c grader/grade_builds.c grader/grade_run.c \
                grader/grade_score.c grader/grade_checker.c grader/grade_report.c grader/grade_slot.c fence/privileges.c \
@@ -15,7 +19,7 @@ GRADER_LIBS := -lcjson -linih
 # A stage is compiled as the kit compiles it, warnings reported but not fatal.
 GRADE_STAGE_CFLAGS := $(filter-out -Werror,$(CFLAGS)) $(STAGE_CFLAGS)
 
-.PHONY: grader autograder secret
+.PHONY: grader autograder secret grade
 
 # The generators too: the hidden traces are made with them at grading time (grade_hidden.c).
 grader: $(BUILD)/grader/grade fence $(STAGE_RUNNERS) $(GEN_PROGRAMS)
@@ -41,6 +45,23 @@ $(BUILD)/obj/grader/grade_main.o: override CPPFLAGS += -DGRADE_CC='"$(CC)"' -DGR
 $(BUILD)/grader/grade: $(GRADER_OBJ) $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(GRADER_LIBS) $(LDLIBS) -o $@
+
+# The pre-grade: the grader with the rubric read by ini_lite.c and no results.json, so that a
+# student's kit builds it with the C library alone. Its two other objects are those of the
+# files whose libraries it goes without.
+PREGRADE_VARIANTS := grade_rubric grade_report
+PREGRADE_OBJ := $(filter-out $(PREGRADE_VARIANTS:%=$(BUILD)/obj/grader/%.o),$(GRADER_OBJ)) \
+                $(PREGRADE_VARIANTS:%=$(BUILD)/obj/pregrade/%.o) $(BUILD)/obj/grader/ini_lite.o
+$(BUILD)/obj/pregrade/%.o: grader/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DHEAPKIT_INI_LITE -DHEAPKIT_NO_JSON $(CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/grader/pregrade: $(PREGRADE_OBJ) $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+grade: $(BUILD)/grader/pregrade fence $(STAGE_RUNNERS) $(GEN_PROGRAMS)
+	@if [ -z "$(STAGE)" ]; then echo "make grade needs a stage: make grade STAGE=NAME (NAME: one of $(STAGE_NAMES))" >&2; exit 2; fi
+	@$(BUILD)/grader/pregrade --pre-grade --build $(BUILD) --stages $(STAGE) stages
 
 # Gradescope: the kit's sources with setup.sh and run_autograder at the top of the zip; Gradescope
 # unpacks it into /autograder/source and runs setup.sh there once. The zip holds the secret of the

@@ -184,6 +184,11 @@ struct grading {
     int no_sandbox;        /* --no-sandbox: a student's local run, which the report says */
     int pregrade;          /* --pre-grade (make grade): the public part only, no hidden traces, no
                               sandbox; the report says what the real grading adds */
+    /* The reference's results kept as files, DIR/STAGE/TRACE.KIND (reference_cache.h's lines),
+     * for a kit that holds no reference program (grade_reference.c): */
+    const char *record_reference;   /* --record-reference DIR: write what the reference gave there */
+    const char *recorded_reference; /* --recorded-reference DIR: read it from there instead of
+                                       running a reference */
     struct slot slot;      /* the grading's slot (slots.h): its user runs the build tools and every
                               stage program; SLOT_NONE when the grader is not root */
     int jailed;            /* the build tools run in the build jail (jail.h) as slot.uid: set when
@@ -225,6 +230,14 @@ void grade_run_stage(struct grading *g, const char *runner, const char *referenc
  * g->traces[i], without -c. */
 void score_checker(struct grading *g, const struct stage_rubric *sr, const char *runner,
                    const struct trace_result *plain, const int *plain_got);
+
+/* The reference's result of `kind` ("untimed", "timed", "probes") on public trace `trace` of
+ * stage `stage` (grade_reference.c): recorded_get reads what --recorded-reference holds (1 when
+ * it had it), recorded_put keeps one for --record-reference (nothing without it). */
+int grade_recorded_get(const struct grading *g, const char *stage, const struct trace_entry *trace, const char *kind,
+                       struct trace_result *result);
+void grade_recorded_put(const struct grading *g, const char *stage, const struct trace_entry *trace, const char *kind,
+                        const struct trace_result *result);
 
 /* A pre-grade's entry of `kind` when the kit has no reference stage to compare with: 0 of 0,
  * saying what the real grading does. */

@@ -43,7 +43,9 @@ static void usage(FILE *out)
             "                   filter (the report says so); official grading refuses to run without them\n"
             "  --pre-grade      a student's pre-grade (make grade STAGE=NAME): the rubric's public part\n"
             "                   (no hidden traces, no secret), without root or sandbox; the report says\n"
-            "                   what the real grading adds\n");
+            "                   what the real grading adds\n"
+            "  --record-reference DIR    keep the reference's results in DIR (make student, for the kit)\n"
+            "  --recorded-reference DIR  use them instead of reference programs (the kit's make grade)\n");
 }
 
 /* Why official grading cannot run here, said once: 0 when it can. */
@@ -116,7 +118,9 @@ int main(int argc, char **argv)
         }
         const char **slot = strcmp(flag, "--stages") == 0 ? &stages : strcmp(flag, "--results") == 0 ? &results
                             : strcmp(flag, "--csv") == 0 ? &csv : strcmp(flag, "--rubric") == 0 ? &rubric
-                            : strcmp(flag, "--kit") == 0 ? &g.kit : strcmp(flag, "--build") == 0 ? &g.build : NULL;
+                            : strcmp(flag, "--kit") == 0 ? &g.kit : strcmp(flag, "--build") == 0 ? &g.build
+                            : strcmp(flag, "--record-reference") == 0 ? &g.record_reference
+                            : strcmp(flag, "--recorded-reference") == 0 ? &g.recorded_reference : NULL;
         if (slot == NULL) {
             fprintf(stderr, "grade: unknown option '%s'\n", flag);
             usage(stderr);

@@ -401,10 +401,13 @@ static void score_throughput(struct grading *g, const struct stage_rubric *sr, s
     double ratio = student / reference;
     double score = round2(points * scaled(ratio, g->rubric.throughput_low, g->rubric.throughput_high));
     snprintf(output, sizeof output,
-             "%.2fx the C library's speed against the reference's %.2fx, both measured now: %.0f%% of it (all "
+             "%.2fx the C library's speed against the reference's %.2fx, %s: %.0f%% of it (all "
              "points from %.0f%%, none at %.0f%% or below)\n    see: build/replay -s %s,libc",
-             student, reference, 100 * ratio, 100 * g->rubric.throughput_high, 100 * g->rubric.throughput_low,
-             sr->name);
+             student, reference,
+             g->recorded_reference != NULL ? "the reference's as recorded when the kit was made (another machine "
+                                             "and moment: an estimate)"
+                                           : "both measured now",
+             100 * ratio, 100 * g->rubric.throughput_high, 100 * g->rubric.throughput_low, sr->name);
     grading_add(g, sr->name, KIND_THROUGHPUT, "throughput", score, points, 0, output);
 }
 
@@ -503,6 +506,7 @@ struct stage_plan {
     const char *reference;
     int timed;
     const char *timed_reference;
+    int recorded;          /* the reference's results are read from --recorded-reference */
     int reference_digested; /* reference_digest holds the reference program's SHA-256 */
     uint8_t reference_digest[SHA256_DIGEST_BYTES];
 };
@@ -512,6 +516,10 @@ struct stage_plan {
 static void run_reference(struct grading *g, const struct stage_rubric *sr, const struct stage_plan *plan,
                           const struct trace_entry *t, const char *limit, struct trace_result *result, int *got)
 {
+    if (plan->recorded) {
+        *got = grade_recorded_get(g, sr->name, t, "untimed", result);
+        return;
+    }
     char name[REFERENCE_CACHE_NAME_BYTES], dir[GRADE_PATH * 2], file[GRADE_PATH * 3];
     snprintf(dir, sizeof dir, "%s/grader/reference-results", g->build);
     snprintf(file, sizeof file, "%s/%s", g->work, t->path);
@@ -519,14 +527,34 @@ static void run_reference(struct grading *g, const struct stage_rubric *sr, cons
                reference_cache_name(plan->reference_digest, file, t->path, limit, name) == 0;
     if (keep && reference_cache_get(dir, name, t->path, result)) {
         *got = 1;
-        return;
+    } else {
+        char *trace[1] = { (char *)t->path };
+        struct run_outcome outcome;
+        grade_run_stage(g, plan->reference, NULL, 1, sr->name, TIMING_NONE, limit, trace, 1, result, got, &outcome);
+        run_outcome_free(&outcome);
+        if (keep && *got)
+            reference_cache_put(dir, name, result);
     }
-    char *trace[1] = { (char *)t->path };
-    struct run_outcome outcome;
-    grade_run_stage(g, plan->reference, NULL, 1, sr->name, TIMING_NONE, limit, trace, 1, result, got, &outcome);
-    run_outcome_free(&outcome);
-    if (keep && *got)
-        reference_cache_put(dir, name, result);
+    if (*got)
+        grade_recorded_put(g, sr->name, t, "untimed", result);
+}
+
+/* The reference's speed against the C library on each public trace: kept with the stage's timed
+ * result (it was timed in the same runs) for --record-reference; put back into the stage's
+ * results from --recorded-reference, where no reference program ran. */
+static void record_speeds(struct grading *g, const struct stage_rubric *sr, const struct stage_plan *plan,
+                          struct stage_results *s)
+{
+    for (size_t i = 0; i < g->trace_count; i++) {
+        struct trace_result *r = &s->student[i];
+        if (!s->student_got[i] || !r->timed)
+            continue;
+        static struct trace_result recorded;
+        if (plan->recorded && grade_recorded_get(g, sr->name, &g->traces[i], "timed", &recorded))
+            r->reference_ratio = recorded.reference_ratio;
+        else if (!plan->recorded && r->reference_ratio > 0)
+            grade_recorded_put(g, sr->name, &g->traces[i], "timed", r);
+    }
 }
 
 /* Has the grading spent its time budget? */
@@ -624,7 +652,10 @@ static void grade_stage(struct grading *g, const struct stage_rubric *sr, struct
     char reference[GRADE_PATH * 2], timed_reference[GRADE_PATH * 2];
     snprintf(reference, sizeof reference, "%s/ref/%s-linked", g->work, sr->name);
     snprintf(timed_reference, sizeof timed_reference, "%s/ref/%s", g->work, sr->name);
-    if (sr->points[KIND_UTILIZATION] > 0 || plan.timed) {
+    if ((sr->points[KIND_UTILIZATION] > 0 || plan.timed) && g->recorded_reference != NULL) {
+        plan.reference = "recorded";
+        plan.recorded = 1; /* the stage is timed against the C library alone */
+    } else if (sr->points[KIND_UTILIZATION] > 0 || plan.timed) {
         if (access(reference, X_OK) == 0 && (!plan.timed || access(timed_reference, X_OK) == 0)) {
             plan.reference = reference;
             plan.timed_reference = plan.timed ? timed_reference : NULL;
@@ -644,6 +675,7 @@ static void grade_stage(struct grading *g, const struct stage_rubric *sr, struct
         exit(2);
     }
     run_traces(g, sr, &plan, &s, skip);
+    record_speeds(g, sr, &plan, &s);
     keep_promise(g, sr, &s);
     score_correctness(g, sr, &s, skip);
     size_t correct = 0;

@@ -13,13 +13,13 @@
 GRADER_SRC  := grader/grade_main.c grader/grade_rubric.c grader/grade_build.c grader/grade_builds.c grader/grade_run.c \
                grader/grade_score.c grader/grade_checker.c grader/grade_report.c grader/grade_slot.c fence/privileges.c \
                grader/grade_hidden.c grader/sha256.c grader/jail.c grader/slots.c grader/elf_check.c \
-               grader/reference_cache.c grader/child_pipes.c
+               grader/reference_cache.c grader/grade_reference.c grader/child_pipes.c
 GRADER_OBJ  := $(GRADER_SRC:%.c=$(BUILD)/obj/%.o)
 GRADER_LIBS := -lcjson -linih
 # A stage is compiled as the kit compiles it, warnings reported but not fatal.
 GRADE_STAGE_CFLAGS := $(filter-out -Werror,$(CFLAGS)) $(STAGE_CFLAGS)
 
-.PHONY: grader autograder secret grade
+.PHONY: grader autograder secret grade pregrade
 
 # The generators too: the hidden traces are made with them at grading time (grade_hidden.c).
 grader: $(BUILD)/grader/grade fence $(STAGE_RUNNERS) $(GEN_PROGRAMS)
@@ -59,9 +59,12 @@ $(BUILD)/grader/pregrade: $(PREGRADE_OBJ) $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-grade: $(BUILD)/grader/pregrade fence $(STAGE_RUNNERS) $(GEN_PROGRAMS)
+# Everything a pre-grade runs (make student records the reference's results with it too).
+pregrade: $(BUILD)/grader/pregrade fence $(STAGE_RUNNERS) $(GEN_PROGRAMS)
+grade: pregrade
 	@if [ -z "$(STAGE)" ]; then echo "make grade needs a stage: make grade STAGE=NAME (NAME: one of $(STAGE_NAMES))" >&2; exit 2; fi
-	@$(BUILD)/grader/pregrade --pre-grade --build $(BUILD) --stages $(STAGE) stages
+	@$(BUILD)/grader/pregrade --pre-grade --build $(BUILD) $(if $(wildcard grader/reference),--recorded-reference grader/reference) \
+	    --stages $(STAGE) stages
 
 # Gradescope: the kit's sources with setup.sh and run_autograder at the top of the zip; Gradescope
 # unpacks it into /autograder/source and runs setup.sh there once. The zip holds the secret of the
@@ -102,7 +105,9 @@ $(SHA256_TEST): grader/tests/test_sha256.c $(BUILD)/obj/grader/sha256.o grader/s
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Igrader -Itests/unit $(CFLAGS) $(LDFLAGS) grader/tests/test_sha256.c $(BUILD)/obj/grader/sha256.o \
 	      $(LDLIBS) -o $@
+ifneq ($(wildcard grader/tests),) # a student kit has the grader's sources for make grade, not its tests
 test: $(SHA256_TEST)
+endif
 
 # The unit tests of the grader's build side (the jail, the slots, the ELF check): unit programs of
 # make test, like the harness's (tests/run.sh runs every program in $(BUILD)/tests/unit/).
@@ -113,4 +118,6 @@ BUILD_SIDE_TESTS := $(patsubst grader/tests/%.c,$(BUILD)/tests/unit/%,$(wildcard
 $(BUILD_SIDE_TESTS): $(BUILD)/tests/unit/%: grader/tests/%.c $(BUILD_SIDE_OBJ) tests/unit/unit.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Igrader -Itests/unit $(CFLAGS) $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -o $@
+ifneq ($(wildcard grader/tests),)
 test: $(BUILD_SIDE_TESTS)
+endif

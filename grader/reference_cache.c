@@ -57,7 +57,7 @@ int reference_cache_name(const uint8_t program_digest[SHA256_DIGEST_BYTES], cons
     return 0;
 }
 
-int reference_cache_get(const char *dir, const char *name, const char *trace_path, struct trace_result *result)
+int reference_kept_read(const char *dir, const char *name, const char *trace_path, struct trace_result *result)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -75,14 +75,24 @@ int reference_cache_get(const char *dir, const char *name, const char *trace_pat
     if (end == NULL)
         return 0;
     *end = '\0';
+    return result_read(line, result) == 0 && result->correct && strcmp(result->trace_path, trace_path) == 0;
+}
+
+int reference_cache_get(const char *dir, const char *name, const char *trace_path, struct trace_result *result)
+{
     /* Kept only when correct and untimed; read back only as such, for the same trace. */
-    return result_read(line, result) == 0 && result->correct && !result->timed &&
-           strcmp(result->trace_path, trace_path) == 0;
+    return reference_kept_read(dir, name, trace_path, result) && !result->timed;
 }
 
 void reference_cache_put(const char *dir, const char *name, const struct trace_result *result)
 {
-    if (!result->correct || result->timed)
+    if (!result->timed)
+        reference_kept_write(dir, name, result);
+}
+
+void reference_kept_write(const char *dir, const char *name, const struct trace_result *result)
+{
+    if (!result->correct)
         return;
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         return;

@@ -35,4 +35,8 @@ int reference_cache_get(const char *dir, const char *name, const char *trace_pat
 /* Keep a result under `name` in `dir` (made when missing); whole or not at all. */
 void reference_cache_put(const char *dir, const char *name, const struct trace_result *result);
 
+/* The same for any correct result, timed or not (grade_reference.c's recorded results). */
+int reference_kept_read(const char *dir, const char *name, const char *trace_path, struct trace_result *result);
+void reference_kept_write(const char *dir, const char *name, const struct trace_result *result);
+
 #endif /* REFERENCE_CACHE_H */

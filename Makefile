@@ -115,10 +115,12 @@ $(BUILD)/gen/%: $(BUILD)/obj/traces/gen/%.o $(BUILD)/obj/traces/gen/common.o
 
 # ---- the main job ----------------------------------------------------------------------
 
+# A stage that fails a trace, or is not written yet, is shown as such: the comparison is made all
+# the same (exit status 1 of replay); a bad command or trace (2) stops it.
 compare: all $(BUILD)/gen/freelist
-	$(BUILD)/replay -s all
+	$(BUILD)/replay -s all || [ $$? -eq 1 ]
 	@echo
-	$(BUILD)/replay -s all --scaling
+	$(BUILD)/replay -s all --scaling || [ $$? -eq 1 ]
 
 # ---- tests -----------------------------------------------------------------------------
 

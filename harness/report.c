@@ -112,13 +112,29 @@ void report_side_by_side_header(FILE *out)
             "syscalls/op");
 }
 
+/* Did the stage fail only where it stopped at hm_todo, and somewhere? A skeleton still being
+ * written: one line says so, instead of a failure per trace. */
+static const struct trace_result *only_unfinished(const struct stage_run *run)
+{
+    const struct trace_result *first = NULL;
+    for (size_t i = 0; i < run->count; i++) {
+        const struct trace_result *r = &run->results[i];
+        if (!r->correct && !r->unfinished)
+            return NULL;
+        if (!r->correct && first == NULL)
+            first = r;
+    }
+    return first;
+}
+
 void report_side_by_side_row(FILE *out, const struct stage_run *run, int color)
 {
     struct stage_summary s = report_summarize(run);
     struct summary_cells c = summary_cells(run, &s);
     int all_correct = s.correct == s.traces;
+    const char *correct = only_unfinished(run) != NULL ? "unfinished" : c.correct;
     fprintf(out, "%-12.12s %s%9s%s %11s %9s %8s %11s\n", run->name, paint(color, all_correct ? GREEN : RED),
-            c.correct, paint(color, PLAIN), c.util, c.kops, c.ratio, c.calls);
+            correct, paint(color, PLAIN), c.util, c.kops, c.ratio, c.calls);
     fflush(out);
 }
 
@@ -132,6 +148,17 @@ void report_side_by_side_footer(FILE *out)
 
 void report_errors(FILE *out, const struct stage_run *run, int color)
 {
+    const struct trace_result *unfinished = only_unfinished(run);
+    if (unfinished != NULL) {
+        size_t stopped = 0;
+        for (size_t i = 0; i < run->count; i++)
+            stopped += !run->results[i].correct;
+        size_t first_line = strcspn(unfinished->error, "\n");
+        fprintf(out, "%s%s:%s unfinished: %zu of %zu traces stop at a part not written yet; the first: %.*s\n",
+                paint(color, RED), run->name, paint(color, PLAIN), stopped, run->count, (int)first_line,
+                unfinished->error);
+        return;
+    }
     for (size_t i = 0; i < run->count; i++) {
         const struct trace_result *r = &run->results[i];
         if (!r->correct && r->error[0] != '\0')

@@ -63,8 +63,8 @@ void result_write(int fd, const struct trace_result *r)
     put_text("stage", r->stage);
     put_text("trace", r->trace_path);
     put_text("name", r->trace_name);
-    put("\tops=%" PRIu64 "\tloaded=%d\tcorrect=%d\thung=%d\ttimed=%d", r->ops, r->loaded, r->correct, r->hung,
-        r->timed);
+    put("\tops=%" PRIu64 "\tloaded=%d\tcorrect=%d\thung=%d\ttimed=%d\ttodo=%d", r->ops, r->loaded, r->correct,
+        r->hung, r->timed, r->unfinished);
     put("\tpayload=%" PRIu64 "\tfootprint=%" PRIu64 "\tnulls=%" PRIu64, r->peak_payload_bytes,
         r->peak_footprint_bytes, r->null_results);
     put("\tbrk=%" PRIu64 "\tsbrk=%" PRIu64 "\tsbrk0=%" PRIu64 "\tmmap=%" PRIu64 "\tmunmap=%" PRIu64
@@ -162,6 +162,7 @@ static void read_field(struct trace_result *r, const char *key, size_t key_lengt
     };
     struct { const char *name; int *flag; } flags[] = {
         { "loaded", &r->loaded }, { "correct", &r->correct }, { "hung", &r->hung }, { "timed", &r->timed },
+        { "todo", &r->unfinished },
     };
     for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
         if (key_is(key, key_length, counters[i].name))

@@ -35,6 +35,7 @@ struct trace_result {
     int loaded;           /* the trace was read */
     int correct;          /* every check passed */
     int hung;             /* a replay was stopped as a hang (time limit, or asleep): typed, for the grader */
+    int unfinished;       /* the stage stopped at hm_todo: a part not written yet */
     int timed;            /* throughput was measured */
     uint64_t peak_payload_bytes;
     uint64_t peak_footprint_bytes;

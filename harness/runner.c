@@ -304,6 +304,7 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
     const struct child_report *report = isolate_report();
     r->checked_seconds = outcome.seconds;
     r->hung = outcome.end == CHILD_TIMED_OUT || outcome.end == CHILD_HUNG;
+    r->unfinished = outcome.end == CHILD_TODO;
     int failed = outcome.end != CHILD_FINISHED || report->failed;
     r->peak_payload_bytes = report->peak_payload_bytes;
     r->null_results = report->null_results;

@@ -296,6 +296,23 @@ job_probes() {
     fi
 }
 
+# A student kit's stage, with hm_check after every operation on every bundled trace: its state.
+# Passes when every trace does; a stage whose only failures are parts not written yet (hm_todo)
+# is unfinished, which is a state, not a failure: one SKIP line says where it stops.
+job_stages() {
+    local stage=$1 name=stages/$1 output status
+    output=$(limited 900 "$REPLAY" -s "$stage" -c --no-time 2>&1)
+    status=$?
+    if [ "$status" -eq 0 ]; then
+        pass "$name"
+    elif [ "$status" -eq 1 ] && printf '%s\n' "$output" | grep -q "^$stage: unfinished: "; then
+        skip "$name" "$(printf '%s\n' "$output" | sed -n "s/^$stage: //p" | head -n 1)"
+    else
+        fail "$name" "stage $stage fails a trace with -c (build/replay -s $stage -c says which)" \
+            "$(printf '%s\n' "$output" | grep -v '^ *$' | tail -n 20)"
+    fi
+}
+
 # make compare's replay, timed once: every reference stage passes every bundled trace, timed
 # replays included (a timed replay that gets other results than its checked replay fails).
 job_compare() {
@@ -316,7 +333,8 @@ job_compare() {
 }
 
 # The student kit: it builds; its skeleton stages stop with "not implemented yet"; no solution
-# marker is left; the reference files put back, every stage passes (the round trip).
+# marker is left; its make compare, make test and make grade work as a student runs them; the
+# reference files put back, every stage passes (the round trip).
 job_student_kit() {
     local name=student-kit scratch=$WORK/student output stage
     # The kit is built as a student builds it: none of this build's make variables leak in.
@@ -353,6 +371,28 @@ job_student_kit() {
             return
         fi
     done
+    # The kit's own commands, as a student runs them: make compare shows every stage, the
+    # skeletons unfinished, and succeeds; make test reports each stage's state (tests/run.sh
+    # stages: the job that only a kit has); make grade pre-grades a whole stage, against the
+    # reference's results recorded when the kit was made, to full marks.
+    output=$(cd "$kit" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD limited 600 make -s compare 2>&1)
+    if [ $? -ne 0 ] || ! printf '%s\n' "$output" | grep -qE '^(dlist|bins) +unfinished ' ||
+        ! printf '%s\n' "$output" | grep -q 'cost of one operation as the free list grows'; then
+        fail "$name" "make compare in the kit does not show every stage, the skeletons unfinished, and succeed" "$output"
+        return
+    fi
+    output=$(cd "$kit" && BUILD=build limited 900 bash tests/run.sh stages 2>&1)
+    if [ $? -ne 0 ] || ! printf '%s\n' "$output" | grep -q '^SKIP stages/dlist: unfinished: ' ||
+        ! printf '%s\n' "$output" | grep -q '^PASS stages/list$'; then
+        fail "$name" "the kit's tests do not report each stage's state" "$output"
+        return
+    fi
+    output=$(cd "$kit" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD limited 600 make -s grade STAGE=list 2>&1)
+    if [ $? -ne 0 ] || ! printf '%s\n' "$output" | grep -qE '^total +20 / 20$' ||
+        ! printf '%s\n' "$output" | grep -q 'heapkit PRE-GRADE of stages'; then
+        fail "$name" "make grade STAGE=list in the kit does not pre-grade the whole stage to full marks" "$output"
+        return
+    fi
     for stage in $skeletons; do cp "stages/$stage.c" "$kit/stages/$stage.c"; done
     if ! output=$(kit_make 2>&1); then
         fail "$name" "the kit with the reference stages put back does not build" "$output"
@@ -514,7 +554,7 @@ add_harness_jobs() {
         giant_stages=() giant_timing=--no-time
         skipped_lines+="SKIP giant/libc/*, replay/libc/good/giant-mix, the giant traces' timed runs: under the sanitizers the C library's malloc is AddressSanitizer's, which frees a granted 10^10-byte block in minutes"$'\n'
     fi
-    [ -d grader ] && giant_stages+=(minimal pad list dlist bins mmap) # the instructor's kit: the references
+    [ -f student/make-kit.sh ] && giant_stages+=(minimal pad list dlist bins mmap) # the instructor's kit: the references
     for stage in "${giant_stages[@]}"; do
         add giant "$stage" tests/traces/good/giant-mix.rep giant-mix "$giant_timing"
         [ -d "$CMU" ] && add giant "$stage" "$CMU/syn-giantmix-short.rep" cmu/syn-giantmix-short "$giant_timing"
@@ -544,7 +584,15 @@ add_harness_jobs() {
 add_harness_final_jobs() {
     add scaling
     add probes
-    [ -d grader ] && add compare # the instructor's kit: its stages are the reference solutions
+    [ -f student/make-kit.sh ] && add compare # the instructor's kit: its stages are the reference solutions
+    # A student's kit: each of its stages, the student's work (in the instructor's kit the
+    # student-kit job replays the reference stages with -c, in the kit it makes).
+    if [ ! -f student/make-kit.sh ]; then
+        local source
+        for source in stages/*.c; do
+            [ -f "$source" ] && add stages "$(basename "$source" .c)"
+        done
+    fi
     add student_kit
     add no_escape_codes
     add colour_on_terminal

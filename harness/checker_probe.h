@@ -42,11 +42,15 @@ enum probe_kind {
     PROBE_KINDS
 };
 
-/* Where a trace is probed: at these fractions of its operations. */
-enum { PROBE_POINTS = 2 };
+/* Where a trace is probed: at a third and at two thirds of its first PROBE_SPAN_OPS operations.
+ * Each probe replays the trace up to its point, so the span bounds a probe's cost (the mmap
+ * stage's calls cross to its program and back); a few thousand operations make a heap of
+ * hundreds of blocks and holes, enough for every kind. */
+enum { PROBE_POINTS = 2, PROBE_SPAN_OPS = 3000 };
 static inline uint32_t checker_probe_point(uint32_t op_count, int point)
 {
-    return (uint32_t)((uint64_t)op_count * (uint64_t)(point + 1) / (PROBE_POINTS + 1));
+    uint64_t span = op_count < PROBE_SPAN_OPS ? op_count : PROBE_SPAN_OPS;
+    return (uint32_t)(span * (uint64_t)(point + 1) / (PROBE_POINTS + 1));
 }
 
 enum probe_verdict {

@@ -71,7 +71,8 @@ static void usage(FILE *out)
             "  --scaling     how malloc and free cost grows with the free list: replay workloads\n"
             "                that keep 1k, 10k and 100k free chunks (made in BUILD/scaling/)\n"
             "  --probe-checker  grade hm_check: replay each trace with -c, then corrupt the heap at\n"
-            "                two points of it, in 11 ways, and ask hm_check whether it sees it\n"
+            "                two points of its first 3,000 operations, in 11 ways, and ask\n"
+            "                hm_check whether it sees it\n"
             "                (each corruption in a replay of its own; nothing is timed)\n"
             "  TRACE...      .rep files (default: every trace in traces/)\n",
             program);

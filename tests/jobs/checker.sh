@@ -79,7 +79,7 @@ add_checker_jobs() {
     fi
     make -s --no-print-directory BUILD="$BUILD" grader >/dev/null 2>&1 || return # grader.sh says why
     add checker returns-zero 'return 0;' none \
-        "hm_check saw 0 of the" "missed: calloc-mix at op 3173" "hm_check returned 0" \
+        "hm_check saw 0 of the" "missed: calloc-mix at op 1000" "hm_check returned 0" \
         "reproduce: build/replay -s dlist --probe-checker traces/calloc-mix.rep"
     add checker free-lists-only 'return base_check_free_lists();' some \
         "corruptions that the reference's hm_check sees" "missed: calloc-mix at op"

@@ -1,253 +1,303 @@
 /*
- * bins.c: segregated free lists ("bins") with boundary tags.
+ * bins.c: the stage "bins", free lists by size with a bitmap of the non-empty ones.
  *
- * Policy: a free chunk of n units (16 bytes each) waits in bin n, every chunk of LAST_BIN units
- * or more in the last bin; malloc takes the smallest free chunk that fits (best fit), found in
+ * Policy: a free chunk of i * 16 bytes waits in bin i, every chunk of LAST_BIN * 16 bytes or
+ * more in the last bin; malloc takes the smallest free chunk that fits (best fit), found in
  * O(1) with a bitmap of the non-empty bins, and free merges a chunk with its free neighbours
- * before it puts it in its bin.
+ * in memory before it puts it in its bin.
  *
- * The rules, in order:
- *   1. A request of n bytes needs a chunk of units_for(n) units: n plus the 8-byte header,
- *      rounded up to a whole unit, and never less than MIN_CHUNK_UNITS.
+ * The rules, in order (the lecture's bins):
+ *   1. A request of n bytes needs a chunk of chunk_bytes_for(n): n plus the 8-byte header,
+ *      rounded up to a multiple of 16, and never less than MIN_CHUNK_BYTES (32).
  *   2. malloc looks in the request's bin, then upward: the first non-empty bin below the last
  *      holds the best fit, and the bitmap finds it without looking at empty bins. When only
  *      the last bin is left, malloc walks it for the smallest chunk that fits.
- *   3. The top, the heap's last chunk when it is free, stays out of the bins and is used only
- *      when no binned chunk fits. It is the one chunk that can grow (the heap grows under it),
- *      so it is kept for what nothing else fits (dlmalloc calls this "wilderness
- *      preservation"), and a block just before it can grow in place.
- *   4. A chunk larger than needed is split, and the rest goes back to its bin. A request
- *      smaller than the running average of requests is cut from the chunk's high end, any
- *      other from its low end. So small blocks gather at one end of each free region and
- *      large ones at the other: a large block keeps free room after it to grow into with
- *      realloc, and large blocks freed together merge into one run, instead of leaving holes
- *      pinned between small live blocks.
- *   5. When nothing fits, the heap grows at its end: the top, if there is one, by just what
- *      is missing, plus 1/2^GROW_SHIFT of the heap (at most GROW_MAX_EXTRA_BYTES) so that a
- *      growing program calls sbrk O(log n) times, not once per malloc: each call is a trip
- *      into the kernel, worth a hundred mallocs.
- *   6. free merges the chunk with a free left neighbour (found through that neighbour's
+ *   3. A chunk larger than needed is split: its front is handed out, and the rest goes back
+ *      to its bin.
+ *   4. When nothing fits, the heap grows at its end: the heap's last chunk, when it is free,
+ *      by what it misses, or by HEAP_GROWTH_MIN_BYTES when that is more.
+ *   5. free merges the chunk with a free left neighbour (found through that neighbour's
  *      footer) and a free right neighbour (found through its own size), then bins the
  *      result: O(1).
- *   7. realloc works in place when it can: it shrinks by splitting off the tail, and grows
+ *   6. realloc works in place when it can: it shrinks by splitting off the tail, and grows
  *      into a free right neighbour or, at the end of the heap, by growing the heap. Only
  *      otherwise does it malloc, copy and free.
- *   8. Memory is never given back, and large blocks live in the heap too. Trimming the top
- *      cannot lower the peak footprint, and a mapping per large block would turn every
- *      realloc of it into map, copy, unmap (there is no mremap here): copying is the dearest
- *      thing an allocator does, since every page it writes to is a page fault.
+ *   7. Memory is never given back, and large blocks live in the heap too.
+ *
+ * Going further (section 4): three policies beyond the lecture, each switched by a constant:
+ *   G1. the top (the heap's last chunk, when free) waits in no bin: it is kept for what no
+ *       binned chunk fits ("wilderness preservation");
+ *   G2. a request smaller than the running average is cut from a chunk's high end;
+ *   G3. the heap grows by what it misses plus a fraction of itself.
+ * The lecture's code calls each through one small function of section 4 (its "hook"), which
+ * does the lecture's thing when the policy is off. The reference turns all three on; the
+ * student kit's skeleton has them off and section 4 whole, so that what a student must write
+ * is the lecture's bins, with the calls to the hooks. (A line of the reference that ends in a
+ * comment "skeleton: TEXT" is TEXT in the skeleton: the three switches.)
  *
  * The chunks tile the heap from its start to the epilogue:
  *
  *     an allocated chunk                          a free chunk
  *     chunk -> +----------------------------+     chunk -> +----------------------------+
- *              | header: units | PREV_FREE  | 8 B          | header: units | FREE       | 8 B
+ *              | size_and_status        8 B |              | size_and_status        8 B |
  *   payload -> +----------------------------+              +----------------------------+
- *   (16-byte   | the caller's bytes:        |              | next: next chunk in its bin| 8 B
- *    aligned)  | units * 16 - 8 of them     |              | prev: prev chunk in its bin| 8 B
+ *   (16-byte   | the caller's bytes:        |              | next_free              8 B |
+ *    aligned)  | size - 8 of them           |              | prev_free              8 B |
  *              |                            |              |  ...                       |
  *              |                            |              +----------------------------+
- *              |                            |              | footer: copy of the header | 8 B
+ *              |                            |              | footer: copy of the header |
  *     next  -> +----------------------------+     next  -> +----------------------------+
  *
+ *   size_and_status: the chunk's size in bytes, a multiple of 16, with two flags in its low
+ *   bits: CHUNK_FREE (this chunk is free) and PREVIOUS_FREE (the chunk before it is free).
  *   An allocated chunk has no footer. The chunk after it never needs its size: chunks merge
- *   only with a free left neighbour, and the PREV_FREE flag in a chunk's own header says
+ *   only with a free left neighbour, and the PREVIOUS_FREE flag in a chunk's own header says
  *   whether its left neighbour is free. So an allocated chunk costs 8 bytes, and a free one
- *   needs 32 (MIN_CHUNK_UNITS).
+ *   needs 32 (MIN_CHUNK_BYTES).
  *
  * The heap:
  *
  *   start                                                                         break
  *   | pad | chunk | free chunk | chunk | ... | chunk | top                | epilogue |
- *     0 or 8 bytes, so that                            the last chunk,      8 bytes: 0 units,
- *     payloads are 16-byte aligned                     when free: in no     in use (a sentinel
- *                                                      bin (rule 3)         that never merges)
+ *     0 or 8 bytes, so that                            the last chunk,      8 bytes: size 0,
+ *     payloads are 16-byte aligned                     when free (G1: in    allocated (a sentinel
+ *                                                      no bin)              that never merges)
  *
  * The bins, an array of doubly linked lists with a bitmap beside it:
  *
- *   bins[0], bins[1]   always empty: the smallest chunk is 2 units (32 bytes)
+ *   bins[0], bins[1]   always empty: the smallest chunk is 32 bytes
  *   bins[2]  -> 32 B <-> 32 B <-> 32 B
  *   bins[3]  -> (empty)
  *   bins[4]  -> 64 B
  *   ...
- *   bins[LAST_BIN] -> 9 KiB <-> 4 KiB <-> 300 KiB      every chunk of LAST_BIN units or more,
- *                                                      in no particular order
+ *   bins[LAST_BIN] -> 9 KiB <-> 4 KiB <-> 300 KiB      every chunk of LAST_BIN * 16 bytes or
+ *                                                      more, in no particular order
  *   nonempty[w], bit b: bins[64 w + b] is not empty.   nonempty_words, bit w: nonempty[w] != 0
  *
  * Invariants (hm_check verifies every one):
- *   - The chunks tile the heap: each starts where the previous one ends, the first right
- *     after the pad, the last right before the epilogue, which ends at the break.
- *   - Every chunk has at least MIN_CHUNK_UNITS units, and its payload is 16-byte aligned.
- *   - A free chunk's footer equals its header.
- *   - A chunk's PREV_FREE flag (the epilogue's too) is set exactly when the chunk before it
- *     is free.
- *   - No two free chunks are neighbours: free merges them at once.
- *   - Every free chunk but the top is in exactly one bin, the one bin_index_for its size;
- *     only such chunks are in bins. Each list is acyclic and c->next->prev == c.
- *   - Bit i of the bitmap is set exactly when bins[i] is not empty.
+ *   1. The chunks tile the heap: each starts where the previous one ends, the first right
+ *      after the pad, the last right before the epilogue, which ends at the break.
+ *   2. Every chunk's size is a multiple of 16 and at least MIN_CHUNK_BYTES, so its payload is
+ *      16-byte aligned.
+ *   3. A free chunk's footer equals its header.
+ *   4. A chunk's PREVIOUS_FREE flag (the epilogue's too) is set exactly when the chunk before
+ *      it is free. free relies on it to find its left neighbour.
+ *   5. No two free chunks are neighbours: free merges them at once.
+ *   6. Every free chunk is in exactly one bin, the one bin_index_for its size (G1: but the
+ *      top, which is in none); only such chunks are in bins. Each list is acyclic and
+ *      c->next_free->prev_free == c.
+ *   7. Bit i of the bitmap is set exactly when bins[i] is not empty.
+ *   8. heap.allocated_chunks is the number of allocated chunks in memory. Nothing else relies
+ *      on it: it lets hm_check see a size that leads over a whole chunk to the next one.
  *
  * Cost:
- *   malloc: O(1) to find a chunk in bins 2 .. LAST_BIN - 1 (two count-trailing-zeros on the
+ *   malloc: O(1) to find a chunk in the bins below the last (two count-trailing-zeros on the
  *     bitmap); the length of the last bin when it comes to that bin, which holds only chunks
- *     of LAST_BIN units or more. Growing the heap is one system call.
+ *     of LAST_BIN * 16 bytes or more. Growing the heap is one system call.
  *   free: O(1). realloc: O(1) in place; a move costs a malloc, a copy and a free.
  *   Space: 8 bytes of header per allocated chunk plus the rounding to 16; 32 bytes at least
- *     per chunk; 16 bytes per heap (pad and epilogue); up to 1/2^GROW_SHIFT of the heap in
- *     the top after the heap grows. The bin table is the stage's static data, outside the
- *     heap, as the C library keeps its own bins in its static data.
+ *     per chunk; 16 bytes per heap (pad and epilogue); what the heap grew by beyond the
+ *     request, in the top. The bin table is the stage's static data, outside the heap, as
+ *     the C library keeps its own bins in its static data.
+ *
+ * The file: 1. the idea (the lecture's bins); 2. the C library's functions and their corner
+ * cases; 3. the checker; 4. going further.
  */
 #include "heapmgr.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-/* ---- constants ------------------------------------------------------------------------ */
+/* ==== 1. The idea: free lists by size, and a bitmap of the non-empty ones ================= */
 
-/* These may be changed. */
+/* May be changed. */
 enum {
-    LAST_BIN = 255,            /* bins 0 .. LAST_BIN; the last holds every chunk of LAST_BIN
-                                  units (4 KiB) or more */
-    AVERAGE_SHIFT = 5,         /* each request moves the running average 1/2^AVERAGE_SHIFT of the way */
-    GROW_SHIFT = 5,            /* the heap grows by 1/2^GROW_SHIFT of its size more than it needs... */
-    GROW_MAX_EXTRA_BYTES = 256 * 1024, /* ...but by at most this many bytes more */
+    LAST_BIN = 255,               /* bins 0 .. LAST_BIN; the last holds every chunk of
+                                     LAST_BIN * 16 bytes (4080) or more */
+    HEAP_GROWTH_MIN_BYTES = 4096, /* the heap grows by at least this many bytes (rule 4): fewer
+                                     sbrk calls, against a footprint that may run this far
+                                     ahead of what is live; a multiple of 16 */
 };
 
-/* These may not: the layout drawn above depends on them. */
+/* Going further (section 4): 1 turns a policy on. The reference has all three on; the student
+ * kit's skeleton has them off, so that the lecture's bins is all a student must write. Turn
+ * them on one at a time once it passes every trace, and compare the figures. */
 enum {
-    UNIT_BYTES = HM_ALIGNMENT, /* chunk sizes are whole units, so payloads stay aligned */
-    HEADER_BYTES = 8,          /* a header, and a free chunk's footer */
-    MIN_CHUNK_UNITS = 2,       /* header + next + prev + footer = 32 bytes */
+    TOP_OUT_OF_BINS = 1,  /* skeleton: TOP_OUT_OF_BINS = 0,  */
+    SPLIT_BY_AVERAGE = 1, /* skeleton: SPLIT_BY_AVERAGE = 0, */
+    GROW_BY_FRACTION = 1, /* skeleton: GROW_BY_FRACTION = 0, */
+    AVERAGE_SHIFT = 5,    /* G2: each request moves the running average 1/2^AVERAGE_SHIFT of the way */
+    GROW_SHIFT = 5,       /* G3: the heap grows by 1/2^GROW_SHIFT of its size more than it needs, */
+    GROW_MAX_BYTES = 256 * 1024, /* but by at most this many bytes more */
+};
+
+/* Do not change: the layout drawn above depends on them. */
+enum {
+    ALIGNMENT_BYTES = HM_ALIGNMENT, /* sizes are multiples of it; bin i holds chunks of i of them */
+    HEADER_BYTES = 8,               /* size_and_status, before the payload; a free chunk's footer */
+    MIN_CHUNK_BYTES = 32,           /* header, next_free, prev_free, footer: the smallest free chunk */
+    CHUNK_FREE = 1,                 /* bit 0 of size_and_status: this chunk is free */
+    PREVIOUS_FREE = 2,              /* bit 1: the chunk before this one is free */
+    STATUS_BITS = CHUNK_FREE | PREVIOUS_FREE,
     BIN_COUNT = LAST_BIN + 1,
     BITMAP_WORDS = (BIN_COUNT + 63) / 64,
-    FLAG_BITS = 2,             /* a header's low bits hold the flags, the others the size in units */
-    FLAG_FREE = 1,             /* this chunk is free */
-    FLAG_PREV_FREE = 2,        /* the chunk before this one is free */
 };
 
-_Static_assert((int)LAST_BIN > (int)MIN_CHUNK_UNITS, "the last bin holds larger chunks than the smallest");
+/* (int): the groups are different enum types. */
+_Static_assert((int)LAST_BIN * (int)ALIGNMENT_BYTES > (int)MIN_CHUNK_BYTES, "the last bin holds larger chunks");
 _Static_assert(BITMAP_WORDS <= 64, "one 64-bit summary word covers the bitmap");
+_Static_assert((int)HEAP_GROWTH_MIN_BYTES % (int)ALIGNMENT_BYTES == 0, "the heap grows by whole chunks");
 
-/* The largest request served: far past any memory limit, and small enough that no size
- * computation below can overflow. */
-static const size_t LARGEST_REQUEST_BYTES = (size_t)1 << 60;
+/* What hm_sbrk returns when it fails. */
+static void *const SBRK_FAILED = (void *)-1;
 
-/* ---- chunks ----------------------------------------------------------------------------- */
+/* ---- the chunk ------------------------------------------------------------------------ */
 
-/* A boundary tag: every chunk's header, and a free chunk's footer. */
+/* The first 24 bytes of a chunk: its header, and a free chunk's two links. */
 struct chunk {
-    uint64_t units_and_flags; /* size in units << FLAG_BITS | FLAG_PREV_FREE | FLAG_FREE */
+    size_t size_and_status;  /* bytes of the whole chunk, header included | PREVIOUS_FREE | CHUNK_FREE */
+    struct chunk *next_free; /* free chunks only: the next chunk in the same bin, or NULL */
+    struct chunk *prev_free; /* free chunks only: the previous chunk in the same bin, or NULL.
+                                In an allocated chunk both links are the payload's first bytes. */
 };
 
-/* A free chunk: its header and its two links; its footer is its last 8 bytes. */
-struct free_chunk {
-    struct chunk header;
-    struct free_chunk *next; /* the next chunk in the same bin; NULL at the end */
-    struct free_chunk *prev; /* the previous chunk in the same bin; NULL for the first */
-};
+_Static_assert(offsetof(struct chunk, next_free) == HEADER_BYTES, "the payload follows the header");
+_Static_assert(sizeof(struct chunk) + HEADER_BYTES == MIN_CHUNK_BYTES, "a free chunk holds its links and footer");
 
-static inline size_t chunk_units(const struct chunk *c)
+/* All the stage's state. Zero (an empty heap) until the first call sets it up. */
+static struct {
+    char *start;                     /* the first sbrk(0), for heap+0x... offsets in messages */
+    struct chunk *first_chunk;       /* just after the pad; the epilogue while the heap is empty */
+    char *end;                       /* the break, just after the epilogue */
+    struct chunk *bins[BIN_COUNT];   /* bins[i]: the free chunks of bin i, or NULL */
+    uint64_t nonempty[BITMAP_WORDS]; /* bit b of word w: bins[64 w + b] is not empty */
+    uint64_t nonempty_words;         /* bit w: nonempty[w] is not zero */
+    size_t allocated_chunks;         /* how many chunks are allocated: for hm_check alone */
+    size_t average_request_bytes;    /* G2: the running average of malloc's requests */
+} heap;
+
+static inline size_t chunk_size(const struct chunk *chunk)
 {
-    return (size_t)(c->units_and_flags >> FLAG_BITS);
+    return chunk->size_and_status & ~(size_t)STATUS_BITS;
 }
 
-static inline int chunk_is_free(const struct chunk *c)
+static inline bool chunk_is_free(const struct chunk *chunk)
 {
-    return (c->units_and_flags & FLAG_FREE) != 0;
+    return (chunk->size_and_status & CHUNK_FREE) != 0;
 }
 
-static inline int chunk_prev_is_free(const struct chunk *c)
+static inline bool previous_is_free(const struct chunk *chunk)
 {
-    return (c->units_and_flags & FLAG_PREV_FREE) != 0;
+    return (chunk->size_and_status & PREVIOUS_FREE) != 0;
 }
 
-static inline void chunk_set_prev_free(struct chunk *c, int prev_free)
+static inline void set_previous_free(struct chunk *chunk, bool previous_free)
 {
-    if (prev_free)
-        c->units_and_flags |= FLAG_PREV_FREE;
+    if (previous_free)
+        chunk->size_and_status |= PREVIOUS_FREE;
     else
-        c->units_and_flags &= ~(uint64_t)FLAG_PREV_FREE;
+        chunk->size_and_status &= ~(size_t)PREVIOUS_FREE;
 }
 
-static inline uint64_t tag_value(size_t units, int is_free, int prev_free)
+/* The chunk just after this one in memory; the epilogue after the last chunk. */
+static inline struct chunk *next_in_memory(const struct chunk *chunk)
 {
-    return (uint64_t)units << FLAG_BITS | (is_free ? FLAG_FREE : 0) | (prev_free ? FLAG_PREV_FREE : 0);
-}
-
-/* The chunk `units` units after c. */
-static inline struct chunk *chunk_at(const struct chunk *c, size_t units)
-{
-    return (struct chunk *)((const char *)c + units * UNIT_BYTES);
-}
-
-/* The chunk that starts where c ends. */
-static inline struct chunk *chunk_next(const struct chunk *c)
-{
-    return chunk_at(c, chunk_units(c));
+    return (struct chunk *)((char *)chunk + chunk_size(chunk));
 }
 
 /* A free chunk's footer: its last 8 bytes. */
-static inline struct chunk *chunk_footer(const struct chunk *c)
+static inline size_t *footer_of(const struct chunk *chunk)
 {
-    return (struct chunk *)((const char *)chunk_next(c) - HEADER_BYTES);
+    return (size_t *)((char *)chunk + chunk_size(chunk) - HEADER_BYTES);
 }
 
-/* The chunk before c, found through its footer: only when it is free (chunk_prev_is_free(c)),
- * since only a free chunk has a footer. */
-static inline struct chunk *chunk_prev(const struct chunk *c)
+/* @pre previous_is_free(chunk): only a free chunk has a footer to read the size from. */
+static inline struct chunk *previous_in_memory(const struct chunk *chunk)
 {
-    const struct chunk *prev_footer = (const struct chunk *)((const char *)c - HEADER_BYTES);
-    return (struct chunk *)((const char *)c - chunk_units(prev_footer) * UNIT_BYTES);
+    size_t previous_footer = ((const size_t *)chunk)[-1];
+    return (struct chunk *)((char *)chunk - (previous_footer & ~(size_t)STATUS_BITS));
 }
 
-static inline void *chunk_payload(struct chunk *c)
+/* Make chunk an allocated chunk of `chunk_bytes`: its header only, since it has no footer.
+ * @pre chunk_bytes is a multiple of 16. */
+static inline void set_allocated(struct chunk *chunk, size_t chunk_bytes, bool previous_free)
 {
-    return (char *)c + HEADER_BYTES;
+    chunk->size_and_status = chunk_bytes | (previous_free ? PREVIOUS_FREE : 0);
 }
 
-static inline struct chunk *chunk_of_payload(void *payload)
+/* Make chunk a free chunk of `chunk_bytes`: header and footer. PREVIOUS_FREE is clear, since
+ * the chunk before a free chunk is never free (invariant 5).
+ * @pre chunk_bytes is a multiple of 16, at least MIN_CHUNK_BYTES. */
+static inline void set_free(struct chunk *chunk, size_t chunk_bytes)
+{
+    chunk->size_and_status = chunk_bytes | CHUNK_FREE;
+    *footer_of(chunk) = chunk->size_and_status;
+}
+
+static inline struct chunk *epilogue(void)
+{
+    return (struct chunk *)(heap.end - HEADER_BYTES);
+}
+
+static inline void *payload_of(struct chunk *chunk)
+{
+    return (char *)chunk + HEADER_BYTES;
+}
+
+static inline struct chunk *chunk_of(void *payload)
 {
     return (struct chunk *)((char *)payload - HEADER_BYTES);
 }
 
-/* The bytes the caller may use in a chunk of `units` units. */
-static inline size_t payload_bytes(size_t units)
+/* The bytes a chunk's payload may use: the caller's request and the rounding after it. */
+static inline size_t payload_room(const struct chunk *chunk)
 {
-    return units * UNIT_BYTES - HEADER_BYTES;
+    return chunk_size(chunk) - HEADER_BYTES;
 }
 
-/* Make c an allocated chunk of `units` units. It has no footer to write. */
-static inline void chunk_set_used(struct chunk *c, size_t units, int prev_free)
+static inline size_t max_bytes(size_t a_bytes, size_t b_bytes)
 {
-    c->units_and_flags = tag_value(units, 0, prev_free);
+    return a_bytes > b_bytes ? a_bytes : b_bytes;
 }
 
-/* Make c a free chunk of `units` units: header and footer. PREV_FREE is clear, because the
- * chunk before a free chunk is never free (they would have been merged). */
-static inline void chunk_set_free(struct chunk *c, size_t units)
+static inline size_t min_bytes(size_t a_bytes, size_t b_bytes)
 {
-    c->units_and_flags = tag_value(units, 1, 0);
-    chunk_footer(c)->units_and_flags = c->units_and_flags;
+    return a_bytes < b_bytes ? a_bytes : b_bytes;
 }
 
-static inline struct free_chunk *as_free(struct chunk *c)
+/* The going-further hooks (section 4). With its policy off, each does the lecture's thing:
+ * file_free and unfile_free are bin_insert and bin_remove, top_that_fits and
+ * cut_from_high_end return NULL, growth_for(n) returns max(n, HEAP_GROWTH_MIN_BYTES). */
+static void file_free(struct chunk *chunk);
+static void unfile_free(struct chunk *chunk);
+static bool belongs_in_a_bin(const struct chunk *chunk);
+static struct chunk *top_that_fits(size_t chunk_bytes);
+static struct chunk *cut_from_high_end(struct chunk *chunk, size_t chunk_bytes, size_t request_bytes);
+static size_t growth_for(size_t needed_bytes);
+
+/* ---- sizes ---------------------------------------------------------------------------- */
+
+/*
+ * chunk_bytes_for: the size of the chunk that holds `payload_bytes` (rule 1): the header
+ * added, rounded up to a multiple of 16, at least MIN_CHUNK_BYTES.
+ * Returns 0 when no heap could hold the request (more than half the address space). Every
+ * size computed below stays under PTRDIFF_MAX, so none of them can wrap around.
+ * Example: 100 -> 112, 1 -> 32, 24 -> 32, SIZE_MAX -> 0.
+ */
+static size_t chunk_bytes_for(size_t payload_bytes)
 {
-    return (struct free_chunk *)c;
+    /* BEGIN SOLUTION */
+    if (payload_bytes > (size_t)PTRDIFF_MAX / 2)
+        return 0;
+    size_t bytes = (payload_bytes + HEADER_BYTES + ALIGNMENT_BYTES - 1) & ~(size_t)(ALIGNMENT_BYTES - 1);
+    return bytes < MIN_CHUNK_BYTES ? MIN_CHUNK_BYTES : bytes;
+    /* END SOLUTION */
 }
-
-/* ---- the state -------------------------------------------------------------------------- */
-
-static struct {
-    char *start;                     /* the heap's start: the break at the first call */
-    struct chunk *first;             /* the first chunk: start plus the alignment pad */
-    struct chunk *epilogue;          /* the 0-unit "in use" header in the heap's last 8 bytes;
-                                        NULL until the first malloc sets the heap up */
-    struct free_chunk *bins[BIN_COUNT];
-    uint64_t nonempty[BITMAP_WORDS]; /* bit b of word w: bins[64 w + b] is not empty */
-    uint64_t nonempty_words;         /* bit w: nonempty[w] is not zero */
-    size_t average_request_bytes;    /* the running average of malloc's requests (rule 4) */
-} heap;
 
 /* ---- the bitmap ------------------------------------------------------------------------- */
 
@@ -288,99 +338,69 @@ static inline size_t first_nonempty_bin_from(size_t bin)
 
 /* ---- the bins --------------------------------------------------------------------------- */
 
-/* The bin for a free chunk of `units` units. */
-static inline size_t bin_index_for(size_t units)
+/* The bin of a free chunk of `chunk_bytes`: its size in 16-byte units, the last bin for every
+ * size of LAST_BIN units or more. The one place where sizes are counted in units. */
+static inline size_t bin_index_for(size_t chunk_bytes)
 {
+    size_t units = chunk_bytes / ALIGNMENT_BYTES;
     return units < LAST_BIN ? units : LAST_BIN;
 }
 
-/* Put a free chunk, header and footer written, at the head of its bin. O(1). */
-static void bin_insert(struct free_chunk *c)
+/* bin_insert: put a free chunk, header and footer written, at the head of its bin. O(1). */
+static void bin_insert(struct chunk *chunk)
 {
     /* BEGIN SOLUTION */
-    size_t bin = bin_index_for(chunk_units(&c->header));
-    struct free_chunk *head = heap.bins[bin];
-    c->prev = NULL;
-    c->next = head;
+    size_t bin = bin_index_for(chunk_size(chunk));
+    struct chunk *head = heap.bins[bin];
+    chunk->prev_free = NULL;
+    chunk->next_free = head;
     if (head != NULL)
-        head->prev = c;
+        head->prev_free = chunk;
     else
         bitmap_set(bin);
-    heap.bins[bin] = c;
+    heap.bins[bin] = chunk;
     /* END SOLUTION */
 }
 
-/* Take a free chunk out of its bin. Its size must be the one it was inserted with, or the
- * wrong bin would be searched. O(1), thanks to the prev link. */
-static void bin_remove(struct free_chunk *c)
+/* bin_remove: take a free chunk out of its bin, wherever it is in it: O(1), thanks to
+ * prev_free. Its size must be the one it was inserted with, or the wrong bin is changed. */
+static void bin_remove(struct chunk *chunk)
 {
     /* BEGIN SOLUTION */
-    size_t bin = bin_index_for(chunk_units(&c->header));
-    if (c->prev != NULL)
-        c->prev->next = c->next;
+    size_t bin = bin_index_for(chunk_size(chunk));
+    if (chunk->prev_free != NULL)
+        chunk->prev_free->next_free = chunk->next_free;
     else
-        heap.bins[bin] = c->next;
-    if (c->next != NULL)
-        c->next->prev = c->prev;
+        heap.bins[bin] = chunk->next_free;
+    if (chunk->next_free != NULL)
+        chunk->next_free->prev_free = chunk->prev_free;
     if (heap.bins[bin] == NULL)
         bitmap_clear(bin);
     /* END SOLUTION */
 }
 
-/* The top: the heap's last chunk when it is free, or NULL. The epilogue's PREV_FREE says. */
-static inline struct free_chunk *heap_top(void)
-{
-    return chunk_prev_is_free(heap.epilogue) ? as_free(chunk_prev(heap.epilogue)) : NULL;
-}
-
-/* File a free chunk, header and footer written: in its bin, unless it is the top (rule 3). */
-static inline void file_free(struct free_chunk *c)
-{
-    if (chunk_next(&c->header) != heap.epilogue)
-        bin_insert(c);
-}
-
-/* Take a free chunk from where file_free put it, to use it or merge it. */
-static inline void unfile_free(struct free_chunk *c)
-{
-    if (chunk_next(&c->header) != heap.epilogue)
-        bin_remove(c);
-}
-
-/* ---- finding, splitting, merging -------------------------------------------------------- */
-
-/* The units of the chunk for a request of `bytes` bytes (rule 1); 0 when it is too large to
- * serve. */
-static size_t units_for(size_t bytes)
+/*
+ * find_fit: the smallest binned chunk of at least `chunk_bytes` (rule 2), left in its bin; NULL
+ * when no binned chunk is large enough. A bin below the last holds chunks of one size, so its
+ * head is the fit; the last bin's chunks differ in size, so each is looked at.
+ */
+static struct chunk *find_fit(size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
-    if (bytes > LARGEST_REQUEST_BYTES)
-        return 0;
-    size_t units = (bytes + HEADER_BYTES + UNIT_BYTES - 1) / UNIT_BYTES;
-    return units < MIN_CHUNK_UNITS ? MIN_CHUNK_UNITS : units;
-    /* END SOLUTION */
-}
-
-/* The smallest binned chunk of at least `units` units (rule 2), left in its bin; NULL when no
- * binned chunk is large enough. */
-static struct free_chunk *find_fit(size_t units)
-{
-    /* BEGIN SOLUTION */
-    size_t bin = bin_index_for(units);
+    size_t bin = bin_index_for(chunk_bytes);
     if (bin < LAST_BIN) {
         size_t found = first_nonempty_bin_from(bin);
         if (found == BIN_COUNT)
             return NULL;
         if (found < LAST_BIN)
-            return heap.bins[found]; /* all its chunks have `found` units, and found >= units */
+            return heap.bins[found];
     }
-    /* Only the last bin is left: its chunks differ in size, so look at each. */
-    struct free_chunk *best = NULL;
-    for (struct free_chunk *c = heap.bins[LAST_BIN]; c != NULL; c = c->next) {
-        size_t have = chunk_units(&c->header);
-        if (have >= units && (best == NULL || have < chunk_units(&best->header))) {
-            best = c;
-            if (have == units)
+    struct chunk *best = NULL;
+    for (struct chunk *chunk = heap.bins[LAST_BIN]; chunk != NULL; chunk = chunk->next_free) {
+        size_t have_bytes = chunk_size(chunk);
+        if (have_bytes >= chunk_bytes && (best == NULL || have_bytes < chunk_size(best))) {
+            best = chunk;
+            if (have_bytes == chunk_bytes)
                 break;
         }
     }
@@ -388,202 +408,240 @@ static struct free_chunk *find_fit(size_t units)
     /* END SOLUTION */
 }
 
-/* Allocate `units` units out of c, a free chunk of at least that many taken from its bin (or
- * the top), for a request of `request_bytes` (rule 4). What is left, when it can make a chunk,
- * is filed back; otherwise the whole chunk is used. Returns the allocated chunk. */
-static struct chunk *split(struct free_chunk *c, size_t units, size_t request_bytes)
+/* ---- splitting and merging ---------------------------------------------------------------- */
+
+/*
+ * split: cut an allocated chunk to `chunk_bytes` when what is left would make a chunk (rule
+ * 3); the rest becomes a free chunk, filed with file_free.
+ * @pre  chunk is allocated, its header written; chunk_bytes a multiple of 16, at least
+ *       MIN_CHUNK_BYTES, at most its size; the chunk after it is not free, so the rest needs
+ *       no merging.
+ * @post chunk keeps its PREVIOUS_FREE flag; the chunk after the rest has PREVIOUS_FREE set.
+ */
+static void split(struct chunk *chunk, size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
-    struct chunk *whole = &c->header;
-    size_t have = chunk_units(whole);
-    struct chunk *after = chunk_next(whole);
-    if (have - units < MIN_CHUNK_UNITS) { /* too little left for a chunk: use it all */
-        chunk_set_used(whole, have, 0);   /* the chunk before a free chunk is in use */
-        chunk_set_prev_free(after, 0);
-        return whole;
-    }
-    if (request_bytes < heap.average_request_bytes) { /* small: [ rest (free) | used ] */
-        struct chunk *used = chunk_at(whole, have - units);
-        chunk_set_free(whole, have - units);
-        chunk_set_used(used, units, 1);
-        chunk_set_prev_free(after, 0);
-        file_free(c); /* into a bin even if c was the top: the used chunk now follows it */
-        return used;
-    }
-    /* large: [ used | rest (free) ]; `after` keeps its PREV_FREE, since the rest is free */
-    struct chunk *rest = chunk_at(whole, units);
-    chunk_set_used(whole, units, 0);
-    chunk_set_free(rest, have - units);
-    file_free(as_free(rest));
-    return whole;
+    size_t spare_bytes = chunk_size(chunk) - chunk_bytes;
+    if (spare_bytes < MIN_CHUNK_BYTES)
+        return;
+    set_allocated(chunk, chunk_bytes, previous_is_free(chunk));
+    struct chunk *rest = next_in_memory(chunk);
+    set_free(rest, spare_bytes);
+    set_previous_free(next_in_memory(rest), true);
+    file_free(rest);
     /* END SOLUTION */
 }
 
-/* Free the allocated chunk c: merge it with its free neighbours and file the result (rule 6).
- * Returns the merged chunk. */
-static struct free_chunk *coalesce(struct chunk *c)
+/*
+ * coalesce: make an allocated chunk free, merged with its free neighbours (rule 5), and file
+ * the result with file_free. Each neighbour is taken out (unfile_free) before the merge
+ * changes its size: its bin is found from its size. O(1): free chunks never touch, so one
+ * merge on each side is all there is.
+ * @pre  chunk is allocated, its header (and PREVIOUS_FREE) right.
+ * @post the merged chunk is free and filed; the chunk after it has PREVIOUS_FREE set.
+ */
+static void coalesce(struct chunk *chunk)
 {
     /* BEGIN SOLUTION */
-    /* Free chunks never touch, so a free neighbour has an allocated chunk (or an end of the
-     * heap) beyond it: one merge on each side is all there is to do, O(1). */
-    size_t units = chunk_units(c);
-    struct chunk *after = chunk_next(c);
-    if (chunk_prev_is_free(c)) {
-        struct chunk *before = chunk_prev(c);
-        unfile_free(as_free(before)); /* before its size changes: its bin is found by its size */
-        units += chunk_units(before);
-        c = before;
+    size_t bytes = chunk_size(chunk);
+    struct chunk *after = next_in_memory(chunk);
+    if (previous_is_free(chunk)) {
+        struct chunk *before = previous_in_memory(chunk);
+        unfile_free(before);
+        bytes += chunk_size(before);
+        chunk = before;
     }
     if (chunk_is_free(after)) {
-        struct chunk *beyond = chunk_next(after);
-        unfile_free(as_free(after)); /* before its size is lost in the merge */
-        units += chunk_units(after);
+        struct chunk *beyond = next_in_memory(after);
+        unfile_free(after);
+        bytes += chunk_size(after);
         after = beyond;
     }
-    chunk_set_free(c, units);
-    chunk_set_prev_free(after, 1);
-    file_free(as_free(c));
-    return as_free(c);
+    set_free(chunk, bytes);
+    set_previous_free(after, true);
+    file_free(chunk);
     /* END SOLUTION */
 }
 
-/* ---- growing the heap ------------------------------------------------------------------- */
+/* ---- the heap ------------------------------------------------------------------------- */
 
-/* Set up an empty heap: the alignment pad and the epilogue. 0, or -1 when sbrk fails. */
-static int heap_init(void)
+/*
+ * heap_set_up: set the heap up on the first call: the pad (0 or 8 bytes, so that chunks start
+ * 8 bytes past a multiple of 16, and every payload is 16-byte aligned) and the epilogue. Later
+ * calls do nothing. Returns false when sbrk failed; the next call tries again.
+ */
+static bool heap_set_up(void)
 {
-    /* BEGIN SOLUTION */
+    if (heap.start != NULL)
+        return true;
     char *start = hm_sbrk(0);
-    /* The first header sits 8 bytes before a multiple of 16, so that its payload is aligned. */
-    size_t pad = (UNIT_BYTES - ((uintptr_t)start + HEADER_BYTES) % UNIT_BYTES) % UNIT_BYTES;
-    if (hm_sbrk((intptr_t)(pad + HEADER_BYTES)) == (void *)-1)
-        return -1;
+    size_t pad_bytes = (ALIGNMENT_BYTES - ((uintptr_t)start + HEADER_BYTES) % ALIGNMENT_BYTES) % ALIGNMENT_BYTES;
+    if (hm_sbrk((intptr_t)(pad_bytes + HEADER_BYTES)) == SBRK_FAILED)
+        return false;
     heap.start = start;
-    heap.first = (struct chunk *)(start + pad);
-    heap.epilogue = heap.first;
-    chunk_set_used(heap.epilogue, 0, 0);
-    return 0;
-    /* END SOLUTION */
+    heap.first_chunk = (struct chunk *)(start + pad_bytes);
+    heap.end = start + pad_bytes + HEADER_BYTES;
+    epilogue()->size_and_status = 0; /* size 0, allocated, after no free chunk */
+    return true;
 }
 
-/* Grow the heap until the top has at least `units` units (rule 5); the caller has seen that
- * it has fewer, or that there is no top. Returns the top, or NULL when the system refuses. */
-static struct free_chunk *grow_heap(size_t units)
+/*
+ * grow_heap: make the heap's last chunk a free chunk of at least `chunk_bytes` (rule 4) by
+ * moving the break up by what it misses (at least MIN_CHUNK_BYTES, so that new memory makes a
+ * whole chunk), or by HEAP_GROWTH_MIN_BYTES when that is more: growth_for says how far (G3
+ * changes that). If the system refuses, it asks again for what is missing alone. The old epilogue becomes the new
+ * memory's header, and a new epilogue goes at the break; the new memory merges with the last
+ * chunk when that one is free.
+ * @pre  the heap is set up; chunk_bytes a multiple of 16, at most PTRDIFF_MAX / 2 (it may be
+ *       less than MIN_CHUNK_BYTES: realloc asks for what its chunk misses); the last chunk,
+ *       if free, is smaller than chunk_bytes.
+ * @post returns that chunk, free and filed; NULL when sbrk failed (errno = ENOMEM), with the
+ *       heap as it was.
+ */
+static struct chunk *grow_heap(size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
-    struct free_chunk *top = heap_top();
-    size_t have = top != NULL ? chunk_units(&top->header) : 0;
-    size_t missing_bytes = (units - have) * UNIT_BYTES;
-    size_t heap_bytes = (size_t)((char *)heap.epilogue - heap.start);
-    size_t extra_bytes = heap_bytes >> GROW_SHIFT;
-    if (extra_bytes > GROW_MAX_EXTRA_BYTES)
-        extra_bytes = GROW_MAX_EXTRA_BYTES;
-    extra_bytes -= extra_bytes % UNIT_BYTES;
-    /* Room to spare when the system has it; only what is missing when it has no more. */
-    if (hm_sbrk((intptr_t)(missing_bytes + extra_bytes)) == (void *)-1) {
-        extra_bytes = 0;
-        if (hm_sbrk((intptr_t)missing_bytes) == (void *)-1)
-            return NULL;
+    struct chunk *last = previous_is_free(epilogue()) ? previous_in_memory(epilogue()) : NULL;
+    size_t last_bytes = last != NULL ? chunk_size(last) : 0;
+    size_t needed_bytes = last != NULL ? chunk_bytes - last_bytes : max_bytes(chunk_bytes, MIN_CHUNK_BYTES);
+    size_t growth_bytes = growth_for(needed_bytes);
+    char *old_end = hm_sbrk((intptr_t)growth_bytes);
+    if (old_end == SBRK_FAILED && growth_bytes > needed_bytes) {
+        /* Near the memory limit: ask for only what this request needs. */
+        growth_bytes = needed_bytes;
+        old_end = hm_sbrk((intptr_t)growth_bytes);
     }
-    /* The top grows, or the old epilogue becomes the header of a new top. */
-    struct chunk *grown = top != NULL ? &top->header : heap.epilogue;
-    chunk_set_free(grown, have + (missing_bytes + extra_bytes) / UNIT_BYTES);
-    heap.epilogue = chunk_next(grown);
-    chunk_set_used(heap.epilogue, 0, 1);
-    return as_free(grown);
+    if (old_end == SBRK_FAILED)
+        return NULL;
+    struct chunk *grown = last != NULL ? last : epilogue();
+    if (last != NULL)
+        unfile_free(last);
+    heap.end = old_end + growth_bytes;
+    set_free(grown, last_bytes + growth_bytes);
+    epilogue()->size_and_status = PREVIOUS_FREE; /* size 0, allocated, after a free chunk */
+    file_free(grown);
+    return grown;
     /* END SOLUTION */
 }
 
-/* ---- the five functions ----------------------------------------------------------------- */
+/* ---- malloc, free, realloc in place ------------------------------------------------------ */
 
-/* Move the running average of requests toward `bytes`: it keeps 31/32 of itself and takes
- * 1/32 of the request (for AVERAGE_SHIFT 5), so it follows the last few dozen requests. */
-static inline void note_request(size_t bytes)
+/*
+ * allocate: the lecture's malloc: the best binned fit (G1: else the top, when it fits), or
+ * the last chunk of a grown heap; taken out of its bin, marked allocated, split when it is too
+ * big, its front handed out (G2: or a small request cut from its high end).
+ * @pre  the heap is set up; chunk_bytes as chunk_bytes_for returns it for request_bytes.
+ * @post the chunk, allocated; NULL when sbrk failed (errno = ENOMEM), the heap as it was.
+ */
+static struct chunk *allocate(size_t chunk_bytes, size_t request_bytes)
 {
-    size_t average = heap.average_request_bytes;
-    heap.average_request_bytes = average - (average >> AVERAGE_SHIFT) + (bytes >> AVERAGE_SHIFT);
+    /* BEGIN SOLUTION */
+    struct chunk *chunk = find_fit(chunk_bytes);
+    if (chunk == NULL)
+        chunk = top_that_fits(chunk_bytes);
+    if (chunk == NULL)
+        chunk = grow_heap(chunk_bytes);
+    if (chunk == NULL)
+        return NULL;
+    heap.allocated_chunks++;
+    unfile_free(chunk);
+    struct chunk *high = cut_from_high_end(chunk, chunk_bytes, request_bytes);
+    if (high != NULL)
+        return high;
+    set_allocated(chunk, chunk_size(chunk), false); /* the chunk before a free chunk is in use */
+    set_previous_free(next_in_memory(chunk), false);
+    split(chunk, chunk_bytes);
+    return chunk;
+    /* END SOLUTION */
 }
 
-/* As heapmgr.h says. malloc(0) returns NULL, which the C standard allows and costs nothing. */
+/* release: the lecture's free: coalesce, which merges and files. O(1). @pre chunk is allocated. */
+static void release(struct chunk *chunk)
+{
+    /* BEGIN SOLUTION */
+    heap.allocated_chunks--;
+    coalesce(chunk);
+    /* END SOLUTION */
+}
+
+/*
+ * resize_in_place: make an allocated chunk `chunk_bytes` big without moving it (rule 6). A
+ * shrink always works: the tail is split off and freed (it may merge with a free chunk after
+ * it). A grow takes the chunk after it when that one is free and big enough, growing the heap
+ * first when there is not enough and the chunk (or that free neighbour) is the last one; what
+ * is left over is split off.
+ * @pre  chunk is allocated; chunk_bytes as chunk_bytes_for returns it (not 0).
+ * @post true when done (the payload untouched); false when the chunk must move, with the
+ *       heap as it was.
+ */
+static bool resize_in_place(struct chunk *chunk, size_t chunk_bytes)
+{
+    /* BEGIN SOLUTION */
+    size_t have_bytes = chunk_size(chunk);
+    if (chunk_bytes <= have_bytes) {
+        if (have_bytes - chunk_bytes < MIN_CHUNK_BYTES)
+            return true;
+        set_allocated(chunk, chunk_bytes, previous_is_free(chunk));
+        struct chunk *tail = next_in_memory(chunk);
+        set_allocated(tail, have_bytes - chunk_bytes, false);
+        coalesce(tail);
+        return true;
+    }
+    struct chunk *after = next_in_memory(chunk);
+    size_t reach_bytes = have_bytes + (chunk_is_free(after) ? chunk_size(after) : 0);
+    if (reach_bytes < chunk_bytes) {
+        struct chunk *beyond = chunk_is_free(after) ? next_in_memory(after) : after;
+        if (beyond != epilogue() || grow_heap(chunk_bytes - have_bytes) == NULL)
+            return false;
+        after = next_in_memory(chunk); /* free now, grown or new */
+    }
+    unfile_free(after);
+    set_allocated(chunk, have_bytes + chunk_size(after), previous_is_free(chunk));
+    set_previous_free(next_in_memory(chunk), false);
+    split(chunk, chunk_bytes);
+    return true;
+    /* END SOLUTION */
+}
+
+/* ==== 2. The C library's functions: malloc(0), free(NULL), realloc's and calloc's cases ==== */
+
+/*
+ * hm_malloc: a chunk from allocate. malloc(0) returns NULL, which the contract allows and which
+ * costs no chunk; a request no heap could hold returns NULL with errno = ENOMEM, as the C
+ * library does.
+ */
 void *hm_malloc(size_t size)
 {
     /* BEGIN SOLUTION */
     if (size == 0)
         return NULL;
-    size_t units = units_for(size);
-    if (units == 0) {
+    size_t chunk_bytes = chunk_bytes_for(size);
+    if (chunk_bytes == 0) {
         errno = ENOMEM;
         return NULL;
     }
-    if (heap.epilogue == NULL && heap_init() != 0)
+    if (!heap_set_up())
         return NULL;
-    note_request(size);
-    struct free_chunk *c = find_fit(units);
-    if (c != NULL)
-        bin_remove(c);
-    else if ((c = heap_top()) == NULL || chunk_units(&c->header) < units)
-        c = grow_heap(units); /* the top only when no binned chunk fits, and grown if need be */
-    if (c == NULL)
-        return NULL;
-    return chunk_payload(split(c, units, size));
+    struct chunk *chunk = allocate(chunk_bytes, size);
+    return chunk == NULL ? NULL : payload_of(chunk);
     /* END SOLUTION */
 }
 
-/* As heapmgr.h says: ptr came from this stage and is live, or is NULL (then nothing happens). */
+/* hm_free: release the block's chunk. free(NULL) does nothing. */
 void hm_free(void *ptr)
 {
     /* BEGIN SOLUTION */
     if (ptr == NULL)
         return;
-    coalesce(chunk_of_payload(ptr));
+    release(chunk_of(ptr));
     /* END SOLUTION */
 }
 
-/* Shrink the allocated chunk c to `units` units (no more than it has) in place; the tail is
- * freed when it is large enough to make a chunk. */
-static void shrink_in_place(struct chunk *c, size_t units)
-{
-    /* BEGIN SOLUTION */
-    size_t have = chunk_units(c);
-    if (have - units < MIN_CHUNK_UNITS)
-        return;
-    struct chunk *tail = chunk_at(c, units);
-    chunk_set_used(c, units, chunk_prev_is_free(c));
-    chunk_set_used(tail, have - units, 0);
-    coalesce(tail);
-    /* END SOLUTION */
-}
-
-/* Grow the allocated chunk c to at least `units` units (more than it has) without moving it:
- * into a free right neighbour or, when c is the heap's last chunk or only the top follows it,
- * by growing the heap. 0 when done; -1 when c must move, and then nothing has changed. */
-static int grow_in_place(struct chunk *c, size_t units)
-{
-    /* BEGIN SOLUTION */
-    size_t have = chunk_units(c);
-    struct chunk *after = chunk_next(c);
-    size_t free_after = chunk_is_free(after) ? chunk_units(after) : 0;
-    struct free_chunk *room;
-    if (have + free_after >= units) {
-        room = as_free(after);
-        unfile_free(room);
-    } else if (chunk_at(after, free_after) == heap.epilogue) {
-        room = grow_heap(units - have);
-        if (room == NULL)
-            return -1;
-    } else {
-        return -1;
-    }
-    /* c and the room after it become one allocated chunk; then the surplus is split off. */
-    chunk_set_used(c, have + chunk_units(&room->header), chunk_prev_is_free(c));
-    chunk_set_prev_free(chunk_next(c), 0);
-    shrink_in_place(c, units);
-    return 0;
-    /* END SOLUTION */
-}
-
-/* As heapmgr.h says: in place when it can be (rule 7), else malloc, copy, free; when the
- * memory cannot be had, NULL, and the old block is left as it was. */
+/*
+ * hm_realloc: in place when it can be, else malloc, copy, free. realloc(NULL, n) is malloc(n);
+ * realloc(p, 0) frees p and returns NULL; when the memory cannot be had, NULL (errno = ENOMEM),
+ * and p is left live and untouched.
+ */
 void *hm_realloc(void *ptr, size_t size)
 {
     /* BEGIN SOLUTION */
@@ -593,31 +651,29 @@ void *hm_realloc(void *ptr, size_t size)
         hm_free(ptr);
         return NULL;
     }
-    size_t units = units_for(size);
-    if (units == 0) {
+    size_t chunk_bytes = chunk_bytes_for(size);
+    if (chunk_bytes == 0) {
         errno = ENOMEM;
         return NULL;
     }
-    struct chunk *c = chunk_of_payload(ptr);
-    size_t have = chunk_units(c);
-    if (units <= have) {
-        shrink_in_place(c, units);
-        return ptr;
-    }
-    if (grow_in_place(c, units) == 0)
+    struct chunk *chunk = chunk_of(ptr);
+    if (resize_in_place(chunk, chunk_bytes))
         return ptr;
     void *moved = hm_malloc(size);
     if (moved == NULL)
-        return NULL; /* the old block stays as it was */
-    memcpy(moved, ptr, payload_bytes(have));
-    hm_free(ptr);
+        return NULL;
+    memcpy(moved, ptr, min_bytes(payload_room(chunk), size));
+    release(chunk);
     return moved;
     /* END SOLUTION */
 }
 
-/* As heapmgr.h says. Every byte is cleared, even where the memory is fresh from sbrk and
- * already zero: telling fresh bytes apart would need more bookkeeping than it saves here,
- * since most callocs land on recycled chunks. */
+/*
+ * hm_calloc: malloc(nmemb * size), zeroed: a reused chunk holds old data (telling fresh
+ * memory from the break apart would need more bookkeeping than it saves, since most callocs
+ * land on recycled chunks). NULL with errno = ENOMEM when the product overflows size_t (it
+ * would wrap around to a small block).
+ */
 void *hm_calloc(size_t nmemb, size_t size)
 {
     /* BEGIN SOLUTION */
@@ -625,52 +681,53 @@ void *hm_calloc(size_t nmemb, size_t size)
         errno = ENOMEM;
         return NULL;
     }
-    size_t bytes = nmemb * size;
-    void *p = hm_malloc(bytes);
-    if (p != NULL)
-        memset(p, 0, bytes);
-    return p;
+    void *block = hm_malloc(nmemb * size);
+    if (block != NULL)
+        memset(block, 0, nmemb * size);
+    return block;
     /* END SOLUTION */
 }
 
-/* ---- the checker ------------------------------------------------------------------------ */
+/* ==== 3. The checker: hm_check walks memory, then every bin ================================ */
 
-/* The checker's messages go out with fprintf(stderr, ...) alone, the one output a stage may
- * use. Each is one line, "bins: hm_check: WHAT", and names chunks by their offset from the heap
- * start ("heap+0x40"), which is the same on every run. */
-
-static unsigned long long offset_of(const void *address)
+/* Print "bins: hm_check: " and the message, one line on stderr. Returns 1: hm_check's verdict. */
+__attribute__((format(printf, 1, 2)))
+static int check_failed(const char *format, ...)
 {
-    return (unsigned long long)((const char *)address - heap.start);
+    va_list arguments;
+    va_start(arguments, format);
+    fputs("bins: hm_check: ", stderr);
+    vfprintf(stderr, format, arguments);
+    fputc('\n', stderr);
+    va_end(arguments);
+    return 1;
 }
 
-/* A boundary tag in words, for the format "(units: %llu, %s%s)": "(units: 7, free)" or
- * "(units: 251, in use, after a free chunk)". */
-static unsigned long long tag_units(uint64_t tag)
+/* An address as an offset from the heap start, "heap+0x40", as the harness prints them. */
+static inline unsigned long long heap_offset(const void *address)
 {
-    return (unsigned long long)(tag >> FLAG_BITS);
+    return (unsigned long long)((uintptr_t)address - (uintptr_t)heap.start);
 }
 
-static const char *tag_state(uint64_t tag)
+/* A header for the messages: "(112 bytes, free)" or "(4016 bytes, in use, after a free
+ * chunk)", written into text. */
+static const char *describe_tag(size_t tag, char *text, size_t text_bytes)
 {
-    return (tag & FLAG_FREE) != 0 ? "free" : "in use";
+    snprintf(text, text_bytes, "(%zu bytes, %s%s)", tag & ~(size_t)STATUS_BITS,
+             (tag & CHUNK_FREE) != 0 ? "free" : "in use", (tag & PREVIOUS_FREE) != 0 ? ", after a free chunk" : "");
+    return text;
 }
 
-static const char *tag_prev(uint64_t tag)
+/* A link, which may point anywhere: "NULL", "heap+0x40" or "0x... (outside the heap)". */
+static const char *describe_link(const struct chunk *link, char *text, size_t text_bytes)
 {
-    return (tag & FLAG_PREV_FREE) != 0 ? ", after a free chunk" : "";
-}
-
-/* Print a link, which may point anywhere: "NULL", "heap+0x40", or "0x... (outside the heap)". */
-static void print_link(const void *link)
-{
-    const char *at = link;
-    if (at == NULL)
-        fprintf(stderr, "NULL");
-    else if (at >= heap.start && at < (const char *)heap.epilogue)
-        fprintf(stderr, "heap+%#llx", offset_of(at));
+    if (link == NULL)
+        return "NULL";
+    if ((const char *)link >= heap.start && (const char *)link < heap.end)
+        snprintf(text, text_bytes, "heap+0x%llx", heap_offset(link));
     else
-        fprintf(stderr, "%p (outside the heap)", link);
+        snprintf(text, text_bytes, "%p (outside the heap)", (const void *)link);
+    return text;
 }
 
 /* A fingerprint of a chunk's address (the splitmix64 finalizer): two different sets of
@@ -683,179 +740,235 @@ static inline uint64_t address_hash(const void *address)
     return x ^ (x >> 31);
 }
 
-/* Could a chunk start at p: inside the chunk area, with a 16-byte aligned payload? */
-static int could_be_chunk(const void *p)
+/* Could a chunk start at `address`: between the first chunk and the epilogue, 8 bytes past a
+ * multiple of 16? Checked before a link is followed. */
+static inline bool is_chunk_address(const struct chunk *address)
 {
-    const char *at = p;
-    return at >= (const char *)heap.first && at < (const char *)heap.epilogue &&
-           (uintptr_t)(at + HEADER_BYTES) % UNIT_BYTES == 0;
+    return address >= heap.first_chunk && address < epilogue() &&
+           ((uintptr_t)address + HEADER_BYTES) % ALIGNMENT_BYTES == 0;
 }
 
-/* Walk the chunks in address order and check each; count the free chunks that should be in
- * bins (all but the top) and sum their fingerprints. 0 when all is well; otherwise 1, after
- * saying what broke. */
-static int check_chunks(size_t *binnable_count, uint64_t *binnable_hash)
+/*
+ * check_chunks: walk the chunks in address order and check invariants 1 to 5 and 8; count the
+ * free chunks that belong in a bin and sum their fingerprints. A size is used to step only
+ * after it is checked to end before the epilogue. 0 when all is well; otherwise 1, after
+ * saying what broke.
+ */
+static int check_chunks(size_t *binned_count, uint64_t *binned_hash)
 {
     /* BEGIN SOLUTION */
-    const char *brk = hm_sbrk(0);
-    uint64_t end_tag = heap.epilogue->units_and_flags;
-    if ((const char *)heap.epilogue + HEADER_BYTES != brk) {
-        fprintf(stderr, "bins: hm_check: the epilogue at heap+%#llx does not end at the break (heap+%#llx)\n",
-                offset_of(heap.epilogue), offset_of(brk));
-        return 1;
-    }
-    if (chunk_units(heap.epilogue) != 0 || chunk_is_free(heap.epilogue)) {
-        fprintf(stderr, "bins: hm_check: the epilogue at heap+%#llx is not a 0-unit chunk in use: (units: "
-                "%llu, %s%s)\n", offset_of(heap.epilogue), tag_units(end_tag), tag_state(end_tag),
-                tag_prev(end_tag));
-        return 1;
-    }
-    int prev_free = 0;
-    const struct chunk *c = heap.first;
-    while (c != heap.epilogue) {
-        uint64_t tag = c->units_and_flags;
-        size_t room = (size_t)((const char *)heap.epilogue - (const char *)c) / UNIT_BYTES;
-        if (chunk_units(c) < MIN_CHUNK_UNITS || chunk_units(c) > room) {
-            fprintf(stderr, "bins: hm_check: the chunk at heap+%#llx (units: %llu, %s%s) is not between "
-                    "%d units and the %zu units left before the epilogue\n", offset_of(c), tag_units(tag),
-                    tag_state(tag), tag_prev(tag), MIN_CHUNK_UNITS, room);
-            return 1;
-        }
-        if (chunk_prev_is_free(c) != prev_free) {
-            fprintf(stderr, "bins: hm_check: the chunk at heap+%#llx (units: %llu, %s%s) says the chunk "
-                    "before it is %s, but it is %s\n", offset_of(c), tag_units(tag), tag_state(tag),
-                    tag_prev(tag), prev_free ? "in use" : "free", prev_free ? "free" : "in use");
-            return 1;
-        }
-        if (chunk_is_free(c)) {
-            const struct chunk *footer = chunk_footer(c);
-            uint64_t footer_tag = footer->units_and_flags;
-            if (prev_free) {
-                fprintf(stderr, "bins: hm_check: the free chunk at heap+%#llx follows a free chunk: they "
-                        "were not merged\n", offset_of(c));
-                return 1;
+    char text[64], other[64];
+    if ((char *)hm_sbrk(0) != heap.end)
+        return check_failed("the heap is said to end at heap+0x%llx, but the break is at heap+0x%llx",
+                            heap_offset(heap.end), heap_offset(hm_sbrk(0)));
+    if (chunk_size(epilogue()) != 0 || chunk_is_free(epilogue()))
+        return check_failed("the epilogue at heap+0x%llx is not a 0-byte chunk in use: %s",
+                            heap_offset(epilogue()), describe_tag(epilogue()->size_and_status, text, sizeof text));
+    bool previous_free = false;
+    size_t allocated = 0;
+    for (struct chunk *chunk = heap.first_chunk; chunk != epilogue(); chunk = next_in_memory(chunk)) {
+        size_t tag = chunk->size_and_status, bytes = chunk_size(chunk);
+        size_t room_bytes = (size_t)((char *)epilogue() - (char *)chunk);
+        if (bytes < MIN_CHUNK_BYTES || bytes % ALIGNMENT_BYTES != 0 || bytes > room_bytes)
+            return check_failed("the chunk at heap+0x%llx %s is not a multiple of %d bytes from %d to the %zu "
+                                "left before the epilogue", heap_offset(chunk), describe_tag(tag, text, sizeof text),
+                                ALIGNMENT_BYTES, MIN_CHUNK_BYTES, room_bytes);
+        if (previous_is_free(chunk) != previous_free)
+            return check_failed("the chunk at heap+0x%llx %s says the chunk before it is %s, but it is %s",
+                                heap_offset(chunk), describe_tag(tag, text, sizeof text),
+                                previous_free ? "in use" : "free", previous_free ? "free" : "in use");
+        if (chunk_is_free(chunk)) {
+            if (previous_free)
+                return check_failed("the free chunk at heap+0x%llx follows a free chunk: they were not merged",
+                                    heap_offset(chunk));
+            if (*footer_of(chunk) != tag)
+                return check_failed("the free chunk at heap+0x%llx has a header %s that its footer at "
+                                    "heap+0x%llx %s does not match", heap_offset(chunk),
+                                    describe_tag(tag, text, sizeof text), heap_offset(footer_of(chunk)),
+                                    describe_tag(*footer_of(chunk), other, sizeof other));
+            if (belongs_in_a_bin(chunk)) {
+                ++*binned_count;
+                *binned_hash += address_hash(chunk);
             }
-            if (footer_tag != tag) {
-                fprintf(stderr, "bins: hm_check: the free chunk at heap+%#llx has a header (units: %llu, "
-                        "%s%s) that its footer at heap+%#llx (units: %llu, %s%s) does not match\n",
-                        offset_of(c), tag_units(tag), tag_state(tag), tag_prev(tag), offset_of(footer),
-                        tag_units(footer_tag), tag_state(footer_tag), tag_prev(footer_tag));
-                return 1;
-            }
-            if (chunk_next(c) != heap.epilogue) { /* the top is in no bin */
-                ++*binnable_count;
-                *binnable_hash += address_hash(c);
-            }
+        } else {
+            allocated++;
         }
-        prev_free = chunk_is_free(c);
-        c = chunk_next(c);
+        previous_free = chunk_is_free(chunk);
     }
-    if (chunk_prev_is_free(heap.epilogue) != prev_free) {
-        fprintf(stderr, "bins: hm_check: the epilogue says the last chunk is %s, but it is %s\n",
-                prev_free ? "in use" : "free", prev_free ? "free" : "in use");
-        return 1;
-    }
+    if (previous_is_free(epilogue()) != previous_free)
+        return check_failed("the epilogue says the last chunk is %s, but it is %s",
+                            previous_free ? "in use" : "free", previous_free ? "free" : "in use");
+    if (allocated != heap.allocated_chunks)
+        return check_failed("memory holds %zu allocated chunks, but %zu were handed out and not given back: "
+                            "a size leads past a chunk", allocated, heap.allocated_chunks);
     return 0;
     /* END SOLUTION */
 }
 
-/* Walk every bin and check each chunk in it and the bitmap; count the listed chunks and sum
- * their fingerprints. No list may be longer than `limit`, the free chunks that the heap walk
- * found, which also stops the walk of a list that has a cycle. 0 when all is well; otherwise
- * 1, after saying what broke. */
+/*
+ * check_bins: walk every bin and check each chunk in it, and the bitmap (invariants 6 and 7);
+ * count the listed chunks and sum their fingerprints. No list may be longer than `limit`, the
+ * free chunks the memory walk found in need of a bin, which also stops the walk of a list that
+ * has a cycle; a link is followed only after it is checked to be a chunk address. 0 when all
+ * is well; otherwise 1, after saying what broke.
+ */
 static int check_bins(size_t limit, size_t *listed_count, uint64_t *listed_hash)
 {
     /* BEGIN SOLUTION */
+    char text[64], other[64];
     for (size_t bin = 0; bin < BIN_COUNT; bin++) {
-        int bit = (int)((heap.nonempty[bin / 64] >> (bin % 64)) & 1);
-        if (bit != (heap.bins[bin] != NULL)) {
-            fprintf(stderr, "bins: hm_check: bin %zu is %s, but its bitmap bit is %d\n", bin,
-                    heap.bins[bin] != NULL ? "not empty" : "empty", bit);
-            return 1;
-        }
-        const struct free_chunk *prev = NULL;
+        bool bit = ((heap.nonempty[bin / 64] >> (bin % 64)) & 1) != 0;
+        if (bit != (heap.bins[bin] != NULL))
+            return check_failed("bin %zu is %s, but its bitmap bit is %d", bin,
+                                heap.bins[bin] != NULL ? "not empty" : "empty", bit);
+        const struct chunk *previous = NULL;
         size_t length = 0;
-        for (const struct free_chunk *c = heap.bins[bin]; c != NULL; prev = c, c = c->next) {
-            if (!could_be_chunk(c)) {
-                fprintf(stderr, "bins: hm_check: bin %zu links to ", bin);
-                print_link(c);
-                fprintf(stderr, ", where no chunk can start\n");
-                return 1;
-            }
-            if (c->prev != prev) {
-                fprintf(stderr, "bins: hm_check: in bin %zu, the chunk at heap+%#llx links back to ", bin,
-                        offset_of(c));
-                print_link(c->prev);
-                fprintf(stderr, ", not to the chunk before it in the list (");
-                print_link(prev);
-                fprintf(stderr, ")\n");
-                return 1;
-            }
-            uint64_t tag = c->header.units_and_flags;
-            if (!chunk_is_free(&c->header)) {
-                fprintf(stderr, "bins: hm_check: bin %zu lists the chunk at heap+%#llx (units: %llu, %s%s), "
-                        "which is not free\n", bin, offset_of(c), tag_units(tag), tag_state(tag),
-                        tag_prev(tag));
-                return 1;
-            }
-            if (chunk_next(&c->header) == heap.epilogue) {
-                fprintf(stderr, "bins: hm_check: bin %zu lists the top (heap+%#llx), which belongs in no "
-                        "bin\n", bin, offset_of(c));
-                return 1;
-            }
-            if (bin_index_for(chunk_units(&c->header)) != bin) {
-                fprintf(stderr, "bins: hm_check: bin %zu lists the chunk at heap+%#llx of %llu units, which "
-                        "belongs in bin %zu\n", bin, offset_of(c), tag_units(tag),
-                        bin_index_for(chunk_units(&c->header)));
-                return 1;
-            }
-            if (++length > limit) {
-                fprintf(stderr, "bins: hm_check: bin %zu lists more chunks than the %zu free ones the heap "
-                        "has besides the top: it still lists a chunk that was merged away, or it has a "
-                        "cycle\n", bin, limit);
-                return 1;
-            }
-            *listed_hash += address_hash(c);
+        for (struct chunk *chunk = heap.bins[bin]; chunk != NULL; previous = chunk, chunk = chunk->next_free) {
+            if (!is_chunk_address(chunk))
+                return check_failed("bin %zu links to %s, where no chunk can start", bin,
+                                    describe_link(chunk, text, sizeof text));
+            if (chunk->prev_free != previous)
+                return check_failed("in bin %zu, the chunk at heap+0x%llx links back to %s, not to the chunk "
+                                    "before it in the list (%s)", bin, heap_offset(chunk),
+                                    describe_link(chunk->prev_free, text, sizeof text),
+                                    describe_link(previous, other, sizeof other));
+            if (!chunk_is_free(chunk))
+                return check_failed("bin %zu lists the chunk at heap+0x%llx %s, which is not free", bin,
+                                    heap_offset(chunk), describe_tag(chunk->size_and_status, text, sizeof text));
+            if (!belongs_in_a_bin(chunk))
+                return check_failed("bin %zu lists the top (heap+0x%llx), which belongs in no bin", bin,
+                                    heap_offset(chunk));
+            if (bin_index_for(chunk_size(chunk)) != bin)
+                return check_failed("bin %zu lists the chunk at heap+0x%llx of %zu bytes, which belongs in bin %zu",
+                                    bin, heap_offset(chunk), chunk_size(chunk), bin_index_for(chunk_size(chunk)));
+            if (++length > limit)
+                return check_failed("bin %zu lists more chunks than the %zu free ones the heap has in need of a "
+                                    "bin: it still lists a chunk that was merged away, or it has a cycle",
+                                    bin, limit);
+            *listed_hash += address_hash(chunk);
         }
         *listed_count += length;
     }
-    for (size_t word = 0; word < BITMAP_WORDS; word++) {
-        if (((heap.nonempty_words >> word) & 1) != (heap.nonempty[word] != 0)) {
-            fprintf(stderr, "bins: hm_check: the summary bit of bitmap word %zu does not match the word\n",
-                    word);
-            return 1;
-        }
-    }
+    for (size_t word = 0; word < BITMAP_WORDS; word++)
+        if (((heap.nonempty_words >> word) & 1) != (heap.nonempty[word] != 0))
+            return check_failed("the summary bit of bitmap word %zu does not match the word", word);
     return 0;
     /* END SOLUTION */
 }
 
-/* As heapmgr.h says: 0 when every invariant of the opening comment holds; otherwise one
- * line on stderr saying which broke, and 1. It reads the heap and changes nothing. */
+/*
+ * hm_check: every invariant of the opening comment. Returns 0 when all hold (and before the
+ * first call: no heap, nothing broken); otherwise one line on stderr saying which broke, and 1.
+ * It reads the heap and changes nothing.
+ */
 int hm_check(void)
 {
     /* BEGIN SOLUTION */
-    if (heap.epilogue == NULL)
-        return 0; /* no heap yet */
-    size_t binnable_count = 0, listed_count = 0;
-    uint64_t binnable_hash = 0, listed_hash = 0;
-    if (check_chunks(&binnable_count, &binnable_hash) != 0 ||
-        check_bins(binnable_count, &listed_count, &listed_hash) != 0)
+    if (heap.start == NULL)
+        return 0;
+    size_t binned_count = 0, listed_count = 0;
+    uint64_t binned_hash = 0, listed_hash = 0;
+    if (check_chunks(&binned_count, &binned_hash) != 0 || check_bins(binned_count, &listed_count, &listed_hash) != 0)
         return 1;
-    if (listed_count != binnable_count) {
-        fprintf(stderr, "bins: hm_check: the heap has %zu free chunks besides the top, but the bins list "
-                "%zu\n", binnable_count, listed_count);
-        return 1;
-    }
+    if (listed_count != binned_count)
+        return check_failed("the heap has %zu free chunks in need of a bin, but the bins list %zu",
+                            binned_count, listed_count);
     /* As many as there should be, none twice (each list is acyclic and each chunk is listed
      * only in its one right bin): so if the fingerprints agree too, the bins hold exactly the
      * free chunks of the heap, and no stale address of a chunk that is gone. */
-    if (listed_hash != binnable_hash) {
-        fprintf(stderr, "bins: hm_check: the bins list %zu chunks, as many as the heap has free chunks "
-                "besides the top, but not the same ones: some listed address is not where a free "
-                "chunk starts\n", listed_count);
-        return 1;
-    }
+    if (listed_hash != binned_hash)
+        return check_failed("the bins list %zu chunks, as many as the heap has free chunks in need of a bin, "
+                            "but not the same ones: some listed address is not where a free chunk starts",
+                            listed_count);
     return 0;
     /* END SOLUTION */
+}
+
+/* ==== 4. Going further: three policies beyond the lecture's bins, each switched above ======= */
+
+/*
+ * G1, the top out of the bins. The top is the one chunk that can grow, since the heap grows
+ * under it: kept out of the bins, it is used only when no binned chunk fits, so it stays large
+ * for what nothing else fits, and a block just before it can grow in place (realloc-grow).
+ */
+
+/* G1: is this free chunk the top, the heap's last chunk? Compared by size, so that a chunk
+ * whose size is not yet checked may be asked. */
+static inline bool is_top(const struct chunk *chunk)
+{
+    return chunk_size(chunk) == (size_t)((char *)epilogue() - (char *)chunk);
+}
+
+/* G1: does this free chunk belong in a bin? Every one does, but the top with G1 on. */
+static bool belongs_in_a_bin(const struct chunk *chunk)
+{
+    return !(TOP_OUT_OF_BINS && is_top(chunk));
+}
+
+/* File a free chunk, header and footer written: in its bin (G1: unless it is the top). */
+static void file_free(struct chunk *chunk)
+{
+    if (belongs_in_a_bin(chunk))
+        bin_insert(chunk);
+}
+
+/* Take a free chunk from where file_free put it, to use it or merge it. */
+static void unfile_free(struct chunk *chunk)
+{
+    if (belongs_in_a_bin(chunk))
+        bin_remove(chunk);
+}
+
+/* G1: the top, when it is at least `chunk_bytes`, for a request no binned chunk fits. NULL
+ * with G1 off: the top is then in a bin, and find_fit has looked at it already. */
+static struct chunk *top_that_fits(size_t chunk_bytes)
+{
+    if (!TOP_OUT_OF_BINS || !previous_is_free(epilogue()))
+        return NULL;
+    struct chunk *top = previous_in_memory(epilogue());
+    return chunk_size(top) >= chunk_bytes ? top : NULL;
+}
+
+/*
+ * G2, the split end by the request's size: small blocks gather at one end of each free region
+ * and large ones at the other, so a large block keeps free room after it to grow into, and
+ * large blocks freed together merge into one run instead of leaving holes pinned between
+ * small live blocks (binary, binary-small). It applies to every chunk malloc cuts from, the
+ * top included.
+ *
+ * cut_from_high_end: note the request in the running average (it keeps 31/32 of itself and
+ * takes 1/32 of the request, for AVERAGE_SHIFT 5: it follows the last few dozen requests); a
+ * request smaller than the average is cut from the high end of the free chunk:
+ * [ rest (free, filed) | allocated ]. Returns the allocated chunk; NULL with G2 off, for a
+ * request that is not small, or when nothing would be left to split off: the caller then cuts
+ * from the front (rule 3).
+ * @pre chunk is free, of at least chunk_bytes, out of its bin.
+ */
+static struct chunk *cut_from_high_end(struct chunk *chunk, size_t chunk_bytes, size_t request_bytes)
+{
+    if (!SPLIT_BY_AVERAGE)
+        return NULL;
+    size_t average = heap.average_request_bytes;
+    heap.average_request_bytes = average - (average >> AVERAGE_SHIFT) + (request_bytes >> AVERAGE_SHIFT);
+    size_t spare_bytes = chunk_size(chunk) - chunk_bytes;
+    if (request_bytes >= heap.average_request_bytes || spare_bytes < MIN_CHUNK_BYTES)
+        return NULL;
+    struct chunk *used = (struct chunk *)((char *)chunk + spare_bytes);
+    set_free(chunk, spare_bytes);
+    set_allocated(used, chunk_bytes, true);
+    set_previous_free(next_in_memory(used), false);
+    file_free(chunk); /* into a bin even if it was the top: the allocated chunk now follows it */
+    return used;
+}
+
+/* G3: how far the break moves for a heap that misses `needed_bytes`: that, plus 1/2^GROW_SHIFT
+ * of the heap (at most GROW_MAX_BYTES), so that the heap grows geometrically (O(log n) sbrk
+ * calls) and a small heap stays small. With G3 off, rule 4: at least HEAP_GROWTH_MIN_BYTES. */
+static size_t growth_for(size_t needed_bytes)
+{
+    if (!GROW_BY_FRACTION)
+        return max_bytes(needed_bytes, HEAP_GROWTH_MIN_BYTES);
+    size_t heap_bytes = (size_t)((char *)epilogue() - heap.start);
+    size_t extra_bytes = min_bytes(heap_bytes >> GROW_SHIFT, GROW_MAX_BYTES);
+    return needed_bytes + (extra_bytes & ~(size_t)(ALIGNMENT_BYTES - 1));
 }

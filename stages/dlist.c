@@ -55,6 +55,9 @@
  *   realloc O(1) in place, else malloc + copy + free.
  *   Space: 16 bytes of tags per allocated chunk (header and footer), plus 0 to 15 bytes of
  *   rounding; the links live in the payload of free chunks; 16 bytes of sentinels per heap.
+ *
+ * The file: 1. the idea (the lecture's doubly linked list: boundary tags, O(1) free);
+ * 2. the C library's functions and their corner cases; 3. the checker.
  */
 #include "heapmgr.h"
 
@@ -66,7 +69,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- constants ------------------------------------------------------------------------ */
+/* ==== 1. The idea: boundary tags and an unordered doubly linked free list ================== */
 
 /* May be changed. */
 enum {
@@ -185,8 +188,8 @@ static inline struct chunk *chunk_of(void *payload)
     return (struct chunk *)((char *)payload - TAG_BYTES);
 }
 
-/* The bytes of payload a chunk holds: at least what was asked for. */
-static inline size_t payload_capacity(const struct chunk *chunk)
+/* The bytes a chunk's payload may use: the caller's request and the rounding after it. */
+static inline size_t payload_room(const struct chunk *chunk)
 {
     return chunk_size(chunk) - TAGS_BYTES;
 }
@@ -196,10 +199,9 @@ static inline size_t max_bytes(size_t a_bytes, size_t b_bytes)
     return a_bytes > b_bytes ? a_bytes : b_bytes;
 }
 
-/* An address as an offset from the heap start, as the harness prints it ("heap+0x40"). */
-static inline unsigned long long heap_offset(const void *address)
+static inline size_t min_bytes(size_t a_bytes, size_t b_bytes)
 {
-    return (unsigned long long)((uintptr_t)address - (uintptr_t)heap.start);
+    return a_bytes < b_bytes ? a_bytes : b_bytes;
 }
 
 /* ---- sizes ---------------------------------------------------------------------------- */
@@ -322,11 +324,11 @@ static void split(struct chunk *chunk, size_t chunk_bytes)
 /* ---- the heap ------------------------------------------------------------------------- */
 
 /*
- * heap_ready: set the heap up on the first call: a prologue and an epilogue, placed so
+ * heap_set_up: set the heap up on the first call: a prologue and an epilogue, placed so
  * that chunks start 8 bytes past a multiple of 16 (then every payload is 16-byte aligned).
  * Later calls do nothing. Returns false when sbrk failed; the next call tries again.
  */
-static bool heap_ready(void)
+static bool heap_set_up(void)
 {
     if (heap.start != NULL)
         return true;
@@ -346,13 +348,15 @@ static bool heap_ready(void)
 
 /*
  * grow_heap: make the heap's last chunk a free chunk of at least `chunk_bytes` by moving the
- * break up by the shortfall, or by HEAP_GROWTH_MIN_BYTES when that is more. The old
- * epilogue becomes the new chunk's header and a new epilogue goes at the break; the new
- * chunk merges with the last chunk when that one is free.
- * @pre  the heap is set up; chunk_bytes a multiple of 16, at most PTRDIFF_MAX / 2; no free
- *       chunk at the end of the heap holds chunk_bytes yet.
- * @post returns that chunk, free and at the front of the list; NULL when sbrk failed, with
- *       the heap as it was.
+ * break up by the shortfall (but at least MIN_CHUNK_BYTES, so that new memory makes a whole
+ * chunk), or by HEAP_GROWTH_MIN_BYTES when that is more. The old epilogue becomes the new
+ * chunk's header and a new epilogue goes at the break; the new chunk merges with the last
+ * chunk when that one is free.
+ * @pre  the heap is set up; chunk_bytes a multiple of 16, at most PTRDIFF_MAX / 2 (it may be
+ *       less than MIN_CHUNK_BYTES: realloc asks for what its chunk misses); no free chunk at
+ *       the end of the heap holds chunk_bytes yet.
+ * @post returns that chunk, free and at the front of the list; NULL when sbrk failed
+ *       (errno = ENOMEM), with the heap as it was.
  */
 static struct chunk *grow_heap(size_t chunk_bytes)
 {
@@ -380,20 +384,18 @@ static struct chunk *grow_heap(size_t chunk_bytes)
     /* END SOLUTION */
 }
 
-/* ---- malloc and free ------------------------------------------------------------------ */
+/* ---- malloc, free, realloc in place ------------------------------------------------------ */
 
-void *hm_malloc(size_t size)
+/*
+ * allocate: the lecture's malloc: the first chunk on the list that fits, or a chunk at the
+ * end of a grown heap; taken off the list, marked allocated, split when it is too big, its
+ * front handed out and the rest pushed back on the list.
+ * @pre  the heap is set up; chunk_bytes as chunk_bytes_for returns it (not 0).
+ * @post the chunk, allocated; NULL when sbrk failed (errno = ENOMEM), the heap as it was.
+ */
+static struct chunk *allocate(size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
-    if (size == 0)
-        return NULL; /* the contract allows it, and it costs no chunk */
-    size_t chunk_bytes = chunk_bytes_for(size);
-    if (chunk_bytes == 0) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    if (!heap_ready())
-        return NULL;
     struct chunk *chunk = find_fit(chunk_bytes);
     if (chunk == NULL)
         chunk = grow_heap(chunk_bytes);
@@ -401,23 +403,23 @@ void *hm_malloc(size_t size)
         return NULL;
     free_list_remove(chunk);
     set_tags(chunk, chunk_size(chunk), false);
-    split(chunk, chunk_bytes); /* keep the front, the rest goes back on the list */
-    return payload_of(chunk);
+    split(chunk, chunk_bytes);
+    return chunk;
     /* END SOLUTION */
 }
 
-void hm_free(void *ptr)
+/*
+ * release: the lecture's free: mark the chunk free, merge it with its free neighbours, push
+ * the result on the front of the list. O(1).
+ * @pre chunk is allocated.
+ */
+static void release(struct chunk *chunk)
 {
     /* BEGIN SOLUTION */
-    if (ptr == NULL)
-        return;
-    struct chunk *chunk = chunk_of(ptr);
     set_tags(chunk, chunk_size(chunk), true);
     free_list_push(coalesce(chunk));
     /* END SOLUTION */
 }
-
-/* ---- realloc and calloc --------------------------------------------------------------- */
 
 /*
  * resize_in_place: make an allocated chunk `chunk_bytes` big without moving it. A shrink
@@ -456,6 +458,45 @@ static bool resize_in_place(struct chunk *chunk, size_t chunk_bytes)
     /* END SOLUTION */
 }
 
+/* ==== 2. The C library's functions: malloc(0), free(NULL), realloc's and calloc's cases ==== */
+
+/*
+ * hm_malloc: a chunk from allocate. malloc(0) returns NULL, which the contract allows and which
+ * costs no chunk; a request no heap could hold returns NULL with errno = ENOMEM, as the C
+ * library does.
+ */
+void *hm_malloc(size_t size)
+{
+    /* BEGIN SOLUTION */
+    if (size == 0)
+        return NULL;
+    size_t chunk_bytes = chunk_bytes_for(size);
+    if (chunk_bytes == 0) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (!heap_set_up())
+        return NULL;
+    struct chunk *chunk = allocate(chunk_bytes);
+    return chunk == NULL ? NULL : payload_of(chunk);
+    /* END SOLUTION */
+}
+
+/* hm_free: release the block's chunk. free(NULL) does nothing. */
+void hm_free(void *ptr)
+{
+    /* BEGIN SOLUTION */
+    if (ptr == NULL)
+        return;
+    release(chunk_of(ptr));
+    /* END SOLUTION */
+}
+
+/*
+ * hm_realloc: in place when it can be, else malloc, copy, free. realloc(NULL, n) is malloc(n);
+ * realloc(p, 0) frees p and returns NULL; when the memory cannot be had, NULL (errno = ENOMEM),
+ * and p is left live and untouched.
+ */
 void *hm_realloc(void *ptr, size_t size)
 {
     /* BEGIN SOLUTION */
@@ -475,41 +516,50 @@ void *hm_realloc(void *ptr, size_t size)
         return ptr;
     void *moved = hm_malloc(size);
     if (moved == NULL)
-        return NULL; /* the old block stays live and untouched */
-    size_t kept_bytes = payload_capacity(chunk) < size ? payload_capacity(chunk) : size;
-    memcpy(moved, ptr, kept_bytes);
-    hm_free(ptr);
+        return NULL;
+    memcpy(moved, ptr, min_bytes(payload_room(chunk), size));
+    release(chunk);
     return moved;
     /* END SOLUTION */
 }
 
+/*
+ * hm_calloc: malloc(nmemb * size), zeroed: a reused chunk holds old data. NULL with errno =
+ * ENOMEM when the product overflows size_t (it would wrap around to a small block).
+ */
 void *hm_calloc(size_t nmemb, size_t size)
 {
     /* BEGIN SOLUTION */
     if (nmemb != 0 && size > SIZE_MAX / nmemb) {
         errno = ENOMEM;
-        return NULL; /* nmemb * size would wrap around to a small block */
+        return NULL;
     }
     void *block = hm_malloc(nmemb * size);
     if (block != NULL)
-        memset(block, 0, nmemb * size); /* a reused chunk holds old data */
+        memset(block, 0, nmemb * size);
     return block;
     /* END SOLUTION */
 }
 
-/* ---- the heap checker ----------------------------------------------------------------- */
+/* ==== 3. The checker: hm_check walks memory, then the free list ============================= */
 
-/* Print what broke, one line on stderr. Returns 1: hm_check's verdict. */
+/* Print "dlist: hm_check: " and the message, one line on stderr. Returns 1: hm_check's verdict. */
 __attribute__((format(printf, 1, 2)))
-static int broken(const char *format, ...)
+static int check_failed(const char *format, ...)
 {
     va_list arguments;
     va_start(arguments, format);
-    fprintf(stderr, "dlist: hm_check: ");
+    fputs("dlist: hm_check: ", stderr);
     vfprintf(stderr, format, arguments);
-    fprintf(stderr, "\n");
+    fputc('\n', stderr);
     va_end(arguments);
     return 1;
+}
+
+/* An address as an offset from the heap start, "heap+0x40", as the harness prints them. */
+static inline unsigned long long heap_offset(const void *address)
+{
+    return (unsigned long long)((uintptr_t)address - (uintptr_t)heap.start);
 }
 
 /* "heap+0x40", or "NULL": a link for hm_check's messages, written into text. */
@@ -517,11 +567,12 @@ static const char *describe_link(const struct chunk *link, char *text, size_t te
 {
     if (link == NULL)
         return "NULL";
-    snprintf(text, text_bytes, "heap+%#llx", heap_offset(link));
+    snprintf(text, text_bytes, "heap+0x%llx", heap_offset(link));
     return text;
 }
 
-/* Could `address` be where a chunk starts? Checked before a link is followed. */
+/* Could `address` be where a chunk starts: between the prologue and the epilogue, 8 bytes past
+ * a multiple of 16? Checked before a link is followed. */
 static inline bool is_chunk_address(const struct chunk *address)
 {
     return address >= heap.first_chunk && address < epilogue() &&
@@ -542,17 +593,18 @@ static int check_linked(struct chunk *chunk)
         if (heap.free_list == chunk)
             return 0;
         char head[32];
-        return broken("the free chunk at heap+%#llx has prev_free NULL, so it should be the list head, "
-                      "but the head is %s", heap_offset(chunk), describe_link(heap.free_list, head, sizeof head));
+        return check_failed("the free chunk at heap+0x%llx has prev_free NULL, so it should be the list head, "
+                            "but the head is %s", heap_offset(chunk),
+                            describe_link(heap.free_list, head, sizeof head));
     }
     if (!is_chunk_address(before))
-        return broken("the free chunk at heap+%#llx has prev_free heap+%#llx: not a chunk address",
-                      heap_offset(chunk), heap_offset(before));
+        return check_failed("the free chunk at heap+0x%llx has prev_free heap+0x%llx: not a chunk address",
+                            heap_offset(chunk), heap_offset(before));
     if (before->next_free != chunk) {
         char forward[32];
-        return broken("the free chunk at heap+%#llx has prev_free heap+%#llx, but that chunk's next_free "
-                      "is %s: the list does not lead to it", heap_offset(chunk), heap_offset(before),
-                      describe_link(before->next_free, forward, sizeof forward));
+        return check_failed("the free chunk at heap+0x%llx has prev_free heap+0x%llx, but that chunk's "
+                            "next_free is %s: the list does not lead to it", heap_offset(chunk),
+                            heap_offset(before), describe_link(before->next_free, forward, sizeof forward));
     }
     return 0;
     /* END SOLUTION */
@@ -561,7 +613,11 @@ static int check_linked(struct chunk *chunk)
 /*
  * hm_check: every invariant above, in two walks of O(chunks) each: memory from the prologue
  * to the epilogue (1, 2, 3, 6, and each free chunk's links), then the free list, its length
- * bounded by the number of chunks (4, 5). Changes nothing.
+ * bounded by the number of chunks (4, 5). Returns 0 when all hold (and before the first call:
+ * no heap, nothing broken); otherwise prints the first broken one and returns 1. Changes
+ * nothing. A size is used to step only after it is checked to end before the epilogue, and a
+ * link is followed only after it is checked to be a chunk address, so a corrupted heap cannot
+ * make it read outside the heap or loop.
  *
  * A list node is checked to look like a free chunk (aligned, inside the heap, marked free,
  * tags equal) and a free chunk in memory to be linked from its neighbours on the list; with
@@ -572,35 +628,40 @@ int hm_check(void)
 {
     /* BEGIN SOLUTION */
     if (heap.start == NULL)
-        return heap.free_list == NULL ? 0 : broken("the free list is not empty before the heap is set up");
+        return heap.free_list == NULL ? 0 : check_failed("the free list is not empty before the heap is set up");
     if ((char *)hm_sbrk(0) != heap.end)
-        return broken("the heap is said to end at heap+%#llx, but the break is at heap+%#llx",
-                      heap_offset(heap.end), heap_offset(hm_sbrk(0)));
+        return check_failed("the heap is said to end at heap+0x%llx, but the break is at heap+0x%llx",
+                            heap_offset(heap.end), heap_offset(hm_sbrk(0)));
     if (tag_before(heap.first_chunk) & CHUNK_FREE)
-        return broken("the prologue at heap+%#llx reads as free", heap_offset((char *)heap.first_chunk - TAG_BYTES));
+        return check_failed("the prologue at heap+0x%llx reads as free",
+                            heap_offset((char *)heap.first_chunk - TAG_BYTES));
     if (epilogue()->size_and_status != 0)
-        return broken("the epilogue at heap+%#llx holds %#zx: expected 0 (size 0, allocated)",
-                      heap_offset(epilogue()), epilogue()->size_and_status);
+        return check_failed("the epilogue at heap+0x%llx holds %#zx: expected 0 (size 0, allocated)",
+                            heap_offset(epilogue()), epilogue()->size_and_status);
 
     /* Memory: sizes lead from chunk to chunk and end exactly at the epilogue. */
     size_t chunks = 0, free_chunks = 0;
+    const struct chunk *previous_chunk = NULL;
     for (struct chunk *chunk = heap.first_chunk; chunk != epilogue(); chunk = next_in_memory(chunk)) {
         size_t bytes = chunk_size(chunk), room_bytes = (size_t)((char *)epilogue() - (char *)chunk);
         if (bytes < MIN_CHUNK_BYTES || bytes % ALIGNMENT_BYTES != 0 || bytes > room_bytes)
-            return broken("chunk %zu at heap+%#llx has size %zu bytes: expected a multiple of %d, at "
-                          "least %d, at most the %zu bytes left before the epilogue",
-                          chunks, heap_offset(chunk), bytes, ALIGNMENT_BYTES, MIN_CHUNK_BYTES, room_bytes);
+            return check_failed("chunk %zu at heap+0x%llx has size %zu bytes: expected a multiple of %d, at "
+                                "least %d, at most the %zu bytes left before the epilogue",
+                                chunks, heap_offset(chunk), bytes, ALIGNMENT_BYTES, MIN_CHUNK_BYTES, room_bytes);
         if (footer_of(chunk)->size_and_status != chunk->size_and_status)
-            return broken("chunk %zu at heap+%#llx: its header holds %#zx but its footer (at heap+%#llx) "
-                          "holds %#zx", chunks, heap_offset(chunk), chunk->size_and_status,
-                          heap_offset(&footer_of(chunk)->size_and_status), footer_of(chunk)->size_and_status);
+            return check_failed("chunk %zu at heap+0x%llx: its header holds %#zx but its footer (at "
+                                "heap+0x%llx) holds %#zx", chunks, heap_offset(chunk), chunk->size_and_status,
+                                heap_offset(&footer_of(chunk)->size_and_status),
+                                footer_of(chunk)->size_and_status);
         chunks++;
+        const struct chunk *before = previous_chunk;
+        previous_chunk = chunk;
         if (!chunk_is_free(chunk))
             continue;
         free_chunks++;
-        if (previous_is_free(chunk))
-            return broken("free chunks at heap+%#llx and heap+%#llx are neighbours: they should have coalesced",
-                          heap_offset(previous_in_memory(chunk)), heap_offset(chunk));
+        if (before != NULL && chunk_is_free(before))
+            return check_failed("free chunks at heap+0x%llx and heap+0x%llx are neighbours: they should have "
+                                "coalesced", heap_offset(before), heap_offset(chunk));
         if (check_linked(chunk) != 0)
             return 1;
     }
@@ -610,28 +671,30 @@ int hm_check(void)
     struct chunk *previous = NULL;
     for (struct chunk *node = heap.free_list; node != NULL; previous = node, node = node->next_free) {
         if (++listed > chunks)
-            return broken("the free list has more nodes than the heap has chunks (%zu): it has a cycle", chunks);
+            return check_failed("the free list has more nodes than the heap has chunks (%zu): it has a cycle",
+                                chunks);
         if (!is_chunk_address(node))
-            return broken("free list node %zu is at heap+%#llx: not a chunk address between the prologue "
-                          "and the epilogue", listed, heap_offset(node));
+            return check_failed("free list node %zu is at heap+0x%llx: not a chunk address between the "
+                                "prologue and the epilogue", listed, heap_offset(node));
         if (!chunk_is_free(node))
-            return broken("the chunk at heap+%#llx is on the free list but not marked free", heap_offset(node));
+            return check_failed("the chunk at heap+0x%llx is on the free list but not marked free",
+                                heap_offset(node));
         if (chunk_size(node) < MIN_CHUNK_BYTES || chunk_size(node) % ALIGNMENT_BYTES != 0 ||
             chunk_size(node) > (size_t)((char *)epilogue() - (char *)node) ||
             footer_of(node)->size_and_status != node->size_and_status)
-            return broken("free list node %zu at heap+%#llx is not a chunk: its header and footer disagree",
-                          listed, heap_offset(node));
+            return check_failed("free list node %zu at heap+0x%llx is not a chunk: its header and footer "
+                                "disagree", listed, heap_offset(node));
         if (footer_of(node)->prev_free != previous) {
             char seen[32], expected[32];
-            return broken("free list node %zu at heap+%#llx: its prev_free is %s, but the node before it "
-                          "is %s", listed, heap_offset(node),
-                          describe_link(footer_of(node)->prev_free, seen, sizeof seen),
-                          describe_link(previous, expected, sizeof expected));
+            return check_failed("free list node %zu at heap+0x%llx: its prev_free is %s, but the node before "
+                                "it is %s", listed, heap_offset(node),
+                                describe_link(footer_of(node)->prev_free, seen, sizeof seen),
+                                describe_link(previous, expected, sizeof expected));
         }
     }
     if (listed != free_chunks)
-        return broken("the free list holds %zu chunks, but %zu chunks in memory are marked free",
-                      listed, free_chunks);
+        return check_failed("the free list holds %zu chunks, but %zu chunks in memory are marked free",
+                            listed, free_chunks);
     return 0;
     /* END SOLUTION */
 }

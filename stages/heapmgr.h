@@ -30,7 +30,9 @@ enum { HM_ALIGNMENT = 16 };
  * live mapping, overlapping no other live block. The block is the caller's until hm_free.
  * malloc(0) may return NULL or a unique pointer that can be passed to hm_free.
  * Returns NULL only when the memory cannot be had: a system call failed with ENOMEM, or
- * the request is larger than what is left under the memory limit.
+ * the request is larger than what is left under the memory limit. errno is then ENOMEM, as
+ * the C library leaves it: the failed system call set it, and a request too large for any
+ * heap (the stage sees it before calling anything) sets it itself.
  * Example: char *s = hm_malloc(6); memcpy(s, "hello", 6);
  */
 void *hm_malloc(size_t size);
@@ -46,21 +48,28 @@ void hm_free(void *ptr);
  * May return the same pointer (resized in place) or a new one (the old block is then freed).
  *   realloc(NULL, n) is malloc(n).
  *   realloc(p, 0) frees p and returns NULL.
- * When the memory cannot be had it returns NULL and leaves the old block untouched and live.
+ * When the memory cannot be had it returns NULL (errno = ENOMEM, as hm_malloc) and leaves
+ * the old block untouched and live.
  */
 void *hm_realloc(void *ptr, size_t size);
 
 /*
  * hm_calloc: a block for `nmemb` elements of `size` bytes each, every byte zero.
- * Returns NULL when nmemb * size overflows size_t, and where hm_malloc would.
+ * Returns NULL with errno = ENOMEM when nmemb * size overflows size_t (test it without
+ * dividing by zero: calloc(0, n) is legal), and where hm_malloc would.
  */
 void *hm_calloc(size_t nmemb, size_t size);
 
 /*
  * hm_check: the heap consistency checker. Walks the stage's data structures and checks
- * every invariant the stage relies on. Returns 0 when all hold; otherwise prints what broke
- * to stderr and returns non-zero. It must not change the heap.
- * `build/replay -c` calls it after every operation: write it first, it finds your bugs early.
+ * every invariant the stage relies on. Returns 0 when all hold, and before the stage's first
+ * call (no heap yet: nothing is broken); otherwise prints what broke to stderr and returns
+ * non-zero. It must not change the heap, and it must survive a corrupted one without a crash
+ * or an endless loop: check that a pointer lies inside the heap, aligned, where a chunk can
+ * start, before following it; check that a size leads no further than the heap before
+ * stepping by it; bound every walk by the number of chunks.
+ * `build/replay -c` calls it after every operation: write it first, it finds your bugs early;
+ * the grader also calls it on a heap it corrupted on purpose (build/replay --probe-checker).
  */
 int hm_check(void);
 

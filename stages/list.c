@@ -38,6 +38,8 @@
  *   4. The free list is in strictly increasing address order. free relies on it to find a
  *      chunk's free neighbours in memory; grow_heap relies on it to find the heap's last chunk.
  *   5. No two free chunks are neighbours in memory: every free coalesces.
+ *   6. heap.allocated_chunks is the number of allocated chunks in memory. Nothing else relies
+ *      on it: it lets hm_check see a size that leads over a whole chunk to the next one.
  *
  * Cost, with F free chunks:
  *   malloc  O(F): first fit walks the list; when nothing fits, one more walk finds its end.
@@ -45,6 +47,9 @@
  *   realloc O(F) in place (finding the free neighbour's link), else malloc + copy + free.
  *   Space: 8 bytes of header per allocated chunk, plus 0 to 15 bytes of rounding; the link
  *   lives in the payload of free chunks; 8 bytes of padding at the start of the heap.
+ *
+ * The file: 1. the idea (the lecture's list: first fit, split, coalesce); 2. the C library's
+ * functions and their corner cases; 3. the checker.
  */
 #include "heapmgr.h"
 
@@ -56,7 +61,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- constants ------------------------------------------------------------------------ */
+/* ==== 1. The idea: one free list in address order ========================================== */
 
 /* May be changed. */
 enum {
@@ -101,6 +106,8 @@ static struct {
     struct chunk *first_chunk; /* where the first chunk is, or would be: start + padding */
     char *end;                 /* the break: the end of the last chunk */
     struct chunk *free_list;   /* the free chunk with the lowest address, or NULL */
+    size_t allocated_chunks;   /* how many chunks are allocated: for hm_check alone, which
+                                  counts them in memory too */
 } heap;
 
 static inline size_t chunk_size(const struct chunk *chunk)
@@ -140,8 +147,8 @@ static inline struct chunk *chunk_of(void *payload)
     return (struct chunk *)((char *)payload - HEADER_BYTES);
 }
 
-/* The bytes of payload a chunk holds: at least what was asked for. */
-static inline size_t payload_capacity(const struct chunk *chunk)
+/* The bytes a chunk's payload may use: the caller's request and the rounding after it. */
+static inline size_t payload_room(const struct chunk *chunk)
 {
     return chunk_size(chunk) - HEADER_BYTES;
 }
@@ -151,10 +158,9 @@ static inline size_t max_bytes(size_t a_bytes, size_t b_bytes)
     return a_bytes > b_bytes ? a_bytes : b_bytes;
 }
 
-/* An address as an offset from the heap start, as the harness prints it ("heap+0x40"). */
-static inline unsigned long long heap_offset(const void *address)
+static inline size_t min_bytes(size_t a_bytes, size_t b_bytes)
 {
-    return (unsigned long long)((uintptr_t)address - (uintptr_t)heap.start);
+    return a_bytes < b_bytes ? a_bytes : b_bytes;
 }
 
 /* ---- sizes ---------------------------------------------------------------------------- */
@@ -179,11 +185,11 @@ static size_t chunk_bytes_for(size_t payload_bytes)
 /* ---- the heap ------------------------------------------------------------------------- */
 
 /*
- * heap_ready: set the heap up on the first call: pad it so that chunks start 8 bytes past a
+ * heap_set_up: set the heap up on the first call: pad it so that chunks start 8 bytes past a
  * multiple of 16 (then every payload is 16-byte aligned). Later calls do nothing.
  * Returns false when sbrk failed; the next call tries again.
  */
-static bool heap_ready(void)
+static bool heap_set_up(void)
 {
     if (heap.start != NULL)
         return true;
@@ -347,54 +353,42 @@ static void coalesce(struct chunk *before, struct chunk *chunk)
     /* END SOLUTION */
 }
 
+/* ---- malloc, free, realloc in place ------------------------------------------------------ */
+
 /*
- * release: give a chunk back: mark it free, insert it, coalesce.
- * @pre chunk is allocated and tiles the heap with the others.
+ * allocate: the lecture's malloc: the first free chunk that fits, or a chunk at the end of a
+ * grown heap; split when it is too big, its tail end handed out.
+ * @pre  the heap is set up; chunk_bytes as chunk_bytes_for returns it (not 0).
+ * @post the chunk, allocated; NULL when sbrk failed (errno = ENOMEM), the heap as it was.
  */
-static void release(struct chunk *chunk)
+static struct chunk *allocate(size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
-    set_chunk(chunk, chunk_size(chunk), true);
-    coalesce(free_list_insert(chunk), chunk);
-    /* END SOLUTION */
-}
-
-/* ---- malloc and free ------------------------------------------------------------------ */
-
-void *hm_malloc(size_t size)
-{
-    /* BEGIN SOLUTION */
-    if (size == 0)
-        return NULL; /* the contract allows it, and it costs no chunk */
-    size_t chunk_bytes = chunk_bytes_for(size);
-    if (chunk_bytes == 0) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    if (!heap_ready())
-        return NULL;
     struct chunk **link = find_fit(chunk_bytes);
     if (link == NULL)
         link = grow_heap(chunk_bytes);
     if (link == NULL)
         return NULL;
-    return payload_of(place(link, chunk_bytes));
+    heap.allocated_chunks++;
+    return place(link, chunk_bytes);
     /* END SOLUTION */
 }
-
-void hm_free(void *ptr)
-{
-    /* BEGIN SOLUTION */
-    if (ptr == NULL)
-        return;
-    release(chunk_of(ptr));
-    /* END SOLUTION */
-}
-
-/* ---- realloc and calloc --------------------------------------------------------------- */
 
 /*
- * shrink: cut an allocated chunk down to `chunk_bytes`, giving the tail back when it is big
+ * release: the lecture's free: mark the chunk free, insert it in address order, coalesce.
+ * @pre chunk is allocated and tiles the heap with the others.
+ */
+static void release(struct chunk *chunk)
+{
+    /* BEGIN SOLUTION */
+    heap.allocated_chunks--;
+    set_chunk(chunk, chunk_size(chunk), true);
+    coalesce(free_list_insert(chunk), chunk);
+    /* END SOLUTION */
+}
+
+/*
+ * shrink: cut an allocated chunk down to `chunk_bytes`, freeing the tail when it is big
  * enough to be a chunk of its own; it may merge with a free chunk after it.
  * @pre chunk is allocated; chunk_bytes a multiple of 16, at least MIN_CHUNK_BYTES, at most
  *      its size.
@@ -407,8 +401,8 @@ static void shrink(struct chunk *chunk, size_t chunk_bytes)
         return;
     set_chunk(chunk, chunk_bytes, false);
     struct chunk *tail = next_in_memory(chunk);
-    set_chunk(tail, spare_bytes, false);
-    release(tail);
+    set_chunk(tail, spare_bytes, true);
+    coalesce(free_list_insert(tail), tail);
     /* END SOLUTION */
 }
 
@@ -460,6 +454,45 @@ static bool resize_in_place(struct chunk *chunk, size_t chunk_bytes)
     /* END SOLUTION */
 }
 
+/* ==== 2. The C library's functions: malloc(0), free(NULL), realloc's and calloc's cases ==== */
+
+/*
+ * hm_malloc: a chunk from allocate. malloc(0) returns NULL, which the contract allows and which
+ * costs no chunk; a request no heap could hold returns NULL with errno = ENOMEM, as the C
+ * library does.
+ */
+void *hm_malloc(size_t size)
+{
+    /* BEGIN SOLUTION */
+    if (size == 0)
+        return NULL;
+    size_t chunk_bytes = chunk_bytes_for(size);
+    if (chunk_bytes == 0) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (!heap_set_up())
+        return NULL;
+    struct chunk *chunk = allocate(chunk_bytes);
+    return chunk == NULL ? NULL : payload_of(chunk);
+    /* END SOLUTION */
+}
+
+/* hm_free: release the block's chunk. free(NULL) does nothing. */
+void hm_free(void *ptr)
+{
+    /* BEGIN SOLUTION */
+    if (ptr == NULL)
+        return;
+    release(chunk_of(ptr));
+    /* END SOLUTION */
+}
+
+/*
+ * hm_realloc: in place when it can be, else malloc, copy, free. realloc(NULL, n) is malloc(n);
+ * realloc(p, 0) frees p and returns NULL; when the memory cannot be had, NULL (errno = ENOMEM),
+ * and p is left live and untouched.
+ */
 void *hm_realloc(void *ptr, size_t size)
 {
     /* BEGIN SOLUTION */
@@ -479,56 +512,69 @@ void *hm_realloc(void *ptr, size_t size)
         return ptr;
     void *moved = hm_malloc(size);
     if (moved == NULL)
-        return NULL; /* the old block stays live and untouched */
-    size_t kept_bytes = payload_capacity(chunk) < size ? payload_capacity(chunk) : size;
-    memcpy(moved, ptr, kept_bytes);
+        return NULL;
+    memcpy(moved, ptr, min_bytes(payload_room(chunk), size));
     release(chunk);
     return moved;
     /* END SOLUTION */
 }
 
+/*
+ * hm_calloc: malloc(nmemb * size), zeroed: a reused chunk holds old data. NULL with errno =
+ * ENOMEM when the product overflows size_t (it would wrap around to a small block).
+ */
 void *hm_calloc(size_t nmemb, size_t size)
 {
     /* BEGIN SOLUTION */
     if (nmemb != 0 && size > SIZE_MAX / nmemb) {
         errno = ENOMEM;
-        return NULL; /* nmemb * size would wrap around to a small block */
+        return NULL;
     }
     void *block = hm_malloc(nmemb * size);
     if (block != NULL)
-        memset(block, 0, nmemb * size); /* a reused chunk holds old data */
+        memset(block, 0, nmemb * size);
     return block;
     /* END SOLUTION */
 }
 
-/* ---- the heap checker ----------------------------------------------------------------- */
+/* ==== 3. The checker: hm_check walks memory, then the free list beside memory ============== */
 
-/* Print what broke, one line on stderr. Returns 1: hm_check's verdict. */
+/* Print "list: hm_check: " and the message, one line on stderr. Returns 1: hm_check's verdict. */
 __attribute__((format(printf, 1, 2)))
-static int broken(const char *format, ...)
+static int check_failed(const char *format, ...)
 {
     va_list arguments;
     va_start(arguments, format);
-    fprintf(stderr, "list: hm_check: ");
+    fputs("list: hm_check: ", stderr);
     vfprintf(stderr, format, arguments);
-    fprintf(stderr, "\n");
+    fputc('\n', stderr);
     va_end(arguments);
     return 1;
 }
 
+/* An address as an offset from the heap start, "heap+0x40", as the harness prints them. */
+static inline unsigned long long heap_offset(const void *address)
+{
+    return (unsigned long long)((uintptr_t)address - (uintptr_t)heap.start);
+}
+
 /*
  * hm_check: every invariant above, in two walks: memory from the first chunk to the break
- * (invariants 1, 2, 5), then the free list beside a second walk of memory (3, 4), each
- * O(chunks). Changes nothing.
+ * (invariants 1, 2, 5, and the count of allocated chunks), then the free list beside a second
+ * walk of memory (3, 4), each O(chunks). Returns 0 when all hold (and before the first call:
+ * no heap, nothing broken); otherwise prints the first broken one and returns 1. Changes
+ * nothing. A size is used to step only after it is checked to end inside the heap, and a link
+ * is followed only after it is checked to be where a free chunk starts, so a corrupted heap
+ * cannot make it read past the break or loop.
  */
 int hm_check(void)
 {
     /* BEGIN SOLUTION */
     if (heap.start == NULL)
-        return heap.free_list == NULL ? 0 : broken("the free list is not empty before the heap is set up");
+        return heap.free_list == NULL ? 0 : check_failed("the free list is not empty before the heap is set up");
     if ((char *)hm_sbrk(0) != heap.end)
-        return broken("the heap is said to end at heap+%#llx, but the break is at heap+%#llx",
-                      heap_offset(heap.end), heap_offset(hm_sbrk(0)));
+        return check_failed("the heap is said to end at heap+0x%llx, but the break is at heap+0x%llx",
+                            heap_offset(heap.end), heap_offset(hm_sbrk(0)));
 
     /* Memory: sizes lead from chunk to chunk and end exactly at the break. */
     size_t chunks = 0, free_chunks = 0;
@@ -536,16 +582,19 @@ int hm_check(void)
     for (struct chunk *chunk = heap.first_chunk; (char *)chunk != heap.end; chunk = next_in_memory(chunk)) {
         size_t bytes = chunk_size(chunk), room_bytes = (size_t)(heap.end - (char *)chunk);
         if (bytes < MIN_CHUNK_BYTES || bytes % ALIGNMENT_BYTES != 0 || bytes > room_bytes)
-            return broken("chunk %zu at heap+%#llx has size %zu bytes: expected a multiple of %d, at "
-                          "least %d, at most the %zu bytes left before the break",
-                          chunks, heap_offset(chunk), bytes, ALIGNMENT_BYTES, MIN_CHUNK_BYTES, room_bytes);
+            return check_failed("chunk %zu at heap+0x%llx has size %zu bytes: expected a multiple of %d, at "
+                                "least %d, at most the %zu bytes left before the break",
+                                chunks, heap_offset(chunk), bytes, ALIGNMENT_BYTES, MIN_CHUNK_BYTES, room_bytes);
         if (chunk_is_free(chunk) && previous_chunk != NULL && chunk_is_free(previous_chunk))
-            return broken("free chunks at heap+%#llx and heap+%#llx are neighbours: they should have coalesced",
-                          heap_offset(previous_chunk), heap_offset(chunk));
+            return check_failed("free chunks at heap+0x%llx and heap+0x%llx are neighbours: they should have "
+                                "coalesced", heap_offset(previous_chunk), heap_offset(chunk));
         free_chunks += chunk_is_free(chunk);
         chunks++;
         previous_chunk = chunk;
     }
+    if (chunks - free_chunks != heap.allocated_chunks)
+        return check_failed("memory holds %zu allocated chunks, but %zu were handed out and not given back: "
+                            "a size leads past a chunk", chunks - free_chunks, heap.allocated_chunks);
 
     /* The list, beside memory: in address order, each node is where a free chunk starts.
      * Order makes a cycle impossible; the bound is there in case the order check is wrong. */
@@ -553,24 +602,27 @@ int hm_check(void)
     struct chunk *cursor = heap.first_chunk, *previous = NULL;
     for (struct chunk *node = heap.free_list; node != NULL; previous = node, node = node->next_free) {
         if (++listed > chunks)
-            return broken("the free list has more nodes than the heap has chunks (%zu): it has a cycle", chunks);
+            return check_failed("the free list has more nodes than the heap has chunks (%zu): it has a cycle",
+                                chunks);
         if (node < heap.first_chunk || (char *)node >= heap.end)
-            return broken("free list node %zu is at heap+%#llx, outside the chunks (heap+%#llx..heap+%#llx)",
-                          listed, heap_offset(node), heap_offset(heap.first_chunk), heap_offset(heap.end));
+            return check_failed("free list node %zu is at heap+0x%llx, outside the chunks (heap+0x%llx.."
+                                "heap+0x%llx)", listed, heap_offset(node), heap_offset(heap.first_chunk),
+                                heap_offset(heap.end));
         if (previous != NULL && node <= previous)
-            return broken("the free list is out of address order: node %zu at heap+%#llx follows heap+%#llx",
-                          listed, heap_offset(node), heap_offset(previous));
+            return check_failed("the free list is out of address order: node %zu at heap+0x%llx follows "
+                                "heap+0x%llx", listed, heap_offset(node), heap_offset(previous));
         while (next_in_memory(cursor) <= node)
             cursor = next_in_memory(cursor); /* now the chunk that holds node */
         if (cursor != node)
-            return broken("free list node %zu at heap+%#llx is not the start of a chunk: it is inside the "
-                          "chunk at heap+%#llx", listed, heap_offset(node), heap_offset(cursor));
+            return check_failed("free list node %zu at heap+0x%llx is not the start of a chunk: it is inside "
+                                "the chunk at heap+0x%llx", listed, heap_offset(node), heap_offset(cursor));
         if (!chunk_is_free(node))
-            return broken("the chunk at heap+%#llx is on the free list but not marked free", heap_offset(node));
+            return check_failed("the chunk at heap+0x%llx is on the free list but not marked free",
+                                heap_offset(node));
     }
     if (listed != free_chunks)
-        return broken("the free list holds %zu chunks, but %zu chunks in memory are marked free",
-                      listed, free_chunks);
+        return check_failed("the free list holds %zu chunks, but %zu chunks in memory are marked free",
+                            listed, free_chunks);
     return 0;
     /* END SOLUTION */
 }

@@ -15,72 +15,77 @@
  *
  * One chunk; the pointer malloc returns is the payload's, 16 bytes past the chunk's start:
  *
- *   chunk                     payload (16-byte aligned)
- *   v                         v
- *   +-------------+-----------+---------------------------+--------------+
- *   | chunk_bytes | payload_  | payload_bytes bytes, the  | rounding to  |
- *   | (8 bytes)   | bytes (8) | caller's                  | 16: 0..15 B  |
- *   +-------------+-----------+---------------------------+--------------+
- *   |<-- header: 16 bytes --->|
- *   |<---------------------------- chunk_bytes -------------------------->|
+ *   chunk                         payload (16-byte aligned)
+ *   v                             v
+ *   +--------------+--------------+---------------------------+--------------+
+ *   | size_copy    | chunk_bytes  | the caller's bytes        | rounding to  |
+ *   | (8 bytes)    | (8 bytes)    |                           | 16: 0..15 B  |
+ *   +--------------+--------------+---------------------------+--------------+
+ *   |<--- header: 16 bytes ------>|
+ *   |<---------------------------- chunk_bytes ----------------------------->|
+ *
+ * The header needs one word, the chunk's size (realloc reads it to know how much to copy, and
+ * hm_check steps by it), but takes two so that the payload after it stays 16-byte aligned. The
+ * spare word holds the size again: a write past the end of the block before changes this
+ * header first, and hm_check sees the two words disagree (the lecture's other use of a
+ * redundant size: error checking).
  *
  * Invariants (hm_check verifies every one):
  *   1. heap.start is 16-byte aligned and heap.brk is the real break (sbrk(0)).
  *   2. The chunks tile the heap: from heap.start, each chunk_bytes leads to the next header,
  *      and the last chunk ends exactly at the break.
- *   3. Each chunk_bytes is a multiple of 16, at least HEADER_BYTES + MIN_PAYLOAD_BYTES, so
- *      every payload starts 16-byte aligned; payload_bytes <= chunk_bytes - HEADER_BYTES.
+ *   3. Each chunk_bytes is a multiple of 16 and at least MIN_CHUNK_BYTES, so every payload
+ *      starts 16-byte aligned; its size_copy equals it.
  *
  * Cost:
  *   malloc  O(1) time and one brk call: the price of a kernel entry on every request.
  *   free    O(1), nothing at all.
- *   realloc the last chunk grows or shrinks where it is: O(1) and one brk call. Any other
- *           chunk shrinks where it is, O(1), and grows by malloc, copy and free: one brk
- *           call and O(old size) for the copy.
+ *   realloc malloc, copy, free: one brk call and O(old size) for the copy.
+ *   calloc  a malloc: memory the break uncovers reads as zero, and no chunk is ever reused.
  *   space   a 16-byte header and 0..15 bytes of rounding per block (a 0..16-byte request
- *           takes 32 bytes), and no freed byte is reused: the heap ends as large as the sum
- *           of every request the program ever made.
+ *           takes 32 bytes), and no freed byte is reused: the heap ends as large as the sum of
+ *           every request the program ever made.
+ *
+ * The file: 1. the idea (the lecture's twelve lines, with a header); 2. the C library's
+ * functions and their corner cases; 3. the checker.
  */
 #include "heapmgr.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-/* ---- constants ------------------------------------------------------------------------ */
+/* ==== 1. The idea: a new chunk past the break for every malloc =========================== */
 
 /* May be changed. */
 enum {
-    MIN_PAYLOAD_BYTES = 16, /* the least payload a chunk holds; a multiple of HM_ALIGNMENT.
-                               Non-zero so that malloc(0) gets memory of its own. */
+    MIN_PAYLOAD_BYTES = 16, /* the least payload a chunk holds; a multiple of HM_ALIGNMENT, and
+                               not 0, so that malloc(0) gets memory of its own */
 };
 
-/* Do not change. */
+/* Do not change: the layout drawn above depends on them. */
 enum {
-    HEADER_BYTES = 16, /* sizeof (struct chunk_header), a multiple of HM_ALIGNMENT so that a
+    HEADER_BYTES = 16, /* sizeof (struct chunk_header): a multiple of HM_ALIGNMENT, so that a
                           payload is aligned whenever its chunk is */
+    MIN_CHUNK_BYTES = HEADER_BYTES + (int)MIN_PAYLOAD_BYTES,
 };
-
-/* ---- the chunk header ------------------------------------------------------------------ */
 
 /* In front of every payload. Sizes are uint64_t so the header is 16 bytes on every machine. */
 struct chunk_header {
-    uint64_t chunk_bytes;   /* header, payload and rounding: the distance to the next header */
-    uint64_t payload_bytes; /* what the caller last asked for; realloc copies this many */
+    uint64_t size_copy;   /* chunk_bytes again, for hm_check alone */
+    uint64_t chunk_bytes; /* header, payload and rounding: the distance to the next header */
 };
 
 _Static_assert(sizeof (struct chunk_header) == HEADER_BYTES, "the header must keep payloads aligned");
 
-/* ---- all the state ---------------------------------------------------------------------- */
-
-/* Zero until the first call sets it up (a stage has no init function). */
+/* All the state. Zero until the first call sets it up (a stage has no init function). */
 static struct {
     char *start; /* the first chunk's header: the first break, rounded up to HM_ALIGNMENT */
     char *brk;   /* the break as this stage last set it; the last chunk ends here */
 } heap;
-
-/* ---- small helpers ---------------------------------------------------------------------- */
 
 static inline struct chunk_header *chunk_of(void *payload)
 {
@@ -92,15 +97,10 @@ static inline void *payload_of(struct chunk_header *chunk)
     return (char *)chunk + HEADER_BYTES;
 }
 
-static inline char *chunk_end(struct chunk_header *chunk)
+/* The bytes a chunk's payload may use: the caller's request and the rounding after it. */
+static inline size_t payload_room(const struct chunk_header *chunk)
 {
-    return (char *)chunk + chunk->chunk_bytes;
-}
-
-/* The bytes a chunk's payload may use: its caller's request plus the rounding after it. */
-static inline uint64_t payload_room(const struct chunk_header *chunk)
-{
-    return chunk->chunk_bytes - HEADER_BYTES;
+    return (size_t)chunk->chunk_bytes - HEADER_BYTES;
 }
 
 static inline size_t smaller(size_t a, size_t b)
@@ -111,86 +111,86 @@ static inline size_t smaller(size_t a, size_t b)
 /*
  * chunk_bytes_for: the size of the chunk that holds `payload_bytes`: the header plus the
  * payload, at least MIN_PAYLOAD_BYTES, rounded up to HM_ALIGNMENT.
- * Returns 0 when that exceeds PTRDIFF_MAX: no heap could hold it, and checking first keeps
- * the rounding from wrapping a request near SIZE_MAX around to a small chunk.
+ * Returns 0 when no heap could hold the request (more than half the address space); checked
+ * first, so that the rounding cannot wrap a request near SIZE_MAX around to a small chunk.
+ * Example: 100 -> 128, 0 -> 32, SIZE_MAX -> 0.
  */
 static size_t chunk_bytes_for(size_t payload_bytes)
 {
     /* BEGIN SOLUTION */
-    if (payload_bytes > (size_t)PTRDIFF_MAX - HEADER_BYTES - HM_ALIGNMENT)
+    if (payload_bytes > (size_t)PTRDIFF_MAX / 2)
         return 0;
     if (payload_bytes < MIN_PAYLOAD_BYTES)
         payload_bytes = MIN_PAYLOAD_BYTES;
-    size_t rounded_bytes = (payload_bytes + HM_ALIGNMENT - 1) & ~(size_t)(HM_ALIGNMENT - 1);
-    return HEADER_BYTES + rounded_bytes;
+    return HEADER_BYTES + ((payload_bytes + HM_ALIGNMENT - 1) & ~(size_t)(HM_ALIGNMENT - 1));
     /* END SOLUTION */
 }
 
 /*
- * heap_set_up: on the first call, find where the heap starts. The first header goes at
- * the first break rounded up to HM_ALIGNMENT (a real break may be anywhere; the simulated
- * one starts on a page). Returns 0, or -1 when the break cannot reach that boundary.
+ * heap_set_up: on the first call, find where the heap starts: the first break, rounded up to
+ * HM_ALIGNMENT (a real break may be anywhere; the simulated one starts on a page). Later calls
+ * do nothing. Returns false when the break cannot reach that boundary.
  */
-static int heap_set_up(void)
+static bool heap_set_up(void)
 {
     /* BEGIN SOLUTION */
     if (heap.start != NULL)
-        return 0;
+        return true;
     char *first_break = hm_sbrk(0);
-    uintptr_t misalignment = (uintptr_t)first_break % HM_ALIGNMENT;
+    size_t misalignment = (uintptr_t)first_break % HM_ALIGNMENT;
     char *aligned = misalignment == 0 ? first_break : first_break + (HM_ALIGNMENT - misalignment);
     if (aligned != first_break && hm_brk(aligned) != 0)
-        return -1;
+        return false;
     heap.start = heap.brk = aligned;
-    return 0;
+    return true;
     /* END SOLUTION */
 }
 
 /*
- * end_heap_at: move the break to `chunk + chunk_bytes`, up or down, with one brk call.
- * The caller guarantees that no live block lies past that address.
- * Returns 0, or -1 (break unchanged) when the system refuses (ENOMEM) or the address space
- * ends before that address.
+ * allocate: a new chunk of `chunk_bytes` at the break, and the break moved past it with one
+ * brk call: the lecture's minimal malloc.
+ * @pre  the heap is set up; chunk_bytes as chunk_bytes_for returns it (not 0).
+ * @post the chunk, its header written; NULL when brk failed (errno = ENOMEM), nothing changed.
  */
-static int end_heap_at(char *chunk, size_t chunk_bytes)
+static struct chunk_header *allocate(size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
-    if (chunk_bytes > UINTPTR_MAX - (uintptr_t)chunk)
-        return -1;
-    char *new_break = chunk + chunk_bytes;
-    if (hm_brk(new_break) != 0)
-        return -1;
-    heap.brk = new_break;
-    return 0;
+    struct chunk_header *chunk = (struct chunk_header *)heap.brk;
+    if (hm_brk(heap.brk + chunk_bytes) != 0)
+        return NULL;
+    heap.brk += chunk_bytes;
+    /* Written only now: before the brk call these bytes lay past the break. */
+    chunk->chunk_bytes = chunk_bytes;
+    chunk->size_copy = chunk_bytes;
+    return chunk;
     /* END SOLUTION */
 }
 
-/* ---- the five functions of heapmgr.h ------------------------------------------------- */
+/* ==== 2. The C library's functions: malloc(0), free(NULL), realloc's and calloc's cases ==== */
 
 /*
- * hm_malloc: a new chunk at the break, the break moved past it with one brk call.
- * Returns NULL only when brk fails or the request cannot be addressed; malloc(0) returns
- * a unique pointer (to MIN_PAYLOAD_BYTES of its own).
+ * hm_malloc: a new chunk past the break. malloc(0) returns a unique pointer (to
+ * MIN_PAYLOAD_BYTES of its own); a request no heap could hold returns NULL with errno = ENOMEM,
+ * as the C library does.
  */
 void *hm_malloc(size_t size)
 {
     /* BEGIN SOLUTION */
     size_t chunk_bytes = chunk_bytes_for(size);
-    if (chunk_bytes == 0 || heap_set_up() != 0)
+    if (chunk_bytes == 0) {
+        errno = ENOMEM;
         return NULL;
-    struct chunk_header *chunk = (struct chunk_header *)heap.brk;
-    if (end_heap_at(heap.brk, chunk_bytes) != 0)
+    }
+    if (!heap_set_up())
         return NULL;
-    /* Written only now: before the brk call these bytes lay past the break. */
-    chunk->chunk_bytes = chunk_bytes;
-    chunk->payload_bytes = size;
-    return payload_of(chunk);
+    struct chunk_header *chunk = allocate(chunk_bytes);
+    return chunk == NULL ? NULL : payload_of(chunk);
     /* END SOLUTION */
 }
 
 /*
- * hm_free: nothing. The chunk stays where it is, header intact, so the chunks still tile
- * the heap; no later malloc looks for it. free(NULL) does nothing too.
+ * hm_free: nothing, for NULL as for any block: the chunk stays where it is, header intact, so
+ * the chunks still tile the heap, and no later malloc looks for it.
  */
 void hm_free(void *ptr)
 {
@@ -200,10 +200,9 @@ void hm_free(void *ptr)
 }
 
 /*
- * hm_realloc: the last chunk grows or shrinks where it is, by moving the break; any other
- * chunk shrinks where it is (its tail stays unused: nothing would reuse it), and grows by
- * malloc, copy, free. Keeps the first min(old, new) bytes. realloc(NULL, n) is malloc(n);
- * realloc(p, 0) frees p and returns NULL. On failure returns NULL with p untouched.
+ * hm_realloc: malloc, copy, free (the old chunk's room holds at least the caller's old bytes,
+ * so copying min(room, size) keeps the first min(old, new)). realloc(NULL, n) is malloc(n);
+ * realloc(p, 0) frees p and returns NULL; when malloc fails, NULL, and p is left as it was.
  */
 void *hm_realloc(void *ptr, size_t size)
 {
@@ -214,54 +213,33 @@ void *hm_realloc(void *ptr, size_t size)
         hm_free(ptr);
         return NULL;
     }
-    struct chunk_header *chunk = chunk_of(ptr);
-    size_t chunk_bytes = chunk_bytes_for(size);
-    if (chunk_bytes == 0)
-        return NULL;
-
-    if (chunk_end(chunk) == heap.brk) {
-        /* Nothing lies past the last chunk: the break can follow its new end. */
-        if (chunk_bytes != chunk->chunk_bytes && end_heap_at((char *)chunk, chunk_bytes) != 0)
-            return NULL;
-        chunk->chunk_bytes = chunk_bytes;
-        chunk->payload_bytes = size;
-        return ptr;
-    }
-    if (size <= payload_room(chunk)) {
-        chunk->payload_bytes = size;
-        return ptr;
-    }
     void *moved = hm_malloc(size);
     if (moved == NULL)
         return NULL;
-    memcpy(moved, ptr, smaller(chunk->payload_bytes, size));
+    memcpy(moved, ptr, smaller(payload_room(chunk_of(ptr)), size));
     hm_free(ptr);
     return moved;
     /* END SOLUTION */
 }
 
 /*
- * hm_calloc: malloc(nmemb * size), zeroed. NULL when the product overflows size_t.
- * The bytes are cleared even though they come from the break: after realloc shrank the
- * last chunk, the break's page still holds its old bytes (the kernel zeroes whole new
- * pages only).
+ * hm_calloc: malloc(nmemb * size); NULL with errno = ENOMEM when the product overflows size_t.
+ * No memset: every chunk is fresh memory from the break, which reads as zero (heapmgr.h).
  */
 void *hm_calloc(size_t nmemb, size_t size)
 {
     /* BEGIN SOLUTION */
-    if (nmemb != 0 && size > SIZE_MAX / nmemb)
+    if (nmemb != 0 && size > SIZE_MAX / nmemb) {
+        errno = ENOMEM;
         return NULL;
-    size_t bytes = nmemb * size;
-    void *block = hm_malloc(bytes);
-    if (block != NULL)
-        memset(block, 0, bytes);
-    return block;
+    }
+    return hm_malloc(nmemb * size);
     /* END SOLUTION */
 }
 
-/* ---- the heap checker ------------------------------------------------------------------- */
+/* ==== 3. The checker: hm_check walks the chunks from the heap start to the break ========= */
 
-/* Print "minimal: hm_check: " and the message to stderr; returns 1, hm_check's verdict. */
+/* Print "minimal: hm_check: " and the message, one line on stderr. Returns 1: hm_check's verdict. */
 __attribute__((format(printf, 1, 2)))
 static int check_failed(const char *format, ...)
 {
@@ -275,21 +253,21 @@ static int check_failed(const char *format, ...)
 }
 
 /* An address as an offset from the heap start, "heap+0x40", as the harness prints them. */
-static inline unsigned long long heap_offset(const char *address)
+static inline unsigned long long heap_offset(const void *address)
 {
-    return (unsigned long long)(address - heap.start);
+    return (unsigned long long)((uintptr_t)address - (uintptr_t)heap.start);
 }
 
 /*
- * hm_check: invariants 1 to 3, walking every chunk from the heap start to the break.
- * Returns 0 when all hold; otherwise prints the first broken one and returns 1.
- * Reads the heap only, and never past the break, however broken the headers are.
+ * hm_check: invariants 1 to 3. Returns 0 when all hold (and before the first call: no heap,
+ * nothing broken); otherwise prints the first broken one and returns 1. Reads only below the
+ * break, and steps to a header only after checking that its size leads no further than it.
  */
 int hm_check(void)
 {
     /* BEGIN SOLUTION */
     if (heap.start == NULL)
-        return 0; /* not set up yet: no heap, nothing to break */
+        return 0;
     char *real_break = hm_sbrk(0);
     if ((uintptr_t)heap.start % HM_ALIGNMENT != 0)
         return check_failed("the heap start %p is not %d-byte aligned", (void *)heap.start, HM_ALIGNMENT);
@@ -297,24 +275,21 @@ int hm_check(void)
         return check_failed("the break is at heap+0x%llx, but the stage believes it is at heap+0x%llx",
                             heap_offset(real_break), heap_offset(heap.brk));
 
-    for (char *at = heap.start; at < heap.brk;) {
+    for (char *at = heap.start; at != heap.brk;) {
+        size_t left_bytes = (size_t)(heap.brk - at);
+        if (left_bytes < HEADER_BYTES)
+            return check_failed("the chunks do not end at the break: a header at heap+0x%llx would cross "
+                                "the break at heap+0x%llx", heap_offset(at), heap_offset(heap.brk));
         const struct chunk_header *chunk = (const struct chunk_header *)at;
-        size_t bytes_to_break = (size_t)(heap.brk - at);
-        if (bytes_to_break < HEADER_BYTES)
-            return check_failed("the chunks do not end at the break: a header at heap+0x%llx would "
-                                "cross the break at heap+0x%llx", heap_offset(at), heap_offset(heap.brk));
-        if (chunk->chunk_bytes % HM_ALIGNMENT != 0 || chunk->chunk_bytes < HEADER_BYTES + MIN_PAYLOAD_BYTES)
-            return check_failed("the chunk at heap+0x%llx has chunk_bytes %llu: not a multiple of %d of "
-                                "at least %d", heap_offset(at), (unsigned long long)chunk->chunk_bytes,
-                                HM_ALIGNMENT, HEADER_BYTES + MIN_PAYLOAD_BYTES);
-        if (chunk->chunk_bytes > bytes_to_break)
-            return check_failed("the chunk at heap+0x%llx (%llu bytes) runs past the break at heap+0x%llx",
-                                heap_offset(at), (unsigned long long)chunk->chunk_bytes,
-                                heap_offset(heap.brk));
-        if (chunk->payload_bytes > payload_room(chunk))
-            return check_failed("the chunk at heap+0x%llx holds %llu payload bytes, but has room for %llu",
-                                heap_offset(at), (unsigned long long)chunk->payload_bytes,
-                                (unsigned long long)payload_room(chunk));
+        if (chunk->chunk_bytes != chunk->size_copy)
+            return check_failed("the chunk at heap+0x%llx has chunk_bytes %llu but size_copy %llu: its header "
+                                "was overwritten", heap_offset(at), (unsigned long long)chunk->chunk_bytes,
+                                (unsigned long long)chunk->size_copy);
+        if (chunk->chunk_bytes % HM_ALIGNMENT != 0 || chunk->chunk_bytes < MIN_CHUNK_BYTES ||
+            chunk->chunk_bytes > left_bytes)
+            return check_failed("the chunk at heap+0x%llx has chunk_bytes %llu: not a multiple of %d from %d "
+                                "to the %zu bytes left before the break", heap_offset(at),
+                                (unsigned long long)chunk->chunk_bytes, HM_ALIGNMENT, MIN_CHUNK_BYTES, left_bytes);
         at += chunk->chunk_bytes;
     }
     return 0;

@@ -6,6 +6,10 @@
 # With -v whole=1 the regions are kept and only the marker lines are dropped.
 # A region is a whole function body; the function's signature is on one line, at column 0.
 #
+# A line that ends with a comment /* skeleton: TEXT */ is the reference's, and TEXT is the
+# skeleton's: a skeleton gets TEXT, at the line's indentation, in its place (bins.c switches its
+# going-further policies off this way). With -v whole=1 the line stays, without that comment.
+#
 #   awk -v stage=dlist -f student/skeleton.awk stages/dlist.c > build/student/.../dlist.c
 
 function parameters_of(signature,    inside, count, parts, i, name, result) {
@@ -50,6 +54,23 @@ function parameters_of(signature,    inside, count, parts, i, name, result) {
         if (casts != "")
             print indent casts
         print indent "hm_todo(\"" stage ": " function_name "\");"
+    }
+    next
+}
+
+/\/\* skeleton: .*\*\/[ \t]*$/ {
+    if (in_region && !whole)
+        next
+    line = $0
+    if (whole) {
+        sub(/[ \t]*\/\* skeleton: .*\*\/[ \t]*$/, "", line)
+        print line
+    } else {
+        indent = line
+        sub(/[^ \t].*/, "", indent)
+        sub(/.*\/\* skeleton: /, "", line)
+        sub(/[ \t]*\*\/[ \t]*$/, "", line)
+        print indent line
     }
     next
 }

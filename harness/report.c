@@ -149,14 +149,12 @@ void report_side_by_side_footer(FILE *out)
 void report_errors(FILE *out, const struct stage_run *run, int color)
 {
     const struct trace_result *unfinished = only_unfinished(run);
-    if (unfinished != NULL) {
-        size_t stopped = 0;
-        for (size_t i = 0; i < run->count; i++)
-            stopped += !run->results[i].correct;
-        size_t first_line = strcspn(unfinished->error, "\n");
-        fprintf(out, "%s%s:%s unfinished: %zu of %zu traces stop at a part not written yet; the first: %.*s\n",
-                paint(color, RED), run->name, paint(color, PLAIN), stopped, run->count, (int)first_line,
-                unfinished->error);
+    size_t stopped = 0;
+    for (size_t i = 0; i < run->count; i++)
+        stopped += !run->results[i].correct;
+    if (unfinished != NULL && stopped > 1) { /* one line, not one a trace; the first in full */
+        fprintf(out, "%s%s:%s unfinished: %zu of %zu traces stop at a part not written yet; the first: %s\n",
+                paint(color, RED), run->name, paint(color, PLAIN), stopped, run->count, unfinished->error);
         return;
     }
     for (size_t i = 0; i < run->count; i++) {

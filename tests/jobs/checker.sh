@@ -74,7 +74,7 @@ job_checker() {
 }
 
 add_checker_jobs() {
-    if [ ! -x "$GRADER" ] || [ -n "$SANITIZED" ] || [ -n "$COVERED" ]; then
+    if [ ! -x "${GRADER:-}" ] || [ -n "$SANITIZED" ] || [ -n "$COVERED" ]; then
         return # no grader here (a student kit), or grader.sh says why not
     fi
     make -s --no-print-directory BUILD="$BUILD" grader >/dev/null 2>&1 || return # grader.sh says why

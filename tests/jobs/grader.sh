@@ -557,12 +557,14 @@ job_grader_no_root() {
         return
     fi
     [ -f "$BUILD/scaling/freelist-100000.rep" ] || { mkdir -p "$BUILD/scaling" && "$BUILD/gen/freelist" "$BUILD/scaling" >/dev/null; }
+    local build_path=$BUILD # absolute, whether BUILD is or not
+    [[ $build_path == /* ]] || build_path=$PWD/$BUILD
     dir=$(mktemp -d /tmp/heapkit-no-root.XXXXXX) || return
     mkdir -p "$dir/submission"
     cp stages/minimal.c "$dir/submission/"
     grader_small_rubric "$dir/rubric.ini" minimal traces/tiny-basic.rep
     chmod -R a+rwX "$dir"
-    output=$(limited 120 "${as_nobody[@]}" "$grade" --kit "$PWD" --build "$PWD/$BUILD" --rubric "$dir/rubric.ini" \
+    output=$(limited 120 "${as_nobody[@]}" "$grade" --kit "$PWD" --build "$build_path" --rubric "$dir/rubric.ini" \
         "$dir/submission" 2>&1)
     status=$?
     if [ "$status" -ne 2 ] || [[ $output != *"grading runs each submission as a user of its own, which needs root"* ]]; then
@@ -570,7 +572,7 @@ job_grader_no_root() {
         rm -rf "$dir"
         return
     fi
-    output=$(limited 300 "${as_nobody[@]}" env TMPDIR="$dir" "$grade" --no-sandbox --kit "$PWD" --build "$PWD/$BUILD" \
+    output=$(limited 300 "${as_nobody[@]}" env TMPDIR="$dir" "$grade" --no-sandbox --kit "$PWD" --build "$build_path" \
         --rubric "$dir/rubric.ini" "$dir/submission" 2>&1)
     status=$?
     rm -rf "$dir"

@@ -344,6 +344,14 @@ job_student_kit() {
         skip "$name" "this is a student kit: it has no reference stages to make a kit from"
         return
     fi
+    local tool missing=()
+    for tool in pandoc python3; do
+        command -v "$tool" >/dev/null || missing+=("$tool")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        skip "$name" "make student needs ${missing[*]} for the kit's HTML handouts (apt-get install ${missing[*]})"
+        return
+    fi
     mkdir -p "$scratch"
     if ! output=$(BUILD="$scratch/build" bash student/make-kit.sh 2>&1); then
         fail "$name" "make student failed" "$output"
@@ -352,6 +360,10 @@ job_student_kit() {
     local kit=$scratch/build/student/heapkit
     local skeletons
     skeletons=$(sed -nE 's/^[[:space:]]*skeleton[[:space:]]*=(.*)$/\1/p' student/kit.conf)
+    if grep -q '{{' "$kit"/handouts/*.md "$kit"/handouts/*.html || [ ! -f "$kit/handouts/bins.html" ]; then
+        fail "$name" "the kit's handouts are not HTML with every figure filled in" "$(grep -l '{{' "$kit"/handouts/*)"
+        return
+    fi
     if grep -q 'BEGIN SOLUTION\|END SOLUTION' "$kit"/stages/*; then
         fail "$name" "solution markers are left in the kit" "$(grep -l 'SOLUTION' "$kit"/stages/*)"
         return
@@ -375,7 +387,7 @@ job_student_kit() {
     # skeletons unfinished, and succeeds; make test reports each stage's state (tests/run.sh
     # stages: the job that only a kit has); make grade pre-grades a whole stage, against the
     # reference's results recorded when the kit was made, to full marks.
-    output=$(cd "$kit" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD limited 600 make -s compare 2>&1)
+    output=$(cd "$kit" && unset MAKEFLAGS MFLAGS MAKELEVEL BUILD && limited 600 make -s compare 2>&1)
     if [ $? -ne 0 ] || ! printf '%s\n' "$output" | grep -qE '^(dlist|bins) +unfinished ' ||
         ! printf '%s\n' "$output" | grep -q 'cost of one operation as the free list grows'; then
         fail "$name" "make compare in the kit does not show every stage, the skeletons unfinished, and succeed" "$output"
@@ -387,7 +399,7 @@ job_student_kit() {
         fail "$name" "the kit's tests do not report each stage's state" "$output"
         return
     fi
-    output=$(cd "$kit" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD limited 600 make -s grade STAGE=list 2>&1)
+    output=$(cd "$kit" && unset MAKEFLAGS MFLAGS MAKELEVEL BUILD && limited 600 make -s grade STAGE=list 2>&1)
     if [ $? -ne 0 ] || ! printf '%s\n' "$output" | grep -qE '^total +20 / 20$' ||
         ! printf '%s\n' "$output" | grep -q 'heapkit PRE-GRADE of stages'; then
         fail "$name" "make grade STAGE=list in the kit does not pre-grade the whole stage to full marks" "$output"

@@ -96,7 +96,7 @@ job_pregrade_no_stage() {
 }
 
 add_pregrade_jobs() {
-    if [ ! -x "$GRADER" ] || [ -n "$SANITIZED" ] || [ -n "$COVERED" ]; then
+    if [ ! -x "${GRADER:-}" ] || [ -n "$SANITIZED" ] || [ -n "$COVERED" ]; then
         return # grader.sh says why not (a student kit has tests of its own)
     fi
     make -s --no-print-directory BUILD="$BUILD" grader "$BUILD/grader/pregrade" >/dev/null 2>&1 || return

@@ -188,7 +188,7 @@ static int strike_block(enum probe_kind kind, const struct probe_block *blocks, 
         uintptr_t word = block_word(kind, &blocks[i]);
         if (word == 0 || chosen++ != pick)
             continue;
-        uint64_t before = word_at(word), after = before;
+        uint64_t before = word_at(word), after;
         const char *how = "";
         switch (kind) {
         case PROBE_BEFORE_GROWN: case PROBE_AFTER_GROWN: after = before + 16; how = "grown by 16 to"; break;
@@ -216,6 +216,8 @@ static int strike_link(enum probe_kind kind, const struct probe_block *blocks, s
         return no_target(what, what_size, "no free region of the heap (64 bytes or more between live blocks) "
                                           "holds a word that points into the stage's memory");
     uintptr_t link = region_link((size_t)(seed % regions), &regions);
+    if (link == 0)
+        return no_target(what, what_size, "no target");
     uint64_t before = word_at(link), after;
     char target[160];
     if (kind == PROBE_LINK_TO_LIVE) {
@@ -248,7 +250,9 @@ static int strike_swap(const struct probe_block *blocks, size_t count, uint64_t 
     for (size_t i = 0; i < count && first == count; i++)
         if (block_word(PROBE_SWAPPED, &blocks[i]) != 0 && chosen++ == pick)
             first = i;
-    uintptr_t a = block_word(PROBE_SWAPPED, &blocks[first]);
+    uintptr_t a = first < count ? block_word(PROBE_SWAPPED, &blocks[first]) : 0;
+    if (a == 0)
+        return no_target(what, what_size, "no target");
     for (size_t step = 1; step < count; step++) {
         const struct probe_block *other = &blocks[(first + step) % count];
         uintptr_t b = block_word(PROBE_SWAPPED, other);

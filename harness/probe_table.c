@@ -51,8 +51,7 @@ static void stage_rows(FILE *out, const struct stage_run *run)
         for (int point = 0; point < PROBE_POINTS; point++) {
             fprintf(out, "  %-22.22s op %-7u", point == 0 ? r->trace_name : "", r->probe_ops[point]);
             for (int kind = 0; kind < PROBE_KINDS; kind++)
-                fprintf(out, " %*c", (int)sizeof "before-" - 1 > 3 ? 3 : 3,
-                        verdict_letter((enum probe_verdict)r->probes[point][kind].verdict));
+                fprintf(out, " %3c", verdict_letter((enum probe_verdict)r->probes[point][kind].verdict));
             fputc('\n', out);
         }
     }

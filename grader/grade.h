@@ -49,6 +49,7 @@ struct stage_rubric {
     char name[GRADE_NAME];
     double points[KIND_COUNT]; /* correctness: split evenly over the stage's traces */
     int malloc_o1, free_o1;    /* complexity: which operation must stay O(1) */
+    double utilization_high;   /* all utilization points from here (0: the [grader] value) */
     enum promise promise;
 };
 

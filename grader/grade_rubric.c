@@ -152,6 +152,12 @@ static int stage_key(struct reading *r, const char *section, const char *name, c
             snprintf(r->error, sizeof r->error, "[%s]: %s: not a number of points: '%s'", section, name, value);
             return -1;
         }
+    if (strcmp(name, "utilization_high") == 0) {
+        if (parse_number(value, &stage->utilization_high) == 0 && stage->utilization_high > 0)
+            return 0;
+        snprintf(r->error, sizeof r->error, "[%s]: utilization_high: not a share above 0: '%s'", section, value);
+        return -1;
+    }
     int *flag = strcmp(name, "malloc_o1") == 0 ? &stage->malloc_o1 : strcmp(name, "free_o1") == 0 ? &stage->free_o1 : NULL;
     if (flag != NULL && parse_yes_no(value, flag) == 0)
         return 0;

@@ -366,10 +366,11 @@ static void score_utilization(struct grading *g, const struct stage_rubric *sr, 
     }
     reference /= (double)g->trace_count;
     double ratio = student / reference;
-    double score = round2(points * scaled(ratio, g->rubric.utilization_low, g->rubric.utilization_high));
+    double high = sr->utilization_high > 0 ? sr->utilization_high : g->rubric.utilization_high;
+    double score = round2(points * scaled(ratio, g->rubric.utilization_low, high));
     snprintf(output, sizeof output,
              "mean utilization %.3f against the reference's %.3f: %.0f%% of it (all points from %.0f%%, none at "
-             "%.0f%% or below)", student, reference, 100 * ratio, 100 * g->rubric.utilization_high,
+             "%.0f%% or below)", student, reference, 100 * ratio, 100 * high,
              100 * g->rubric.utilization_low);
     grading_add(g, sr->name, KIND_UTILIZATION, "utilization", score, points, 0, output);
 }

@@ -12,8 +12,9 @@
  * isolate_run_checkpointed stops at checkpoints, where the parent reads the child's CPU time
  * from the kernel and checks its work (checkpoint.h, timed_proof.h).
  *
- * The grader's runner sets a hook that confines each child before it runs the stage's code
- * (grader/sandbox.h); the kit's own runners set none, and run the stage as they always did.
+ * The fence's runner sets a hook that confines each child before it runs the stage's code
+ * (fence/spawn.h, fence/filter.h); the kit's own runners set none, and run the stage as they
+ * always did.
  */
 #ifndef ISOLATE_H
 #define ISOLATE_H

@@ -56,7 +56,7 @@ fi
 # The pre-grade: the grader's sources (built with the C library alone: grader/grader.mk), the
 # rubric, and what the reference stages measured, since the kit holds no reference of a skeleton.
 mkdir -p "$kit/grader/reference"
-cp grader/*.c grader/*.h grader/grader.mk grader/rubric.ini "$kit/grader/"
+cp grader/*.c grader/*.h grader/grader.mk grader/rubric.ini grader/README.md grader/SECURITY.md "$kit/grader/"
 all_stages=$(echo $whole $skeleton | tr ' ' ',')
 if make -s --no-print-directory BUILD="$BUILD" pregrade >/dev/null 2>&1 &&
     "$BUILD/grader/pregrade" --pre-grade --build "$BUILD" --record-reference "$kit/grader/reference" \

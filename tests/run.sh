@@ -52,6 +52,11 @@ BUILD=${BUILD:-build}
 REPLAY=$BUILD/replay
 STAGES=$BUILD/tests/stages
 CMU=../shared/cmu-traces
+# A student's kit (no student/make-kit.sh): the instructor's shared folder is not beside it, and
+# its tests say nothing of it (tests/unit/test_trace.c reads HEAPKIT_STUDENT_KIT too).
+HEAPKIT_STUDENT_KIT=
+[ -f student/make-kit.sh ] || HEAPKIT_STUDENT_KIT=yes
+export HEAPKIT_STUDENT_KIT
 # A sanitizer build: the variable make passes, or the runtime found in the program (once:
 # the jobs inherit the answer).
 if [ -z "${SANITIZED+set}" ]; then

@@ -353,7 +353,9 @@ job_student_kit() {
         return
     fi
     mkdir -p "$scratch"
-    if ! output=$(BUILD="$scratch/build" bash student/make-kit.sh 2>&1); then
+    # (As an instructor makes it: none of this build's make variables either.)
+    if ! output=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SANITIZE -u OPT -u COVERAGE BUILD="$scratch/build" \
+        bash student/make-kit.sh 2>&1); then
         fail "$name" "make student failed" "$output"
         return
     fi
@@ -387,7 +389,7 @@ job_student_kit() {
     # skeletons unfinished, and succeeds; make test reports each stage's state (tests/run.sh
     # stages: the job that only a kit has); make grade pre-grades a whole stage, against the
     # reference's results recorded when the kit was made, to full marks.
-    output=$(cd "$kit" && unset MAKEFLAGS MFLAGS MAKELEVEL BUILD && limited 600 make -s compare 2>&1)
+    output=$(cd "$kit" && unset MAKEFLAGS MFLAGS MAKELEVEL BUILD SANITIZE OPT COVERAGE && limited 600 make -s compare 2>&1)
     if [ $? -ne 0 ] || ! printf '%s\n' "$output" | grep -qE '^(dlist|bins) +unfinished ' ||
         ! printf '%s\n' "$output" | grep -q 'cost of one operation as the free list grows'; then
         fail "$name" "make compare in the kit does not show every stage, the skeletons unfinished, and succeed" "$output"
@@ -399,7 +401,7 @@ job_student_kit() {
         fail "$name" "the kit's tests do not report each stage's state" "$output"
         return
     fi
-    output=$(cd "$kit" && unset MAKEFLAGS MFLAGS MAKELEVEL BUILD && limited 600 make -s grade STAGE=list 2>&1)
+    output=$(cd "$kit" && unset MAKEFLAGS MFLAGS MAKELEVEL BUILD SANITIZE OPT COVERAGE && limited 600 make -s grade STAGE=list 2>&1)
     if [ $? -ne 0 ] || ! printf '%s\n' "$output" | grep -qE '^total +20 / 20$' ||
         ! printf '%s\n' "$output" | grep -q 'heapkit PRE-GRADE of stages'; then
         fail "$name" "make grade STAGE=list in the kit does not pre-grade the whole stage to full marks" "$output"

@@ -248,7 +248,8 @@ static void run_child(void (*body)(void *), void *argument, int close_in_child, 
 
 enum wait_end { WAIT_TIMED_OUT, WAIT_ENDED, WAIT_REFUSED, WAIT_ASLEEP };
 
-int isolate_process_asleep(pid_t pid)
+/* The state letter of /proc/PID/stat ('R', 'S', 'T' ...), or 0 when it cannot be read. */
+static char process_state(pid_t pid)
 {
     char path[64], text[512];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -260,10 +261,16 @@ int isolate_process_asleep(pid_t pid)
     if (got <= 0)
         return 0;
     text[got] = '\0';
-    /* "PID (NAME) STATE ...": the name may hold anything, but ends with the last ')'. 'S' is
-     * asleep, 'T' stopped; 't' is a debugger's stop, not the process's doing. */
+    /* "PID (NAME) STATE ...": the name may hold anything, but ends with the last ')'. */
     const char *after_name = strrchr(text, ')');
-    return after_name != NULL && after_name[1] == ' ' && (after_name[2] == 'S' || after_name[2] == 'T');
+    return after_name != NULL && after_name[1] == ' ' ? after_name[2] : 0;
+}
+
+int isolate_process_asleep(pid_t pid)
+{
+    /* 'S' is asleep, 'T' stopped; 't' is a debugger's stop, not the process's doing. */
+    char state = process_state(pid);
+    return state == 'S' || state == 'T';
 }
 
 /* How long a child that should be working may be seen asleep before it is a hang. */
@@ -279,21 +286,9 @@ int isolate_process_asleep(pid_t pid)
 /* Is the child runnable ('R') and has it used less CPU than half of `elapsed` seconds? */
 static int starved(pid_t child, double elapsed)
 {
-    char path[64], text[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)child);
-    int file = open(path, O_RDONLY | O_CLOEXEC);
-    if (file < 0)
-        return 0;
-    ssize_t got = read(file, text, sizeof text - 1);
-    close(file);
-    if (got <= 0)
-        return 0;
-    text[got] = '\0';
-    const char *after_name = strrchr(text, ')');
     clockid_t clock;
     struct timespec used;
-    if (after_name == NULL || after_name[1] != ' ' || after_name[2] != 'R' || clock_getcpuclockid(child, &clock) != 0 ||
-        clock_gettime(clock, &used) != 0)
+    if (process_state(child) != 'R' || clock_getcpuclockid(child, &clock) != 0 || clock_gettime(clock, &used) != 0)
         return 0;
     return (double)used.tv_sec + (double)used.tv_nsec / 1e9 < elapsed / 2;
 }

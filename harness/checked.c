@@ -15,6 +15,7 @@
 
 #include "addrmap.h"
 #include "checker_probe.h"
+#include "heap_snapshot.h"
 #include "heapmgr.h"
 #include "hostmem.h"
 #include "isolate.h"
@@ -482,6 +483,39 @@ static int check_end_state(void)
     return check_system_use();
 }
 
+/* ---- pictures of the heap (heap_snapshot.h) ---------------------------------------------- */
+
+/* After operation `done` (from 0): what the setup's snapshot request asks of it. Returns 1
+ * when the replay may stop here: the request needs nothing further. */
+static int record_pictures(uint32_t done)
+{
+    const struct snapshot_request *request = &replay.setup->snapshots;
+    if (request->fd <= 0)
+        return 0;
+    uint64_t footprint = replay.memory->footprint_bytes();
+    if (request->points)
+        snapshot_point(request->fd, done, footprint, replay.live_payload_bytes);
+    if (done >= request->first_op && done <= request->last_op) {
+        static struct snapshot_live *live;
+        static size_t live_capacity;
+        if (live == NULL) {
+            live_capacity = replay.live.count + replay.block_table_bytes / sizeof *replay.blocks + 1;
+            live = host_alloc(live_capacity * sizeof *live);
+        }
+        size_t count = 0;
+        for (addrmap_ref at = addrmap_first_from(&replay.live, 0); at != 0 && live != NULL && count < live_capacity;) {
+            const struct addrmap_node *node = addrmap_node(&replay.live, at);
+            const struct block *b = &replay.blocks[node->value];
+            live[count++] = (struct snapshot_live){ node->start, b->bytes, node->value, b->line };
+            at = addrmap_first_from(&replay.live, node->end);
+        }
+        struct snapshot_figures figures = { replay.live_payload_bytes, replay.peak_payload_bytes, footprint,
+                                            replay.memory->peak_footprint_bytes() };
+        snapshot_take(request->fd, done, live, count, &figures, 1);
+    }
+    return done >= request->last_op && !request->points;
+}
+
 /* ---- the checker probe (checker_probe.h) ------------------------------------------------ */
 
 static void probe_checker(void)
@@ -538,7 +572,8 @@ void checked_replay(void *argument)
     uint32_t done = 0, end = setup->probing && setup->probe_op < trace->op_count ? setup->probe_op : trace->op_count;
     for (; done < end; done++) {
         replay.report->op_position = done + 1;
-        if (replay_one(&trace->ops[done]) != 0)
+        int failed = replay_one(&trace->ops[done]) != 0;
+        if (record_pictures(done) || failed)
             break;
     }
     replay.report->op_position = done + 1;

@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 
+#include "heap_snapshot.h"
 #include "stage_calls.h"
 #include "trace.h"
 
@@ -36,6 +37,8 @@ struct checked_setup {
     int probe_kind;
     uint32_t probe_op;
     uint64_t probe_seed;
+    /* Pictures of the heap (heap_snapshot.h): snapshots.fd is 0 when none are asked for. */
+    struct snapshot_request snapshots;
 };
 
 /* An operation's result as a number that is the same on every run: the offset of the block

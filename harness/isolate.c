@@ -131,10 +131,23 @@ _Noreturn void isolate_setup_failed(const char *why)
     leave_child();
 }
 
+/* The landing of a guarded call (isolate_guard), or NULL. */
+static sigjmp_buf *guard_landing;
+
+void isolate_guard(sigjmp_buf *landing)
+{
+    guard_landing = landing;
+}
+
 _Noreturn void hm_todo(const char *what)
 {
     struct child_report *r = isolate_report();
     snprintf(r->todo_what, sizeof r->todo_what, "%s", what != NULL ? what : "(unnamed)");
+    if (guard_landing != NULL) {
+        sigjmp_buf *landing = guard_landing;
+        guard_landing = NULL;
+        siglongjmp(*landing, ISOLATE_GUARD_TODO);
+    }
     r->todo_called = 1;
     leave_child();
 }
@@ -158,8 +171,16 @@ static uint64_t refused_call_argument(const void *context)
  * handler is installed with SA_RESETHAND: the kernel puts back the default action as it
  * calls it, so that the signal raised here kills (no system call needed for that, which
  * matters when a filter refused the one that brought us here). */
+static void arm_fault_handler(void);
+
 static void on_fault(int signal_number, siginfo_t *info, void *context)
 {
+    if (guard_landing != NULL) { /* a guarded call faulted: it alone ends */
+        sigjmp_buf *landing = guard_landing;
+        guard_landing = NULL;
+        arm_fault_handler(); /* SA_RESETHAND took it away */
+        siglongjmp(*landing, signal_number);
+    }
     struct child_report *r = report;
     if (r != NULL && r->fault_signal == 0) {
         uintptr_t address = (uintptr_t)info->si_addr;
@@ -180,17 +201,22 @@ static void on_fault(int signal_number, siginfo_t *info, void *context)
     raise(signal_number);
 }
 
-static void install_fault_handler(void)
+static void arm_fault_handler(void)
 {
     static const int deadly[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS };
-    enum { ALTERNATE_STACK_BYTES = 1 << 16 };
-    stack_t alternate = { .ss_sp = host_alloc(ALTERNATE_STACK_BYTES), .ss_size = ALTERNATE_STACK_BYTES };
-    if (alternate.ss_sp != NULL)
-        sigaltstack(&alternate, NULL);
     struct sigaction action = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND };
     sigemptyset(&action.sa_mask);
     for (size_t i = 0; i < sizeof deadly / sizeof deadly[0]; i++)
         sigaction(deadly[i], &action, NULL);
+}
+
+static void install_fault_handler(void)
+{
+    enum { ALTERNATE_STACK_BYTES = 1 << 16 };
+    stack_t alternate = { .ss_sp = host_alloc(ALTERNATE_STACK_BYTES), .ss_size = ALTERNATE_STACK_BYTES };
+    if (alternate.ss_sp != NULL)
+        sigaltstack(&alternate, NULL);
+    arm_fault_handler();
 
     struct rlimit stack_limit;
     if (getrlimit(RLIMIT_STACK, &stack_limit) == 0 && stack_limit.rlim_cur != RLIM_INFINITY)

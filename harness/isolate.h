@@ -19,6 +19,7 @@
 #ifndef ISOLATE_H
 #define ISOLATE_H
 
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -135,6 +136,13 @@ void isolate_describe_end(const struct child_outcome *outcome, const struct chil
  * stage is not run, and the parent reports "could not be isolated: WHY", a fault of the
  * machine, not of the stage. */
 _Noreturn void isolate_setup_failed(const char *why);
+
+/* In a replay child: run a call that may fault or stop at hm_todo without ending the child
+ * (the stage's hm_walk, drawing a picture). Between isolate_guard(&landing), after
+ * sigsetjmp(landing, 1) returned 0, and isolate_guard(NULL), a fault returns to the landing
+ * with its signal, and hm_todo with ISOLATE_GUARD_TODO (its text in the report's todo_what). */
+enum { ISOLATE_GUARD_TODO = 1000 };
+void isolate_guard(sigjmp_buf *landing);
 
 /* In a replay child: the time limit of its replay, in seconds (a stage program's CPU limit). */
 double isolate_time_limit(void);

@@ -2,10 +2,15 @@
  * heapmgr.h: the one header every stage implements, and the system calls it may use.
  *
  * A stage is one C file in stages/ that defines the five hm_ functions of part 1 with the
- * C library's contracts. It gets memory only through the four simulated system calls of
+ * C library's contracts (and, if it likes, hm_walk of part 1b, which draws its heap). It gets memory only through the four simulated system calls of
  * part 2, which the harness provides, counts and limits. Nothing else that allocates is
- * allowed: no malloc, no real brk, sbrk or mmap. A stage may use memcpy, memset, memmove,
- * and fprintf(stderr, ...) for debugging output.
+ * allowed: no malloc, no real brk, sbrk or mmap. What a stage may call, exactly as the
+ * grader's static check enforces it (README.md, "What a stage may call"):
+ *   - part 2: hm_brk, hm_sbrk, hm_mmap, hm_munmap, hm_page_bytes, hm_todo;
+ *   - memcpy, memset, memmove;
+ *   - output to stderr: fprintf, vfprintf, fputs, fputc, putc, fwrite, snprintf, vsnprintf
+ *     (a compiler turns fprintf into fwrite or fputc by itself);
+ *   - assert, abort and errno.
  *
  * A stage has no init function: like a real malloc it sets itself up on its first call.
  * Every replay runs in a fresh process, so a stage's static variables start at zero each time.
@@ -72,6 +77,39 @@ void *hm_calloc(size_t nmemb, size_t size);
  * the grader also calls it on a heap it corrupted on purpose (build/replay --probe-checker).
  */
 int hm_check(void);
+
+/* ---- Part 1b (optional): the stage describes its heap ------------------------------- */
+
+/*
+ * hm_walk draws the pictures of build/replay --map and --html: it reports every chunk of the
+ * heap, in address order, to visit(chunk, context). A stage without it still gets maps, drawn
+ * from what the harness knows (live payloads, and the bytes between them as the stage's); the
+ * grader neither requires it nor believes it.
+ *
+ * A chunk is a run of bytes the stage manages as one: a block the caller holds (with its
+ * header and footer), a free chunk, or the stage's own bytes (a prologue, an epilogue,
+ * padding, a table of list heads). The chunks it reports should tile the heap from its start
+ * to the break; mapped chunks (the mmap stage's large blocks) come after the heap's, in any
+ * order. For a free chunk, `list` says which free list or bin holds it (0 with one list;
+ * -1: on none) and `next` where the next chunk of that list starts (NULL at its end).
+ *
+ * The walk is the checker's walk and has its care: it must not change the heap, and it must
+ * survive a corrupted one (stop where a size or a link leads outside the heap). Before the
+ * stage's first call there is no heap: visit nothing.
+ */
+enum hm_chunk_state { HM_CHUNK_USED, HM_CHUNK_FREE, HM_CHUNK_STAGE };
+
+struct hm_chunk {
+    const void *start; /* the chunk's first byte: its header, if it has one */
+    size_t bytes;      /* the whole chunk, header and footer included */
+    int state;         /* enum hm_chunk_state */
+    int list;          /* a free chunk: its free list or bin (0 with one list); otherwise -1 */
+    const void *next;  /* a free chunk: the start of the next chunk on its list; NULL: none */
+};
+
+typedef void hm_chunk_visitor(const struct hm_chunk *chunk, void *context);
+
+void hm_walk(hm_chunk_visitor *visit, void *context);
 
 /* ---- Part 2: what the harness provides ---------------------------------------------- */
 

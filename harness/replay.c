@@ -13,6 +13,7 @@
 #include "result.h"
 #include "text.h"
 #include "runner.h"
+#include "pictures.h"
 #include "probe_table.h"
 #include "scaling.h"
 #include "trace.h"
@@ -37,6 +38,8 @@ struct options {
     int checked, verbose, json, measure_time, scaling, separate, probe_checker;
     const char *runs, *time_limit, *limit; /* passed on to the runners as given */
     const char *save_json;                 /* --save-json FILE: the JSON too, beside the tables */
+    const char *map, *html;                /* --map LINE|fail, --html FILE: passed on as given */
+    int shrink;                            /* a failing trace is shrunk (not with --no-shrink) */
     uint64_t limit_bytes;
     char **traces;
     size_t trace_count;
@@ -49,7 +52,8 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: %s [-s STAGE[,STAGE...]|all|libc] [-c] [-v] [-n RUNS] [-t SECONDS]\n"
             "              [--limit SIZE] [--no-time] [--separate] [--json] [--save-json FILE]\n"
-            "              [--scaling | --probe-checker] [TRACE...]\n"
+            "              [--scaling | --probe-checker] [--map LINE|fail] [--html FILE] [--no-shrink]\n"
+            "              [TRACE...]\n"
             "\n"
             "Replays allocation traces against stages, checks every result, measures utilization\n"
             "and throughput against the C library.\n"
@@ -74,6 +78,13 @@ static void usage(FILE *out)
             "                two points of its first 3,000 operations, in 11 ways, and ask\n"
             "                hm_check whether it sees it\n"
             "                (each corruption in a replay of its own; nothing is timed)\n"
+            "  --map LINE    print the heap after the operation on trace line LINE, or after the\n"
+            "                one that failed (--map fail): each chunk in address order, each free\n"
+            "                list in list order (one stage, one trace; nothing is timed)\n"
+            "  --html FILE   write a page that steps through the replay, the heap drawn to scale\n"
+            "                after each operation (up to 1000 of them, ending at a failure)\n"
+            "  --no-shrink   a trace that fails is not shrunk (by default the smallest trace that\n"
+            "                fails the same way is written to build/shrunk/ and shown)\n"
             "  TRACE...      .rep files (default: every trace in traces/)\n",
             program);
 }
@@ -88,7 +99,7 @@ static int bad_usage(const char *format, const char *what)
 
 static int read_options(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){ .stages = "all", .measure_time = 1, .limit_bytes = RUNNER_DEFAULT_LIMIT_BYTES };
+    *o = (struct options){ .stages = "all", .measure_time = 1, .shrink = 1, .limit_bytes = RUNNER_DEFAULT_LIMIT_BYTES };
     /* Options and traces may come in any order, as with GNU tools; "--" ends the options. */
     static char *traces[4096];
     size_t trace_count = 0;
@@ -118,12 +129,22 @@ static int read_options(int argc, char **argv, struct options *o)
             o->json = 1;
         } else if (strcmp(flag, "--no-time") == 0) {
             o->measure_time = 0;
+        } else if (strcmp(flag, "--no-shrink") == 0) {
+            o->shrink = 0;
         } else if (strcmp(flag, "--separate") == 0) {
             o->separate = 1;
         } else if (strcmp(flag, "--scaling") == 0) {
             o->scaling = 1;
         } else if (strcmp(flag, "--probe-checker") == 0) {
             o->probe_checker = 1;
+        } else if (strcmp(flag, "--map") == 0 || strcmp(flag, "--html") == 0) {
+            uint32_t line;
+            if (value == NULL || value[0] == '\0')
+                return bad_usage("option %s needs a value", flag);
+            if (flag[2] == 'm' && pictures_parse_line(value, &line) != 0)
+                return bad_usage("--map %s: give a trace line number, such as --map 12, or --map fail", value);
+            *(flag[2] == 'm' ? &o->map : &o->html) = value;
+            i++;
         } else if (strcmp(flag, "--save-json") == 0) {
             if (value == NULL)
                 return bad_usage("option %s needs a value", flag);
@@ -352,7 +373,12 @@ static int run_stage(const struct options *o, const char *stage, struct stage_ru
     int channel[2];
     if (pipe(channel) != 0)
         return -1;
-    char results_fd[16], reproduce[PATH_MAX + 64];
+    char results_fd[16], reproduce[PATH_MAX + 64], shrink_directory[PATH_MAX + 16];
+    /* Named from the working directory when the build is below it, as the user will type it. */
+    char cwd[PATH_MAX];
+    size_t cwd_length = getcwd(cwd, sizeof cwd) != NULL ? strlen(cwd) : 0;
+    int below = cwd_length > 0 && strncmp(build_dir, cwd, cwd_length) == 0 && build_dir[cwd_length] == '/';
+    snprintf(shrink_directory, sizeof shrink_directory, "%s/shrunk", below ? build_dir + cwd_length + 1 : build_dir);
     snprintf(results_fd, sizeof results_fd, "%d", channel[1]);
     snprintf(reproduce, sizeof reproduce, "%s%s -s %s", program, through_fence ? " --separate" : "", stage);
 
@@ -371,6 +397,12 @@ static int run_stage(const struct options *o, const char *stage, struct stage_ru
         arguments[n++] = "--stage-only"; /* the growth table reads the stage's own times alone */
     if (o->probe_checker)
         arguments[n++] = "--probe-checker";
+    if (o->map)
+        arguments[n++] = "--map", arguments[n++] = (char *)o->map;
+    else if (o->shrink)
+        arguments[n++] = "--shrink-dir", arguments[n++] = shrink_directory;
+    if (o->html)
+        arguments[n++] = "--html", arguments[n++] = (char *)o->html;
     if (through_fence) {
         arguments[n++] = "--program", arguments[n++] = stage_program;
         arguments[n++] = "--libc-program", arguments[n++] = libc_program;
@@ -416,6 +448,7 @@ static int run_stage(const struct options *o, const char *stage, struct stage_ru
     fclose(incoming);
     int status;
     waitpid(child, &status, 0);
+    run->runner_status = WIFEXITED(status) ? WEXITSTATUS(status) : 2;
 
     /* A runner that died early still accounts for every trace. */
     for (size_t i = run->count; i < o->trace_count; i++) {
@@ -445,6 +478,29 @@ static int check_traces(const struct options *o)
     return all_good ? 0 : -1;
 }
 
+/* --map and --html draw one stage's heap on one trace; they time nothing. */
+static int pictures_fit(struct options *o)
+{
+    const char *which = o->map ? "--map" : "--html";
+    if (o->scaling || o->probe_checker || o->json) {
+        fprintf(stderr, "%s: %s is a run of its own: it goes with none of --scaling, --probe-checker, --json\n",
+                program, which);
+        return -1;
+    }
+    if (o->stages == NULL || strchr(o->stages, ',') != NULL || strcmp(o->stages, "all") == 0 ||
+        strcmp(o->stages, "libc") == 0) {
+        fprintf(stderr, "%s: %s draws the heap of one stage: give it with -s, such as -s dlist\n", program, which);
+        return -1;
+    }
+    if (o->trace_count != 1) {
+        fprintf(stderr, "%s: %s draws the heap of one trace: give exactly one (%zu given)\n", program, which,
+                o->trace_count);
+        return -1;
+    }
+    o->measure_time = 0;
+    return 0;
+}
+
 /* The traces to replay: --scaling's workloads, those given, or the bundled suite; all read
  * and checked before any stage runs. Returns 0, or -1 having said why. */
 static int prepare_traces(struct options *o)
@@ -461,6 +517,8 @@ static int prepare_traces(struct options *o)
         fprintf(stderr, "%s: --scaling and --probe-checker are runs of their own: choose one\n", program);
         return -1;
     }
+    if ((o->map || o->html) && pictures_fit(o) != 0)
+        return -1;
     if (o->probe_checker) {
         o->checked = 1;       /* a checker that fails a healthy heap is found there first */
         o->measure_time = 0;
@@ -479,6 +537,7 @@ enum layout {
     LAYOUT_JSON,         /* --json: everything at the end, as JSON */
     LAYOUT_SCALING,      /* --scaling: the growth table at the end (-v: each stage's traces too) */
     LAYOUT_PROBES,       /* --probe-checker: the probes' table at the end */
+    LAYOUT_PICTURES,     /* --map, --html: the runner's map or page; a failure's message only */
     LAYOUT_SIDE_BY_SIDE, /* several stages: a row each as it ends (-v: its traces, rows at the end) */
     LAYOUT_TABLES,       /* one stage: its table of traces */
 };
@@ -488,6 +547,7 @@ static enum layout choose_layout(const struct options *o, size_t stage_count)
     return o->json            ? LAYOUT_JSON
            : o->scaling       ? LAYOUT_SCALING
            : o->probe_checker ? LAYOUT_PROBES
+           : o->map || o->html ? LAYOUT_PICTURES
            : stage_count > 1  ? LAYOUT_SIDE_BY_SIDE
                               : LAYOUT_TABLES;
 }
@@ -495,7 +555,8 @@ static enum layout choose_layout(const struct options *o, size_t stage_count)
 /* What is shown as a stage's runner ends. */
 static void show_stage(const struct options *o, enum layout layout, const struct stage_run *run, int color)
 {
-    if (layout == LAYOUT_JSON || ((layout == LAYOUT_SCALING || layout == LAYOUT_PROBES) && !o->verbose))
+    if (layout == LAYOUT_JSON || layout == LAYOUT_PICTURES ||
+        ((layout == LAYOUT_SCALING || layout == LAYOUT_PROBES) && !o->verbose))
         return;
     if (layout == LAYOUT_SIDE_BY_SIDE && !o->verbose)
         report_side_by_side_row(stdout, run, color);
@@ -567,7 +628,7 @@ int main(int argc, char **argv)
     enum layout layout = choose_layout(&o, stage_count);
     int color = layout != LAYOUT_JSON && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     struct stage_run *runs = calloc(stage_count, sizeof *runs);
-    int all_correct = 1;
+    int all_correct = 1, pictures_failed = 0;
     if (layout == LAYOUT_SIDE_BY_SIDE && !o.verbose)
         report_side_by_side_header(stdout);
     for (size_t s = 0; s < stage_count; s++) {
@@ -582,6 +643,8 @@ int main(int argc, char **argv)
         }
         struct stage_summary summary = report_summarize(&runs[s]);
         all_correct &= summary.correct == summary.traces;
+        if (layout == LAYOUT_PICTURES && runs[s].runner_status == 2)
+            pictures_failed = 1;
         show_stage(&o, layout, &runs[s], color);
     }
     if (show_end(&o, layout, runs, stage_count, color) != 0)
@@ -592,5 +655,5 @@ int main(int argc, char **argv)
     }
     free(runs);
     free(stages);
-    return all_correct ? 0 : 1;
+    return pictures_failed ? 2 : all_correct ? 0 : 1;
 }

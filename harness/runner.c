@@ -25,6 +25,8 @@
 
 #include "checked.h"
 #include "checker_probe.h"
+#include "pictures.h"
+#include "shrink_failure.h"
 #include "checkpoint.h"
 #include "isolate.h"
 #include "median.h"
@@ -59,20 +61,27 @@ struct runner_options {
     const char *time_limit_text;
     const char *reproduce_as; /* the command that runs this stage, such as "build/replay -s list" */
     int results_fd;
+    struct picture_request pictures; /* --map, --html (pictures.h) */
+    const char *shrink_directory;    /* --shrink-dir DIR: a failing trace's shrunk copy goes there */
 };
 
 static void usage(const char *program)
 {
     fprintf(stderr,
             "usage: %s [-c] [-n RUNS] [-t SECONDS] [--limit SIZE] [--no-time | --stage-only]\n"
-            "          [--probe-checker] [--as COMMAND] [--results-fd FD] TRACE...\n"
+            "          [--probe-checker] [--map LINE|fail] [--html FILE] [--shrink-dir DIR]\n"
+            "          [--as COMMAND] [--results-fd FD] TRACE...\n"
             "Replays each trace against this stage (checked, then timed against the C library) and\n"
             "writes one result line per trace. build/replay runs this for you and prints tables.\n"
             "--stage-only times the stage without the C library (no speed ratio): the cost of each\n"
             "segment of the trace, which is all that build/replay --scaling reads.\n"
             "--probe-checker times nothing: once the checked replay of a trace passed, it corrupts\n"
             "the heap in %d ways at %d points of the trace, each in a replay of its own, and asks\n"
-            "hm_check whether it sees it (build/replay --probe-checker prints the table).\n",
+            "hm_check whether it sees it (build/replay --probe-checker prints the table).\n"
+            "--map and --html time nothing: after the checked replay, the heap after trace line LINE\n"
+            "(or the failing operation) as text, or a page that steps through the replay.\n"
+            "--shrink-dir DIR: a trace that fails is shrunk to the smallest that fails the same way,\n"
+            "written into DIR, and shown.\n",
             program, PROBE_KINDS, PROBE_POINTS);
 }
 
@@ -96,6 +105,15 @@ static int read_options(int argc, char **argv, const struct runner_stage *stage,
             o->stage_only = 1;
         } else if (strcmp(flag, "--probe-checker") == 0) {
             o->probe_checker = 1;
+        } else if (strcmp(flag, "--map") == 0 && pictures_parse_line(value, &o->pictures.map_line) == 0) {
+            o->pictures.map = 1;
+            i++;
+        } else if (strcmp(flag, "--shrink-dir") == 0 && value != NULL && value[0] != '\0') {
+            o->shrink_directory = value;
+            i++;
+        } else if (strcmp(flag, "--html") == 0 && value != NULL && value[0] != '\0') {
+            o->pictures.html_path = value;
+            i++;
         } else if (strcmp(flag, "-n") == 0 && parse_count(value, 1, MAX_RUNS, &o->runs) == 0) {
             i++;
         } else if (strcmp(flag, "-t") == 0 && parse_seconds(value, &o->time_limit_seconds) == 0) {
@@ -129,7 +147,11 @@ static int read_options(int argc, char **argv, const struct runner_stage *stage,
         fprintf(stderr, "%s: --probe-checker: the C library has no hm_check to probe\n", argv[0]);
         return -1;
     }
-    if (o->probe_checker)
+    if ((o->pictures.map || o->pictures.html_path) && stage->is_libc) {
+        fprintf(stderr, "%s: --map and --html draw a stage's simulated heap: the C library's is its own\n", argv[0]);
+        return -1;
+    }
+    if (o->probe_checker || o->pictures.map || o->pictures.html_path)
         o->measure_time = 0;
     if (i == argc) {
         usage(argv[0]);
@@ -140,6 +162,20 @@ static int read_options(int argc, char **argv, const struct runner_stage *stage,
         o->time_limit_seconds = o->run_heap_checker ? RUNNER_CHECKED_TIME_LIMIT : RUNNER_TIME_LIMIT;
     *first_trace = i;
     return 0;
+}
+
+/* The command that replays a trace as this runner did, without -c and the trace:
+ * "build/replay -s list --limit 64M". */
+static void replay_command(const struct runner_options *o, char *out, size_t out_size)
+{
+    if (o->reproduce_as != NULL)
+        snprintf(out, out_size, "%s%s%s%s%s", o->reproduce_as, o->limit_text ? " --limit " : "",
+                 o->limit_text ? o->limit_text : "", o->time_limit_text ? " -t " : "",
+                 o->time_limit_text ? o->time_limit_text : "");
+    else
+        snprintf(out, out_size, "build/replay -s %s%s%s%s%s", o->stage_name, o->limit_text ? " --limit " : "",
+                 o->limit_text ? o->limit_text : "", o->time_limit_text ? " -t " : "",
+                 o->time_limit_text ? o->time_limit_text : "");
 }
 
 /* "    reproduce: build/replay -s list -c --limit 64M traces/x.rep" */
@@ -290,6 +326,25 @@ static void release_fingerprints(void)
 
 /* ---- the replays ------------------------------------------------------------------------ */
 
+/* Where the last checked replay's child was when it ended (the report's op_position). */
+static uint32_t checked_ended_at;
+
+/* --map, --html: after the checked replay, from a replay of their own (pictures.h). A failure
+ * to draw is the user's to read, and the runner's exit status; the result is unchanged. */
+static int pictures_failed;
+
+static void draw_pictures(const struct runner_options *o, const struct trace *trace, const struct trace_result *r)
+{
+    struct checked_setup setup = {
+        .trace = trace, .limit_bytes = o->limit_bytes,
+        .run_heap_checker = o->run_heap_checker, .calls = o->stage->calls,
+    };
+    int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
+    if (pictures_draw(&o->pictures, &setup, o->stage_name, o->time_limit_seconds + o->stage->start_seconds, results_fd,
+                      !r->correct, checked_ended_at, r->error) != 0)
+        pictures_failed = 1;
+}
+
 static int run_checked(const struct runner_options *o, const struct trace *trace, struct trace_result *r)
 {
     struct checked_setup setup = {
@@ -310,6 +365,7 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
     r->null_results = report->null_results;
     r->peak_footprint_bytes = report->peak_footprint_bytes;
     r->counts = report->counts;
+    checked_ended_at = report->op_position;
     if (!failed) {
         r->correct = 1;
         show_or_attach_output(r, 0);
@@ -325,6 +381,17 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
     }
     show_or_attach_output(r, 1);
     append_reproduce(o, r);
+    if (o->shrink_directory != NULL && !o->pictures.map && o->pictures.html_path == NULL) {
+        char command[1200];
+        replay_command(o, command, sizeof command);
+        struct shrink_failure_setup shrink = {
+            .base = &setup, .stage_name = o->stage_name, .reproduce_as = command, .directory = o->shrink_directory,
+            .time_limit_seconds = o->time_limit_seconds + o->stage->start_seconds,
+            .close_in_child = results_fd, .quiet_fd = discarded_output_fd, .hung = r->hung,
+            .ended_at = checked_ended_at,
+        };
+        shrink_failure(&shrink, r->error, sizeof r->error);
+    }
     return -1;
 }
 
@@ -572,10 +639,12 @@ int runner_main(int argc, char **argv, const struct runner_stage *stage)
             run_timed(&o, &trace, is_libc, &result);
         if (result.correct && o.probe_checker)
             run_probes(&o, &trace, &result);
+        if (o.pictures.map || o.pictures.html_path)
+            draw_pictures(&o, &trace, &result);
         release_fingerprints();
         all_correct &= result.correct;
         result_write(o.results_fd, &result);
         trace_release(&trace);
     }
-    return all_correct ? 0 : 1;
+    return pictures_failed ? 2 : all_correct ? 0 : 1;
 }

@@ -113,7 +113,7 @@ job_allocator() {
         return
     fi
     # shellcheck disable=SC2086,SC2046 # the options are words
-    output=$(limited 120 "$REPLAY" -s "$stage_path" $(timing_option "$options") $options "$trace" 2>&1)
+    output=$(limited 120 "$REPLAY" -s "$stage_path" --no-shrink $(timing_option "$options") $options "$trace" 2>&1)
     status=$?
     local compared=$output # an expected reproduce: command names the linked stage, without --separate
     if [ -n "$apart" ]; then

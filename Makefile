@@ -58,6 +58,9 @@ HARNESS_MAINS := harness/replay.c harness/main_stage.c harness/libc_as_stage.c
 HARNESS_SRC   := $(filter-out $(HARNESS_MAINS),$(wildcard harness/*.c)) \
                  fence/checkpoint.c fence/instruction_count.c fence/timed_proof.c fence/channel.c
 HARNESS_OBJ   := $(HARNESS_SRC:%.c=$(BUILD)/obj/%.o)
+# The heap page's template (harness/page/), built in as C strings that heap_page.c writes out.
+PAGE_TEMPLATE := $(BUILD)/gen/heap_page_template
+HARNESS_OBJ   += $(PAGE_TEMPLATE).o
 HARNESS_LIB   := $(BUILD)/libharness.a
 RUNNER_OBJ    := $(BUILD)/obj/harness/main_stage.o
 
@@ -81,6 +84,13 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/obj/stages/%.o: stages/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(STAGE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(PAGE_TEMPLATE).c: harness/page/heap_page.html harness/page/embed.awk
+	@mkdir -p $(@D)
+	LC_ALL=C awk -f harness/page/embed.awk harness/page/heap_page.html > $@
+
+$(PAGE_TEMPLATE).o: $(PAGE_TEMPLATE).c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(HARNESS_LIB): $(HARNESS_OBJ)
 	@mkdir -p $(@D)

@@ -1,32 +1,36 @@
 /*
  * shrink.c: shrink a failing trace by delta debugging, every candidate well formed.
  *
- * Policy: Zeller's ddmin over the parts of a trace that can go without leaving it malformed,
- * first whole lives, then single reallocs and frees, then the sizes; every candidate is written
- * as text and read back by trace_parse, whose rules define a well-formed trace, and replaces the
- * best so far only when test() says it still fails.
+ * Policy: first the shortest failing prefix, then Zeller's ddmin over the parts of a trace that
+ * can go without leaving it malformed (whole lives, then single reallocs and frees), then the
+ * sizes; every candidate is written as text and read back by trace_parse, whose rules define a
+ * well-formed trace, and replaces the best so far only when test() says it still fails.
  *
  * The rules:
  *   1. A life is one allocation (a or c) of an id, the reallocs of that block, and the free
  *      (f, or r ID 0) that ends it, if any. Every operation of a well-formed trace belongs to
  *      exactly one life, and lives do not depend on one another.
- *   2. Ids are given anew in every candidate: each allocation takes the smallest id not live at
- *      that moment (a min-heap of free ids). So the ids are 0 .. k-1, k the most blocks live at
- *      once, and any set of lives, with any of their reallocs and frees dropped, is well formed:
- *      a block whose free is dropped stays live to the end and no later life can collide with
- *      it. An allocation is never dropped alone (its life would have no start).
- *   3. Phase "lives": ddmin over the lives, in the order they start. Phase "ops": ddmin over the
- *      reallocs and frees (a realloc to 0 bytes is a free). The two repeat while either drops
- *      something.
+ *   2. Ids are given anew in every candidate, life by life: each allocation takes the smallest
+ *      id not live at that moment (a min-heap of free ids). So the ids are 0 .. k-1, k the most
+ *      blocks live at once, and any set of lives, with any of their reallocs and frees dropped,
+ *      is well formed: a block whose free is dropped stays live to the end under its new id,
+ *      and the next life of its old id takes another. An allocation is never dropped alone (its
+ *      life would have no start).
+ *   3. Phase "prefix", once: a binary search for the shortest prefix that still fails (any
+ *      prefix of a well-formed trace is well formed, and a checked replay stops at its first
+ *      failure, so what follows it is dead weight): about log2(operations) tests.
+ *      Phase "lives": ddmin over the lives, in the order they start. Phase "ops": ddmin over
+ *      the reallocs and frees (a realloc to 0 bytes is a free). The two repeat while either
+ *      drops something.
  *   4. Phase "sizes", one operation at a time, in trace order: a size tries 1 first, then a
  *      binary search between 1 (passes) and the size (fails) for the smallest that still fails
  *      (a calloc's nmemb first, then its size). A size never becomes 0: malloc(0) and realloc to
  *      0 mean something else; a realloc to 0 keeps its 0. When a size changed, phases "lives"
  *      and "ops" run again.
  *   5. ddmin here tests complements only (with two chunks they are the subsets as well), from
- *      the last chunk to the first, since what follows the failing operation is dead weight;
- *      after dropping chunk i it goes on from chunk i - 1 with one chunk fewer, and when no
- *      chunk can go it doubles the chunks, up to one unit a chunk. Lives start at two chunks
+ *      the first chunk to the last (after phase "prefix", the last one holds the failing
+ *      operation); after dropping chunk i it goes on from the new chunk i with one chunk fewer,
+ *      and when no chunk can go it doubles the chunks, up to one unit a chunk. Lives start at two chunks
  *      (dropping them all leaves nothing to fail); reallocs and frees at one: all of them may
  *      go at once, and the last one alone.
  *   6. The clock is read before each test; once seconds_limit has passed, no test starts and
@@ -37,7 +41,8 @@
  * goes on from the best trace so far (the units map one to one, in order), so a big trace's
  * early cuts do not make every later candidate pay for the whole trace.
  * Memory, all from host_alloc, linear: per operation of the failing trace 9 bytes (a unit, a
- * list entry, a keep flag); per id up to the largest it uses 20 bytes; the text of one
+ * list entry, a keep flag); 20 bytes per id or per operation, whichever count is larger (the
+ * largest id it uses plus one; a cut can keep one block a life live at once); the text of one
  * candidate (at most 64 bytes an operation); and three traces at most (the one being cut, the
  * best so far and the candidate), 28 bytes an operation each. Host memory rather than malloc,
  * as for every table of the harness: the shrinker's memory stays out of the C library's arena,
@@ -295,6 +300,7 @@ struct shrinker {
 /* What one candidate keeps of base: the operations whose unit is kept, with at most one
  * operation's sizes replaced. */
 struct selection {
+    uint32_t prefix;          /* keep only the first `prefix` operations; 0: no such limit */
     bool every_op;            /* keep them all (unit_of_op and keep_unit unused) */
     uint32_t changed_op;      /* the operation whose sizes change, or NONE */
     uint64_t size, nmemb;     /* its new sizes */
@@ -328,18 +334,28 @@ static bool going_on(struct shrinker *s)
 
 enum written { WRITTEN, NO_MEMORY, MALFORMED };
 
+/* How a candidate's ids are written. */
+enum id_mode {
+    IDS_AS_THEY_ARE,   /* ids and header as in the trace written (shrink_write) */
+    IDS_CHECKED,       /* renumbered, every operation following its id's life (the failing trace,
+                          whole: this proves it well formed) */
+    IDS_RENUMBERED,    /* renumbered, of a cut of a well-formed trace (rule 2) */
+};
+
 /*
- * Write what `selection` keeps of `from` into s->text, ids renumbered (rule 2) when `renumber`,
- * else as they are with from's own header. `from` must be well formed (MALFORMED says where it
- * is not, by operation index in *where).
+ * Write what `selection` keeps of `from` into s->text, ids as `mode` says. In a cut, an
+ * allocation may find its old id still live: the free that ended that id's previous life was
+ * dropped, so that block stays live to the end under its own new id, and the allocation starts
+ * a new life under another. MALFORMED: an operation that does not fit its id's life, by index
+ * in *where (IDS_CHECKED finds any; in a cut of a well-formed trace, none can be).
  */
 static enum written write_candidate(struct shrinker *s, const struct trace *from,
-                                    const struct selection *selection, bool renumber, const char *name,
-                                    const char *source, uint32_t *where)
+                                    const struct selection *selection, enum id_mode mode,
+                                    const char *name, const char *source, uint32_t *where)
 {
     struct renumbering *ids = &s->ids;
     struct text *text = &s->text;
-    if (renumber)
+    if (mode != IDS_AS_THEY_ARE)
         renumbering_reset(ids);
     text->used = 0;
     if (text_reserve(text, HEAD_ROOM) != 0)
@@ -348,7 +364,9 @@ static enum written write_candidate(struct shrinker *s, const struct trace *from
 
     uint32_t kept = 0;
     uint64_t live_now = 0, peak = 0;
-    for (uint32_t i = 0; i < from->op_count; i++) {
+    uint32_t end = selection->prefix != 0 && selection->prefix < from->op_count ? selection->prefix
+                                                                                : from->op_count;
+    for (uint32_t i = 0; i < end; i++) {
         if (!selection->every_op && s->unit_of_op[i] != NONE && !s->keep_unit[s->unit_of_op[i]])
             continue;
         struct trace_op op = from->ops[i];
@@ -358,12 +376,13 @@ static enum written write_candidate(struct shrinker *s, const struct trace *from
         }
         *where = i;
         uint32_t id = op.id;
-        if (renumber) {
+        if (mode != IDS_AS_THEY_ARE) {
             if (op.id >= ids->room)
                 return MALFORMED;
             bool live = ids->new_id[op.id] != NONE;
             bool allocates = op.kind == OP_MALLOC || op.kind == OP_CALLOC;
-            if (allocates == live || (!allocates && op.kind != OP_FREE && op.kind != OP_REALLOC))
+            bool known = allocates || op.kind == OP_FREE || op.kind == OP_REALLOC;
+            if (!known || (!allocates && !live) || (allocates && live && mode == IDS_CHECKED))
                 return MALFORMED;
             if (allocates)
                 ids->new_id[op.id] = take_id(ids);
@@ -374,7 +393,6 @@ static enum written write_candidate(struct shrinker *s, const struct trace *from
             if (live_now > peak)
                 peak = live_now;
             if (op.kind == OP_FREE || (op.kind == OP_REALLOC && op.size == 0)) {
-                ids->live_bytes[id] = 0;
                 ids->new_id[op.id] = NONE;
                 heap_push(ids, id);
             }
@@ -385,7 +403,7 @@ static enum written write_candidate(struct shrinker *s, const struct trace *from
         kept++;
     }
     uint64_t header[4] = { 1, ids->next_id, kept, peak };
-    if (!renumber) {
+    if (mode == IDS_AS_THEY_ARE) {
         header[0] = from->header[0];
         header[1] = from->id_count;
         header[3] = from->header[3];
@@ -411,7 +429,7 @@ static int read_candidate(struct shrinker *s, struct trace *trace)
 static int make_candidate(struct shrinker *s, const struct selection *selection, struct trace *trace)
 {
     uint32_t where = 0;
-    switch (write_candidate(s, &s->base, selection, true, s->name, CANDIDATE_SOURCE, &where)) {
+    switch (write_candidate(s, &s->base, selection, IDS_RENUMBERED, s->name, CANDIDATE_SOURCE, &where)) {
     case WRITTEN:
         return read_candidate(s, trace);
     case NO_MEMORY:
@@ -421,9 +439,9 @@ static int make_candidate(struct shrinker *s, const struct selection *selection,
     case MALFORMED:
         break;
     }
-    assert(!"base was read by trace_parse: it is well formed");
-    s->rejected = true;
-    return fail(s->error, s->error_size, "shrink: operation %" PRIu32 " of a candidate is malformed", where);
+    s->rejected = true; /* base was read by trace_parse: this is the shrinker's bug */
+    return fail(s->error, s->error_size, "shrink: operation %" PRIu32 " of a candidate does not fit "
+                "the life of its id", where);
 }
 
 /* Make the candidate and test it: 1 when it still fails, and it is then the best so far. */
@@ -520,15 +538,15 @@ static bool ddmin(struct shrinker *s, enum phase phase)
     /* Reallocs and frees may all go at once; lives may not (an empty trace fails nothing). */
     uint32_t chunks = phase == PHASE_OPS ? 1 : 2;
     uint32_t least = chunks; /* units that ddmin goes on with */
-    uint32_t next = chunks - 1; /* the chunk to try first: from the last down (rule 5) */
+    uint32_t next = 0; /* the chunk to try first (rule 5) */
     while (count >= least && going_on(s)) {
         if (chunks > count)
             chunks = count;
         if (next >= chunks)
-            next = chunks - 1;
+            next = 0;
         bool reduced = false;
         for (uint32_t tried = 0; tried < chunks && !reduced && going_on(s); tried++) {
-            uint32_t chunk = (next + chunks - tried) % chunks;
+            uint32_t chunk = (next + tried) % chunks;
             uint32_t begin = (uint32_t)((uint64_t)count * chunk / chunks);
             uint32_t end = (uint32_t)((uint64_t)count * (chunk + 1) / chunks);
             keep_listed(s, count, begin, end);
@@ -537,7 +555,7 @@ static bool ddmin(struct shrinker *s, enum phase phase)
             memmove(s->units + begin, s->units + end, (size_t)(count - end) * sizeof *s->units);
             count -= end - begin;
             chunks = chunks > 2 ? chunks - 1 : 2;
-            next = chunk > 0 ? chunk - 1 : chunks - 1;
+            next = chunk; /* the chunk after the one dropped is now chunk i */
             reduced = dropped = true;
             rebase_if_worth_it(s, phase, count);
         }
@@ -545,7 +563,7 @@ static bool ddmin(struct shrinker *s, enum phase phase)
             if (chunks >= count)
                 break;
             chunks = chunks > count / 2 ? count : chunks * 2;
-            next = chunks - 1;
+            next = 0;
         }
     }
     take_best_as_base(s);
@@ -604,6 +622,27 @@ static bool shrink_sizes(struct shrinker *s)
     return changed;
 }
 
+/* Phase "prefix" (rule 3): the shortest prefix of base that still fails, by binary search
+ * between 0 operations (taken to pass) and all of them (taken to fail). Returns whether it cut
+ * anything. */
+static bool shortest_prefix(struct shrinker *s)
+{
+    uint32_t passing = 0, failing = s->base.op_count;
+    bool cut = false;
+    while (failing - passing > 1 && going_on(s)) {
+        uint32_t middle = passing + (failing - passing) / 2;
+        struct selection selection = { .prefix = middle, .every_op = true, .changed_op = NONE };
+        if (try_candidate(s, &selection) == 1) {
+            failing = middle;
+            cut = true;
+        } else {
+            passing = middle;
+        }
+    }
+    take_best_as_base(s);
+    return cut;
+}
+
 /* Phases "lives" and "ops" until neither drops anything. */
 static bool drop_what_can_go(struct shrinker *s)
 {
@@ -631,7 +670,11 @@ static uint32_t id_room(const struct trace *trace)
 static int take_tables(struct shrinker *s)
 {
     struct renumbering *ids = &s->ids;
+    /* New ids: at most one a life, so at most one an operation (a cut may keep more blocks
+     * live at once than the failing trace has ids, when it drops frees). */
     ids->room = id_room(s->failing);
+    if (ids->room < s->failing->op_count)
+        ids->room = s->failing->op_count;
     s->op_room = s->failing->op_count > 0 ? s->failing->op_count : 1;
     ids->new_id = host_alloc((size_t)ids->room * sizeof *ids->new_id);
     ids->life_of_id = host_alloc((size_t)ids->room * sizeof *ids->life_of_id);
@@ -670,7 +713,7 @@ static int first_base(struct shrinker *s)
 {
     struct selection every = { .every_op = true, .changed_op = NONE };
     uint32_t where = 0;
-    switch (write_candidate(s, s->failing, &every, true, s->name, CANDIDATE_SOURCE, &where)) {
+    switch (write_candidate(s, s->failing, &every, IDS_CHECKED, s->name, CANDIDATE_SOURCE, &where)) {
     case WRITTEN:
         return read_candidate(s, &s->base);
     case NO_MEMORY:
@@ -699,7 +742,8 @@ static int settle_untested(struct shrinker *s)
     if (s->out_of_memory || s->rejected)
         return -1;
     uint32_t where = 0;
-    if (write_candidate(s, s->failing, &every, false, s->name, CANDIDATE_SOURCE, &where) != WRITTEN) {
+    if (write_candidate(s, s->failing, &every, IDS_AS_THEY_ARE, s->name, CANDIDATE_SOURCE, &where)
+        != WRITTEN) {
         s->out_of_memory = true;
         return fail(s->error, s->error_size, "shrink: out of memory for the text of %" PRIu32
                     " operations", s->failing->op_count);
@@ -740,6 +784,7 @@ int shrink_trace(const struct trace *failing, shrink_test *test, void *context, 
 
     int result = take_tables(&s) == 0 && first_base(&s) == 0 ? 0 : -1;
     if (result == 0) {
+        shortest_prefix(&s);
         drop_what_can_go(&s);
         if (shrink_sizes(&s))
             drop_what_can_go(&s);
@@ -815,7 +860,7 @@ int shrink_write(const struct trace *trace, const char *path, const char *name, 
     struct selection every = { .every_op = true, .changed_op = NONE };
     uint32_t where = 0;
     int result = 0;
-    if (write_candidate(&s, trace, &every, false, name, source, &where) != WRITTEN)
+    if (write_candidate(&s, trace, &every, IDS_AS_THEY_ARE, name, source, &where) != WRITTEN)
         result = fail(error, error_size, "%s: out of memory for the text of %" PRIu32 " operations",
                       path, trace->op_count);
     if (result == 0)

@@ -460,6 +460,44 @@ static void test_realloc_to_zero_ends_a_life(void)
     free(text);
 }
 
+/* Fails when a malloc of 30 bytes happens while a block of 10 bytes is live. */
+static bool malloc_30_while_10_live(const struct trace *trace)
+{
+    uint64_t *size = calloc(trace->id_count + 1, sizeof *size);
+    uint32_t live_10 = 0;
+    bool found = false;
+    for (uint32_t i = 0; i < trace->op_count && !found; i++) {
+        const struct trace_op *op = &trace->ops[i];
+        if (op->kind == OP_MALLOC && op->size == 30 && live_10 > 0)
+            found = true;
+        live_10 -= size[op->id] == 10;
+        size[op->id] = op->kind == OP_FREE ? 0 : op->size;
+        live_10 += size[op->id] == 10;
+    }
+    free(size);
+    return found;
+}
+
+/* The same, with at least three mallocs in all. */
+static bool malloc_30_while_10_live_of_3(const struct trace *trace)
+{
+    uint32_t mallocs = 0;
+    for (uint32_t i = 0; i < trace->op_count; i++)
+        mallocs += trace->ops[i].kind == OP_MALLOC;
+    return mallocs >= 3 && malloc_30_while_10_live(trace);
+}
+
+/* A free dropped although its id is used again later: the block stays live under its own id,
+ * and the id's next life takes another. */
+static void test_free_dropped_before_id_reused(void)
+{
+    struct trace failing = parse_text("1\n3\n5\n1\na 0 10\nf 0\na 0 20\na 1 10\na 2 30\n");
+    struct shrunk s = shrink_with(&failing, malloc_30_while_10_live_of_3, LIMIT_SECONDS, 0);
+    expect_ops(&s.trace, "a 0 1\na 1 10\na 2 30");
+    trace_release(&s.trace);
+    trace_release(&failing);
+}
+
 /* Sparse ids become 0 .. k-1, and the header counts them. */
 static void test_ids_renumbered(void)
 {
@@ -681,6 +719,7 @@ int main(void)
     RUN(test_realloc_after_free);
     RUN(test_three_operations_needed);
     RUN(test_realloc_to_zero_ends_a_life);
+    RUN(test_free_dropped_before_id_reused);
     RUN(test_ids_renumbered);
     RUN(test_many_lives_needed);
     RUN(test_marks_dropped);

@@ -133,7 +133,7 @@ static char *random_trace(uint32_t op_count, uint32_t id_count, const struct spe
     uint32_t written = 0;
     size_t next_special = 0;
     for (uint32_t noise = 0; noise <= op_count; noise++) {
-        while (next_special < special_count && specials[next_special].at == noise) {
+        while (specials != NULL && next_special < special_count && specials[next_special].at == noise) {
             uint32_t id = 0;
             while (live[id] || taken[id])
                 id++;

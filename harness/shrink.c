@@ -197,6 +197,7 @@ struct renumbering {
     uint32_t *free_ids;   /* a min-heap of the new ids given back */
     uint32_t free_count;
     uint32_t next_id;     /* the ids given so far are 0 .. next_id - 1 */
+    uint32_t old_ids;     /* the old ids of the trace being cut: 0 .. old_ids - 1 */
     uint32_t room;        /* entries of each array: ids 0 .. room - 1 */
 };
 
@@ -242,12 +243,17 @@ static uint32_t take_id(struct renumbering *ids)
     return ids->next_id++;
 }
 
-/* Forget every id, as before a candidate. O(room). */
-static void renumbering_reset(struct renumbering *ids)
+/* Forget the ids of `from`, as before a candidate cut from it: its old ids (below its id count)
+ * and the new ids it can need (one a life at most, so fewer than its operations). O(those), not
+ * O(room): once base is small, so is this. Sets `old_ids`, the old ids that are valid. */
+static void renumbering_reset(struct renumbering *ids, const struct trace *from)
 {
-    memset(ids->new_id, 0xff, (size_t)ids->room * sizeof *ids->new_id);
-    memset(ids->life_of_id, 0xff, (size_t)ids->room * sizeof *ids->life_of_id);
-    memset(ids->live_bytes, 0, (size_t)ids->room * sizeof *ids->live_bytes);
+    uint32_t old_ids = from->id_count < ids->room ? from->id_count : ids->room;
+    uint32_t new_ids = from->op_count < ids->room ? from->op_count : ids->room;
+    memset(ids->new_id, 0xff, (size_t)old_ids * sizeof *ids->new_id);
+    memset(ids->life_of_id, 0xff, (size_t)old_ids * sizeof *ids->life_of_id);
+    memset(ids->live_bytes, 0, (size_t)new_ids * sizeof *ids->live_bytes);
+    ids->old_ids = old_ids;
     ids->free_count = 0;
     ids->next_id = 0;
 }
@@ -356,7 +362,7 @@ static enum written write_candidate(struct shrinker *s, const struct trace *from
     struct renumbering *ids = &s->ids;
     struct text *text = &s->text;
     if (mode != IDS_AS_THEY_ARE)
-        renumbering_reset(ids);
+        renumbering_reset(ids, from);
     text->used = 0;
     if (text_reserve(text, HEAD_ROOM) != 0)
         return NO_MEMORY;
@@ -377,7 +383,7 @@ static enum written write_candidate(struct shrinker *s, const struct trace *from
         *where = i;
         uint32_t id = op.id;
         if (mode != IDS_AS_THEY_ARE) {
-            if (op.id >= ids->room)
+            if (op.id >= ids->old_ids)
                 return MALFORMED;
             bool live = ids->new_id[op.id] != NONE;
             bool allocates = op.kind == OP_MALLOC || op.kind == OP_CALLOC;
@@ -483,13 +489,13 @@ static void take_best_as_base(struct shrinker *s)
 static void assign_units(struct shrinker *s, enum phase phase)
 {
     struct renumbering *ids = &s->ids;
-    renumbering_reset(ids);
+    renumbering_reset(ids, &s->base);
     uint32_t count = 0;
     for (uint32_t i = 0; i < s->base.op_count; i++) {
         const struct trace_op *op = &s->base.ops[i];
         bool allocates = op->kind == OP_MALLOC || op->kind == OP_CALLOC;
         bool frees = op->kind == OP_FREE || (op->kind == OP_REALLOC && op->size == 0);
-        assert(op->id < ids->room && "base's ids are renumbered: fewer than the failing trace's");
+        assert(op->id < ids->old_ids && "trace_parse read base: its ids are below its id count");
         if (phase == PHASE_LIVES) {
             if (allocates)
                 ids->life_of_id[op->id] = count++;

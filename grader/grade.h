@@ -226,6 +226,14 @@ void grade_run_stage(struct grading *g, const char *runner, const char *referenc
                      enum timing timing, const char *limit, char *const traces[], size_t count,
                      struct trace_result *results, int *got, struct run_outcome *outcome);
 
+/* A result of the reference program `reference` (linked; its SHA-256 `digest`, or NULL) on
+ * trace t, run with `timing` TIMING_NONE or TIMING_PROBE: kept between gradings in
+ * BUILD/grader/reference-results (reference_cache.h) for a public trace, since it depends only
+ * on the program, the trace, the limit and what was run; else run, and kept when correct.
+ * Returns whether it has one. */
+int grade_reference_kept(struct grading *g, const char *reference, const uint8_t *digest, const char *stage,
+                         const struct trace_entry *t, enum timing timing, const char *limit, struct trace_result *result);
+
 /* The checker entry of a stage (grade_checker.c): its probes and the reference's, on the
  * rubric's checker_traces. plain[i] (when plain_got[i]) is the stage's correctness result on
  * g->traces[i], without -c. */

@@ -146,29 +146,14 @@ static void tally_trace(struct checker_tally *t, const struct trace_entry *entry
 }
 
 /* The reference's probes of one trace: kept between gradings, as its untimed results are
- * (reference_cache.h): they depend on nothing but the reference program, the trace and the
- * memory limit. Returns whether it has them. */
+ * (grade_reference_kept). Returns whether it has them. */
 static int reference_probes(struct grading *g, const struct stage_rubric *sr, const char *reference,
                             const struct trace_entry *trace, struct trace_result *result)
 {
     uint8_t digest[SHA256_DIGEST_BYTES];
-    char name[REFERENCE_CACHE_NAME_BYTES], dir[GRADE_PATH * 2], file[GRADE_PATH * 3], key[96];
-    snprintf(dir, sizeof dir, "%s/grader/reference-results", g->build);
-    snprintf(file, sizeof file, "%s/%s", g->work, trace->path);
-    snprintf(key, sizeof key, "probes %s", g->rubric.memory_limit);
-    int keep = reference_cache_file_digest(reference, digest) == 0 &&
-               reference_cache_name(digest, file, trace->path, key, name) == 0;
-    if (keep && reference_kept_read(dir, name, trace->path, result) && result->probed)
-        return 1;
-    char *traces[1] = { (char *)trace->path };
-    int got = 0;
-    struct run_outcome outcome;
-    grade_run_stage(g, reference, NULL, 1, sr->name, TIMING_PROBE, g->rubric.memory_limit, traces, 1, result, &got,
-                    &outcome);
-    run_outcome_free(&outcome);
-    if (keep && got && result->probed)
-        reference_kept_write(dir, name, result);
-    return got;
+    int digested = reference_cache_file_digest(reference, digest) == 0;
+    return grade_reference_kept(g, reference, digested ? digest : NULL, sr->name, trace, TIMING_PROBE,
+                                g->rubric.memory_limit, result);
 }
 
 void score_checker(struct grading *g, const struct stage_rubric *sr, const char *runner,

@@ -514,29 +514,37 @@ struct stage_plan {
 
 /* The reference's untimed result on a trace: kept from an earlier grading when the trace is
  * public (reference_cache.h), else measured now (and kept). */
+int grade_reference_kept(struct grading *g, const char *reference, const uint8_t *digest, const char *stage,
+                         const struct trace_entry *t, enum timing timing, const char *limit, struct trace_result *result)
+{
+    char name[REFERENCE_CACHE_NAME_BYTES], dir[GRADE_PATH * 2], file[GRADE_PATH * 3], key[96];
+    snprintf(dir, sizeof dir, "%s/grader/reference-results", g->build);
+    snprintf(file, sizeof file, "%s/%s", g->work, t->path);
+    /* The key: the limit, and what was run (the untimed results' names are the limit alone). */
+    snprintf(key, sizeof key, "%s%s", timing == TIMING_PROBE ? "probes " : "", limit);
+    int probes = timing == TIMING_PROBE;
+    int keep = !t->hidden && digest != NULL && reference_cache_name(digest, file, t->path, key, name) == 0;
+    if (keep && reference_kept_read(dir, name, t->path, result) && (probes ? result->probed : !result->timed))
+        return 1;
+    char *trace[1] = { (char *)t->path };
+    int got = 0;
+    struct run_outcome outcome;
+    grade_run_stage(g, reference, NULL, 1, stage, timing, limit, trace, 1, result, &got, &outcome);
+    run_outcome_free(&outcome);
+    if (keep && got && (probes ? result->probed : !result->timed))
+        reference_kept_write(dir, name, result);
+    return got;
+}
+
 static void run_reference(struct grading *g, const struct stage_rubric *sr, const struct stage_plan *plan,
                           const struct trace_entry *t, const char *limit, struct trace_result *result, int *got)
 {
-    if (plan->recorded) {
+    if (plan->recorded)
         *got = grade_recorded_get(g, sr->name, t, "untimed", result);
-        return;
-    }
-    char name[REFERENCE_CACHE_NAME_BYTES], dir[GRADE_PATH * 2], file[GRADE_PATH * 3];
-    snprintf(dir, sizeof dir, "%s/grader/reference-results", g->build);
-    snprintf(file, sizeof file, "%s/%s", g->work, t->path);
-    int keep = !t->hidden && plan->reference_digested &&
-               reference_cache_name(plan->reference_digest, file, t->path, limit, name) == 0;
-    if (keep && reference_cache_get(dir, name, t->path, result)) {
-        *got = 1;
-    } else {
-        char *trace[1] = { (char *)t->path };
-        struct run_outcome outcome;
-        grade_run_stage(g, plan->reference, NULL, 1, sr->name, TIMING_NONE, limit, trace, 1, result, got, &outcome);
-        run_outcome_free(&outcome);
-        if (keep && *got)
-            reference_cache_put(dir, name, result);
-    }
-    if (*got)
+    else
+        *got = grade_reference_kept(g, plan->reference, plan->reference_digested ? plan->reference_digest : NULL,
+                                    sr->name, t, TIMING_NONE, limit, result);
+    if (*got && !plan->recorded)
         grade_recorded_put(g, sr->name, t, "untimed", result);
 }
 

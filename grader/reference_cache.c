@@ -78,18 +78,6 @@ int reference_kept_read(const char *dir, const char *name, const char *trace_pat
     return result_read(line, result) == 0 && result->correct && strcmp(result->trace_path, trace_path) == 0;
 }
 
-int reference_cache_get(const char *dir, const char *name, const char *trace_path, struct trace_result *result)
-{
-    /* Kept only when correct and untimed; read back only as such, for the same trace. */
-    return reference_kept_read(dir, name, trace_path, result) && !result->timed;
-}
-
-void reference_cache_put(const char *dir, const char *name, const struct trace_result *result)
-{
-    if (!result->timed)
-        reference_kept_write(dir, name, result);
-}
-
 void reference_kept_write(const char *dir, const char *name, const struct trace_result *result)
 {
     if (!result->correct)

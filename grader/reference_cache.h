@@ -29,14 +29,11 @@ int reference_cache_name(const uint8_t program_digest[SHA256_DIGEST_BYTES], cons
                          const char *trace_path, const char *limit, char name[REFERENCE_CACHE_NAME_BYTES]);
 
 /* The kept result called `name` in directory `dir`, for the trace named trace_path in results:
- * 1 when there is one (read into result), else 0. */
-int reference_cache_get(const char *dir, const char *name, const char *trace_path, struct trace_result *result);
-
-/* Keep a result under `name` in `dir` (made when missing); whole or not at all. */
-void reference_cache_put(const char *dir, const char *name, const struct trace_result *result);
-
-/* The same for any correct result, timed or not (grade_reference.c's recorded results). */
+ * 1 when there is one, correct (read into result), else 0. Whoever reads it checks it is of
+ * the kind it wants (untimed, probed: grade_reference_kept). */
 int reference_kept_read(const char *dir, const char *name, const char *trace_path, struct trace_result *result);
+
+/* Keep a correct result under `name` in `dir` (made when missing); whole or not at all. */
 void reference_kept_write(const char *dir, const char *name, const struct trace_result *result);
 
 #endif /* REFERENCE_CACHE_H */

@@ -30,11 +30,13 @@
  *   5. ddmin here tests complements only (with two chunks they are the subsets as well), from
  *      the first chunk to the last (after phase "prefix", the last one holds the failing
  *      operation); after dropping chunk i it goes on from the new chunk i with one chunk fewer,
- *      and when no chunk can go it doubles the chunks, up to one unit a chunk. Lives start at two chunks
- *      (dropping them all leaves nothing to fail); reallocs and frees at one: all of them may
- *      go at once, and the last one alone.
+ *      and when no chunk can go it doubles the chunks, up to one unit a chunk. Lives start at
+ *      two chunks (dropping them all leaves nothing to fail); reallocs and frees at one: all of
+ *      them may go at once, and the last one alone.
  *   6. The clock is read before each test; once seconds_limit has passed, no test starts and
- *      the best so far is the result. The best is the last candidate that failed, unchanged.
+ *      the best so far is the result. The best is the last candidate that failed, unchanged;
+ *      when none did, the whole trace renumbered if one more test says it fails, else the
+ *      failing trace as it was (shrink.h).
  *
  * Cost: a candidate costs time linear in the trace it is cut from, to write and to read, beside
  * the test. When the units left are at most half of those the phase started with, the phase

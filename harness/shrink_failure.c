@@ -58,6 +58,7 @@ struct shrink_context {
     int close_in_child, quiet_fd;
     char kind[512];          /* what every candidate must fail with */
     uint32_t ended_at;       /* the last replay's op_position */
+    int in_trace;            /* the original failed at one of its operations */
 };
 
 /* One replay of `trace` as base's; its failure's kind into kind. */
@@ -76,12 +77,20 @@ static void replay_for_kind(struct shrink_context *c, const struct trace *trace,
     c->ended_at = report->op_position;
 }
 
+/* Did the last replay end inside the trace's operations (not in the probes after them)? */
+static int ended_in_trace(const struct shrink_context *c, const struct trace *trace)
+{
+    return c->ended_at >= 1 && c->ended_at <= trace->op_count;
+}
+
+/* The same kind, at an operation of the trace when the original failed at one (a failure in
+ * the probes after the last operation has no line to map). */
 static int fails_the_same(const struct trace *candidate, void *context)
 {
     struct shrink_context *c = context;
     char kind[512];
     replay_for_kind(c, candidate, kind, sizeof kind);
-    return kind[0] != '\0' && strcmp(kind, c->kind) == 0;
+    return kind[0] != '\0' && strcmp(kind, c->kind) == 0 && ended_in_trace(c, candidate) == c->in_trace;
 }
 
 static double now_seconds(void)
@@ -115,8 +124,9 @@ void shrink_failure(const struct shrink_failure_setup *s, char *message, size_t 
         append(message, message_size, "\n    not shrunk: it failed before the trace's first operation");
         return;
     }
-    struct shrink_context context = { s->base, s->time_limit_seconds, s->close_in_child, s->quiet_fd, "", 0 };
+    struct shrink_context context = { s->base, s->time_limit_seconds, s->close_in_child, s->quiet_fd, "", 0, 0 };
     replay_for_kind(&context, trace, context.kind, sizeof context.kind); /* the failure, as a child sees it */
+    context.in_trace = ended_in_trace(&context, trace);
     if (context.kind[0] == '\0') {
         append(message, message_size, "\n    not shrunk: a replay of its own did not fail (the stage is not deterministic?)");
         return;

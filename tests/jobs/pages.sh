@@ -6,6 +6,8 @@
 #                   by a chunk at each (build/tests/unit/test_heap_page --write-page): the
 #                   page is under 5 MB, opens within 2 s, and at operations on either side of
 #                   its whole lists and between them draws exactly its snapshots' chunks and ids
+#   pages/crowded   50 operations of 20,000 chunks of 16 bytes, most too narrow to draw apart:
+#                   the runs of them drawn as one count them and their ids all the same
 #   pages/moving    a window whose every chunk moves at every operation: the page keeps its
 #                   last snapshots under 5 MB, opens at the failure within 2 s, draws them
 #   pages/empty     the page of a trace with no operation opens without an error
@@ -58,6 +60,7 @@ job_pages_synthetic() {
     local kind=$1 name=pages/$1 dir=$BUILD/tests/pages ops expected bytes
     case $kind in
     sliding) ops="0 1 63 64 65 500 999" ;; # a whole list every 64 snapshots: both sides of one
+    crowded) ops="0 49 20" ;;
     moving) ops="250 299 280" ;;           # the last 55 are kept
     *) ops="" ;;
     esac
@@ -164,6 +167,7 @@ add_pages_jobs() {
         return
     fi
     add pages_synthetic sliding
+    add pages_synthetic crowded
     add pages_synthetic moving
     add pages_synthetic empty
     if [ ! -f student/make-kit.sh ]; then

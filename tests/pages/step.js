@@ -21,15 +21,22 @@ function heapkitStep(frame, ops) {
         return ['error: the page has no window.heapPage (its script did not run to its end)',
                 'errors: ' + ((frame.heapPageErrors || []).join('; ') || 'none seen')];
     const press = key => doc.body.dispatchEvent(new frame.KeyboardEvent('keydown', { key: key, bubbles: true }));
+    // A drawn chunk is an element of class "chunk" with its state in data-state; chunks too narrow
+    // to draw apart are one element of data-state "run" that counts them (data-count, data-used,
+    // data-free, data-stage) and lists its used ones' ids (data-ids).
     const describe = () => {
         const chunks = [...doc.querySelectorAll('#heap-svg .chunk')];
-        const count = state => chunks.filter(c => c.dataset.state === state).length;
-        const ids = chunks.filter(c => c.dataset.state === 'used' && c.dataset.id !== undefined).map(c => c.dataset.id);
-        return 'op ' + page.current() + ', line ' + page.line() + ': chunks: ' + chunks.length + ' (' + count('used') +
+        const count = state => chunks.reduce((n, c) => n + (c.dataset.state === 'run' ? Number(c.dataset[state]) :
+                                                             c.dataset.state === state ? 1 : 0), 0);
+        const all = chunks.reduce((n, c) => n + Number(c.dataset.count || 1), 0);
+        const ids = chunks.flatMap(c => c.dataset.state === 'run' ? (c.dataset.ids || '').split(' ').filter(Boolean)
+                                       : c.dataset.state === 'used' && c.dataset.id !== undefined ? [c.dataset.id] : []);
+        return 'op ' + page.current() + ', line ' + page.line() + ': chunks: ' + all + ' (' + count('used') +
                ' used, ' + count('free') + ' free, ' + count('stage') + " the stage's); ids:" +
                ids.map(id => ' ' + id).join('');
     };
-    lines.push('opened: op ' + page.current() + ', line ' + page.line() + ', ' + Math.round(page.readyMs) + ' ms');
+    const opened = page.current();
+    lines.push('opened: op ' + opened + ', line ' + page.line() + ', ' + Math.round(page.readyMs) + ' ms');
     ops.forEach((op, n) => {
         let how;
         if (n % 2 === 0) { // keys: by tens, then by ones
@@ -55,8 +62,9 @@ function heapkitStep(frame, ops) {
                        ' (its window: ops ' + page.first + ' to ' + page.last + ')');
         lines.push(describe());
         lines.push('step: op ' + op + ' by ' + how);
-        if (page.chunkCount() !== doc.querySelectorAll('#heap-svg .chunk').length)
-            lines.push('problem: heapPage.chunkCount() says ' + page.chunkCount());
+        const drawn = Number(describe().replace(/.*: chunks: (\d+) .*/, '$1'));
+        if (page.chunkCount() !== drawn)
+            lines.push('problem: heapPage.chunkCount() says ' + page.chunkCount() + ', the drawing ' + drawn);
     });
     const problems = [];
     press('End');
@@ -69,6 +77,10 @@ function heapkitStep(frame, ops) {
     doc.getElementById('back').click();
     if (page.current() !== Math.max(page.first, page.last - 1)) problems.push('the back button went to op ' + page.current());
     lines.push(problems.length ? 'problem: ' + problems.join('; ') : 'controls: Home, End, the buttons: ok');
+    // Back where it opened, by the slider, for the picture step_page.sh takes.
+    const slider = doc.getElementById('slider');
+    slider.value = String(opened - page.first);
+    slider.dispatchEvent(new frame.Event('input', { bubbles: true }));
     lines.push('errors: ' + ((frame.heapPageErrors || []).join('; ') || 'none'));
     return lines;
 }

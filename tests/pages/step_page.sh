@@ -14,8 +14,8 @@
 #   controls: Home, End, the buttons: ok
 #   errors: none
 #
-# (build/replay --map LINE prints the same "chunks:" words.) With -o, a second run of the
-# browser takes a picture of the page as it opens, 1280 x 1800 px, into SHOT.png.
+# (build/replay --map LINE prints the same "chunks:" words.) With -o, the same run of the
+# browser takes a picture of the page, back where it opened, 1280 x 1800 px, into SHOT.png.
 #
 # Exit status: 0 when the page drew every step and raised no error; 1 when its script raised an
 # error, a control did not do its job, or the browser logged an uncaught error; 2 when it could
@@ -97,12 +97,14 @@ window.addEventListener('load', () => {
 </script>
 </head>
 <body style="margin: 0">
-<iframe src="page.html" style="display: block; border: 0; width: 1280px; height: 900px"></iframe>
+<iframe src="page.html" style="display: block; border: 0; width: 1280px; height: 1800px"></iframe>
 </body></html>
 HTML
 } >"$scratch/frame.html"
 
-browser --enable-logging=stderr --v=0 --window-size=1300,900 --dump-dom "file://$scratch/frame.html" \
+picture=()
+[ -n "$shot" ] && picture=(--hide-scrollbars --screenshot="$scratch/shot.png")
+browser --enable-logging=stderr --v=0 --window-size=1280,1800 "${picture[@]}" --dump-dom "file://$scratch/frame.html" \
     >"$scratch/dom.html" 2>"$scratch/chromium.log"
 status=$?
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
@@ -128,12 +130,10 @@ if [ "$result" -eq 0 ] && { grep -q '^problem: ' "$scratch/steps" || ! grep -qx 
 fi
 
 if [ -n "$shot" ]; then
-    browser --window-size=1280,1800 --hide-scrollbars --screenshot="$scratch/shot.png" "file://$scratch/page.html" \
-        >"$scratch/shot.log" 2>&1
     if [ -s "$scratch/shot.png" ] && cp "$scratch/shot.png" "$shot"; then
         echo "picture: $shot"
     else
-        echo "error: no picture taken (chromium's last words: $(grep -v '^[[:space:]]*$' "$scratch/shot.log" | tail -n 1))"
+        echo "error: no picture taken (chromium's last words: $(grep -v '^[[:space:]]*$' "$scratch/chromium.log" | tail -n 1))"
         [ "$result" -eq 0 ] && result=2
     fi
 fi

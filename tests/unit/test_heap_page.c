@@ -9,8 +9,9 @@
  *    snapshots (the failure among them) and says so; one snapshot too big for the page alone
  *    shows its first chunks and says so.
  *
- * With --write-page sliding|moving|empty FILE OP..., it writes the 1000-operation page, the one
- * of moving chunks or that of a trace with no operation to FILE for the browser test (tests/jobs/pages.sh) and prints what the page
+ * With --write-page sliding|crowded|moving|empty FILE OP..., it writes the 1000-operation page,
+ * one of 20,000 small chunks, the one of moving chunks or that of a trace with no operation to
+ * FILE for the browser test (tests/jobs/pages.sh) and prints what the page
  * must draw at each OP, as tests/pages/step_page.sh reports it.
  */
 #include "heap_page.h"
@@ -44,8 +45,8 @@ static struct trace make_trace(const char *path, uint32_t ops)
 /*
  * A heap that slides: the chunks are `pool[i..i + count)` after operation i, so that each
  * operation drops the first chunk and adds one at the end (two edits for the page). Chunk k is
- * CHUNK_BYTES at heap+k*CHUNK_BYTES: every third the stage's, every third free (linked to the
- * next free one, on list k % 4), the rest used by id k with a block of 16 bytes in it.
+ * chunk_bytes at heap+k*chunk_bytes: every third the stage's, every third free (linked to the
+ * next free one, on list k % 4), the rest used by id k with a block of half its size in it.
  */
 struct pool {
     struct snapshot_chunk *chunks;
@@ -53,18 +54,18 @@ struct pool {
     size_t count;
 };
 
-static struct pool make_pool(size_t count, uint64_t shift)
+static struct pool make_pool(size_t count, uint64_t chunk_bytes, uint64_t shift)
 {
     struct pool pool = { calloc(count, sizeof(struct snapshot_chunk)), calloc(count, sizeof(struct snapshot_block)), count };
     for (size_t k = 0; k < count; k++) {
         struct snapshot_chunk *c = &pool.chunks[k];
-        c->offset = k * CHUNK_BYTES + shift;
-        c->bytes = CHUNK_BYTES;
+        c->offset = k * chunk_bytes + shift;
+        c->bytes = chunk_bytes;
         c->state = k % 3 == 0 ? SNAPSHOT_STAGE : k % 3 == 1 ? SNAPSHOT_FREE : SNAPSHOT_USED;
         c->list = c->state == SNAPSHOT_FREE ? (int32_t)(k % 4) : -1;
-        c->next = c->state == SNAPSHOT_FREE ? (int64_t)(c->offset + 3 * CHUNK_BYTES) : -1;
+        c->next = c->state == SNAPSHOT_FREE ? (int64_t)(c->offset + 3 * chunk_bytes) : -1;
         c->id = c->state == SNAPSHOT_USED ? (int32_t)k : -1;
-        pool.blocks[k] = (struct snapshot_block){ .offset = c->offset + 16, .bytes = 16, .id = (uint32_t)k,
+        pool.blocks[k] = (struct snapshot_block){ .offset = c->offset + chunk_bytes / 2, .bytes = chunk_bytes / 2, .id = (uint32_t)k,
                                                   .line = (uint32_t)k + 5 };
     }
     return pool;
@@ -120,9 +121,9 @@ struct window {
     struct snapshot_file file;
 };
 
-static struct window make_sliding(const char *path, uint32_t ops, size_t chunks)
+static struct window make_sliding(const char *path, uint32_t ops, size_t chunks, uint64_t chunk_bytes)
 {
-    struct window w = { make_trace(path, ops), make_pool(ops + chunks, 0), { 0 } };
+    struct window w = { make_trace(path, ops), make_pool(ops + chunks, chunk_bytes, 0), { 0 } };
     w.file.snapshots = calloc(ops, sizeof *w.file.snapshots);
     w.file.snapshot_count = ops;
     for (uint32_t i = 0; i < ops; i++) {
@@ -302,7 +303,7 @@ static int json_whole(const char *text)
 
 static void self_contained(void)
 {
-    struct window w = make_sliding("traces/small.rep", 12, 10);
+    struct window w = make_sliding("traces/small.rep", 12, 10, CHUNK_BYTES);
     struct heap_page_input input = input_of(&w, "");
     struct page page = write_page(&input);
     expect(page.status == 0);
@@ -327,7 +328,7 @@ static void self_contained(void)
 
 static void data_escaped(void)
 {
-    struct window w = make_sliding(HOSTILE_PATH, 12, 10);
+    struct window w = make_sliding(HOSTILE_PATH, 12, 10, CHUNK_BYTES);
     struct heap_page_input input = input_of(&w, "a note with </SCRIPT> and <!-- in it & \"quotes\"\n");
     input.failed = 1;
     input.failed_op = 11;
@@ -370,7 +371,7 @@ static void describe_frame(const struct snapshot *s, uint32_t op, uint32_t line,
 
 static void big_window_whole(void)
 {
-    struct window w = make_sliding("traces/big.rep", BIG_OPS, BIG_CHUNKS);
+    struct window w = make_sliding("traces/big.rep", BIG_OPS, BIG_CHUNKS, CHUNK_BYTES);
     struct heap_page_input input = input_of(&w, "operations 1 to 1000 of the trace");
     struct page page = write_page(&input);
     expect(page.status == 0);
@@ -402,7 +403,7 @@ struct moving {
 
 static struct moving make_moving(void)
 {
-    struct moving m = { make_trace("traces/moving.rep", MOVING_OPS), make_pool(BIG_CHUNKS, 0), make_pool(BIG_CHUNKS, 16),
+    struct moving m = { make_trace("traces/moving.rep", MOVING_OPS), make_pool(BIG_CHUNKS, CHUNK_BYTES, 0), make_pool(BIG_CHUNKS, CHUNK_BYTES, 16),
                         { calloc(MOVING_OPS, sizeof(struct snapshot)), MOVING_OPS, make_points(MOVING_OPS), MOVING_OPS, 0, 0 } };
     for (uint32_t i = 0; i < MOVING_OPS; i++) {
         struct pool *p = i % 2 ? &m.odd : &m.even;
@@ -460,7 +461,7 @@ static void one_snapshot_too_big(void)
 {
     enum { CHUNKS = 400 * 1000 };
     struct trace trace = make_trace("traces/huge.rep", 1);
-    struct pool pool = make_pool(CHUNKS, 0);
+    struct pool pool = make_pool(CHUNKS, CHUNK_BYTES, 0);
     struct snapshot snapshot;
     set_snapshot(&snapshot, 0, pool.chunks, CHUNKS, pool.blocks, CHUNKS);
     struct snapshot_file file = { &snapshot, 1, make_points(1), 1, 0, 0 };
@@ -500,16 +501,19 @@ static void empty_replay(void)
     trace_release(&trace);
 }
 
-/* --write-page sliding|moving|empty FILE OP...: a page, and what it must draw at each OP. */
+/* --write-page sliding|crowded|moving|empty FILE OP...: a page, and what it must draw at each OP.
+ * crowded: 20,000 chunks of 16 bytes a snapshot, most too narrow to draw apart. */
 static int write_for_browser(const char *kind, const char *path, char **ops, int op_count)
 {
-    int sliding = strcmp(kind, "sliding") == 0, moving = strcmp(kind, "moving") == 0;
+    int crowded = strcmp(kind, "crowded") == 0, sliding = crowded || strcmp(kind, "sliding") == 0;
+    int moving = strcmp(kind, "moving") == 0;
     struct window w = { 0 };
     struct moving m = { 0 };
     struct trace empty = { 0 };
     struct heap_page_input input;
     if (sliding) {
-        w = make_sliding("traces/synthetic.rep", BIG_OPS, BIG_CHUNKS);
+        w = crowded ? make_sliding("traces/crowded.rep", 50, 20 * 1000, 16)
+                    : make_sliding("traces/synthetic.rep", BIG_OPS, BIG_CHUNKS, CHUNK_BYTES);
         input = input_of(&w, "a synthetic heap that slides: each operation drops a chunk and adds one");
     } else if (moving) {
         m = make_moving();

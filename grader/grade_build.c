@@ -72,7 +72,7 @@ static const char *const ALLOWED_CALLS[] = {
     "__stack_chk_fail", "__assert_fail", "abort", "__errno_location", "_GLOBAL_OFFSET_TABLE_",
 };
 /* What a stage defines: the five functions of heapmgr.h; everything else must be static. */
-static const char *const ALLOWED_DEFINITIONS[] = { "hm_malloc", "hm_free", "hm_realloc", "hm_calloc", "hm_check" };
+static const char *const ALLOWED_DEFINITIONS[] = { "hm_malloc", "hm_free", "hm_realloc", "hm_calloc", "hm_check", "hm_walk" };
 /* Instrumentation of sanitizer and coverage builds (only in such a build). */
 static const char *const INSTRUMENTATION[] = { "__asan_", "__ubsan_", "__sanitizer_", "__gcov_", "__llvm_gcov", "__llvm_gcda" };
 /* Sections whose code runs outside the replay, before main or after exit. */

@@ -47,7 +47,7 @@
  *           every request the program ever made.
  *
  * The file: 1. the idea (the lecture's twelve lines, with a header); 2. the C library's
- * functions and their corner cases; 3. the checker.
+ * functions and their corner cases; 3. the checker, and the walk that draws the heap.
  */
 #include "heapmgr.h"
 
@@ -83,8 +83,9 @@ _Static_assert(sizeof (struct chunk_header) == HEADER_BYTES, "the header must ke
 
 /* All the state. Zero until the first call sets it up (a stage has no init function). */
 static struct {
-    char *start; /* the first chunk's header: the first break, rounded up to HM_ALIGNMENT */
-    char *brk;   /* the break as this stage last set it; the last chunk ends here */
+    char *first_break; /* the first sbrk(0), where the heap starts: hm_walk reports from there */
+    char *start;       /* the first chunk's header: the first break, rounded up to HM_ALIGNMENT */
+    char *brk;         /* the break as this stage last set it; the last chunk ends here */
 } heap;
 
 static inline struct chunk_header *chunk_of(void *payload)
@@ -141,6 +142,7 @@ static bool heap_set_up(void)
     char *aligned = misalignment == 0 ? first_break : first_break + (HM_ALIGNMENT - misalignment);
     if (aligned != first_break && hm_brk(aligned) != 0)
         return false;
+    heap.first_break = first_break;
     heap.start = heap.brk = aligned;
     return true;
     /* END SOLUTION */
@@ -258,6 +260,18 @@ static inline unsigned long long heap_offset(const void *address)
     return (unsigned long long)((uintptr_t)address - (uintptr_t)heap.start);
 }
 
+/* Is the chunk at `at` one to step over: its header before the break, its chunk_bytes a multiple
+ * of 16 from MIN_CHUNK_BYTES to the break? Checked before a size is stepped by, by hm_check and
+ * hm_walk alike. */
+static inline bool chunk_size_is_sound(const char *at)
+{
+    size_t left_bytes = (size_t)(heap.brk - at);
+    if (left_bytes < HEADER_BYTES)
+        return false;
+    uint64_t bytes = ((const struct chunk_header *)at)->chunk_bytes;
+    return bytes % HM_ALIGNMENT == 0 && bytes >= MIN_CHUNK_BYTES && bytes <= left_bytes;
+}
+
 /*
  * hm_check: invariants 1 to 3. Returns 0 when all hold (and before the first call: no heap,
  * nothing broken); otherwise prints the first broken one and returns 1. Reads only below the
@@ -285,13 +299,31 @@ int hm_check(void)
             return check_failed("the chunk at heap+0x%llx has chunk_bytes %llu but size_copy %llu: its header "
                                 "was overwritten", heap_offset(at), (unsigned long long)chunk->chunk_bytes,
                                 (unsigned long long)chunk->size_copy);
-        if (chunk->chunk_bytes % HM_ALIGNMENT != 0 || chunk->chunk_bytes < MIN_CHUNK_BYTES ||
-            chunk->chunk_bytes > left_bytes)
+        if (!chunk_size_is_sound(at))
             return check_failed("the chunk at heap+0x%llx has chunk_bytes %llu: not a multiple of %d from %d "
                                 "to the %zu bytes left before the break", heap_offset(at),
                                 (unsigned long long)chunk->chunk_bytes, HM_ALIGNMENT, MIN_CHUNK_BYTES, left_bytes);
         at += chunk->chunk_bytes;
     }
     return 0;
+    /* END SOLUTION */
+}
+
+/* hm_walk: the alignment padding, then every chunk, in use (free forgets nothing, so a freed
+ * chunk cannot be told from a live one). hm_check's walk, unchecked: it stops at a size that
+ * is not sound. */
+void hm_walk(hm_chunk_visitor *visit, void *context)
+{
+    /* BEGIN SOLUTION */
+    if (heap.start == NULL)
+        return;
+    if (heap.start != heap.first_break)
+        visit(&(struct hm_chunk){ .start = heap.first_break, .bytes = (size_t)(heap.start - heap.first_break),
+                                  .state = HM_CHUNK_STAGE, .list = -1 }, context);
+    for (const char *at = heap.start; at != heap.brk && chunk_size_is_sound(at);) {
+        size_t bytes = ((const struct chunk_header *)at)->chunk_bytes;
+        visit(&(struct hm_chunk){ .start = at, .bytes = bytes, .state = HM_CHUNK_USED, .list = -1 }, context);
+        at += bytes;
+    }
     /* END SOLUTION */
 }

@@ -49,12 +49,14 @@
  *           byte freed is given back at once.
  *
  * The file: 1. the idea (the lecture's VM implementation, with a list for the checker);
- * 2. the C library's functions and their corner cases; 3. the checker.
+ * 2. the C library's functions and their corner cases; 3. the checker, and the walk that draws
+ * the mappings.
  */
 #include "heapmgr.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -309,6 +311,14 @@ static inline unsigned long long mapping_offset(const void *mapping)
     return (unsigned long long)((uintptr_t)mapping - (uintptr_t)maps.first_mapping);
 }
 
+/* Could a live mapping start at `mapping`: on a page, inside the area where mappings have
+ * been? Checked before a link is followed, by hm_check and hm_walk alike. */
+static inline bool is_mapping_address(const struct mapping_header *mapping)
+{
+    return (uintptr_t)mapping % page_bytes() == 0 && (const char *)mapping >= maps.first_mapping &&
+           (const char *)mapping < maps.mapped_end;
+}
+
 /*
  * hm_check: invariants 1 to 3, walking the list of live mappings. Returns 0 when all hold (and
  * before the first call: no mapping, nothing broken); otherwise prints the first broken one and
@@ -328,8 +338,7 @@ int hm_check(void)
         if (++count > maps.live_mappings)
             return check_failed("the list holds more than the %llu live mappings counted (a loop?); "
                                 "the extra one is at mmap+0x%llx", (unsigned long long)maps.live_mappings, where);
-        if ((uintptr_t)mapping % page_bytes() != 0 || (const char *)mapping < maps.first_mapping ||
-            (const char *)mapping >= maps.mapped_end)
+        if (!is_mapping_address(mapping))
             return check_failed("the list leads to mmap+0x%llx, which is not a page where a mapping can start",
                                 where);
         if (mapping->prev != prev)
@@ -353,5 +362,22 @@ int hm_check(void)
         return check_failed("the mappings in the list add up to %llu bytes, but %llu are counted",
                             (unsigned long long)total_bytes, (unsigned long long)maps.mapped_bytes);
     return 0;
+    /* END SOLUTION */
+}
+
+/* hm_walk: every live mapping, from the list, a chunk in use (the heap is empty: the stage
+ * never moves the break). hm_check's walk, unchecked, and bounded as it is: it stops at a link
+ * or a length that leads outside the area where mappings have been. */
+void hm_walk(hm_chunk_visitor *visit, void *context)
+{
+    /* BEGIN SOLUTION */
+    const struct mapping_header *mapping = maps.first;
+    for (uint64_t count = 0; mapping != NULL && count < maps.live_mappings && is_mapping_address(mapping); count++) {
+        size_t bytes = mapping->mapping_bytes;
+        if (bytes == 0 || bytes % page_bytes() != 0 || bytes > (size_t)(maps.mapped_end - (const char *)mapping))
+            return;
+        visit(&(struct hm_chunk){ .start = mapping, .bytes = bytes, .state = HM_CHUNK_USED, .list = -1 }, context);
+        mapping = mapping->next;
+    }
     /* END SOLUTION */
 }

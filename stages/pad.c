@@ -48,7 +48,7 @@
  *           reused: the heap ends as large as the sum of every request ever made.
  *
  * The file: 1. the idea (the lecture's pad); 2. the C library's functions and their corner
- * cases; 3. the checker.
+ * cases; 3. the checker, and the walk that draws the heap.
  */
 #include "heapmgr.h"
 
@@ -88,9 +88,10 @@ _Static_assert(MIN_ALLOC_BYTES % HM_ALIGNMENT == 0, "the break must stay aligned
 
 /* All the state. Zero until the first call sets it up (a stage has no init function). */
 static struct {
-    char *start; /* the first chunk's header: the first break, rounded up to HM_ALIGNMENT */
-    char *pad;   /* where the pad starts: the end of the last chunk, where the next one goes */
-    char *brk;   /* the break as this stage last set it; the pad ends here */
+    char *first_break; /* the first sbrk(0), where the heap starts: hm_walk reports from there */
+    char *start;       /* the first chunk's header: the first break, rounded up to HM_ALIGNMENT */
+    char *pad;         /* where the pad starts: the end of the last chunk, where the next one goes */
+    char *brk;         /* the break as this stage last set it; the pad ends here */
 } heap;
 
 static inline struct chunk_header *chunk_of(void *payload)
@@ -152,6 +153,7 @@ static bool heap_set_up(void)
     char *aligned = misalignment == 0 ? first_break : first_break + (HM_ALIGNMENT - misalignment);
     if (aligned != first_break && hm_brk(aligned) != 0)
         return false;
+    heap.first_break = first_break;
     heap.start = heap.pad = heap.brk = aligned;
     return true;
     /* END SOLUTION */
@@ -299,6 +301,18 @@ static inline unsigned long long heap_offset(const void *address)
     return (unsigned long long)((uintptr_t)address - (uintptr_t)heap.start);
 }
 
+/* Is the chunk at `at` one to step over: its header before the pad, its chunk_bytes a multiple
+ * of 16 from MIN_CHUNK_BYTES to the pad? Checked before a size is stepped by, by hm_check and
+ * hm_walk alike. */
+static inline bool chunk_size_is_sound(const char *at)
+{
+    size_t left_bytes = (size_t)(heap.pad - at);
+    if (left_bytes < HEADER_BYTES)
+        return false;
+    uint64_t bytes = ((const struct chunk_header *)at)->chunk_bytes;
+    return bytes % HM_ALIGNMENT == 0 && bytes >= MIN_CHUNK_BYTES && bytes <= left_bytes;
+}
+
 /*
  * hm_check: invariants 1 to 4. Returns 0 when all hold (and before the first call: no heap,
  * nothing broken); otherwise prints the first broken one and returns 1. Reads only below the
@@ -332,8 +346,7 @@ int hm_check(void)
             return check_failed("the chunk at heap+0x%llx has chunk_bytes %llu but size_copy %llu: its header "
                                 "was overwritten", heap_offset(at), (unsigned long long)chunk->chunk_bytes,
                                 (unsigned long long)chunk->size_copy);
-        if (chunk->chunk_bytes % HM_ALIGNMENT != 0 || chunk->chunk_bytes < MIN_CHUNK_BYTES ||
-            chunk->chunk_bytes > left_bytes)
+        if (!chunk_size_is_sound(at))
             return check_failed("the chunk at heap+0x%llx has chunk_bytes %llu: not a multiple of %d from %d "
                                 "to the %zu bytes left before the pad", heap_offset(at),
                                 (unsigned long long)chunk->chunk_bytes, HM_ALIGNMENT, MIN_CHUNK_BYTES, left_bytes);
@@ -346,5 +359,28 @@ int hm_check(void)
                                 "a chunk is cut from it: calloc hands it out uncleared",
                                 (unsigned long long)*word, heap_offset(word));
     return 0;
+    /* END SOLUTION */
+}
+
+/* hm_walk: the alignment padding, every chunk (in use: free forgets nothing, so a freed chunk
+ * cannot be told from a live one), the pad. hm_check's walk, unchecked: it stops at a size
+ * that is not sound. */
+void hm_walk(hm_chunk_visitor *visit, void *context)
+{
+    /* BEGIN SOLUTION */
+    if (heap.start == NULL)
+        return;
+    if (heap.start != heap.first_break)
+        visit(&(struct hm_chunk){ .start = heap.first_break, .bytes = (size_t)(heap.start - heap.first_break),
+                                  .state = HM_CHUNK_STAGE, .list = -1 }, context);
+    const char *at = heap.start;
+    while (at != heap.pad && chunk_size_is_sound(at)) {
+        size_t bytes = ((const struct chunk_header *)at)->chunk_bytes;
+        visit(&(struct hm_chunk){ .start = at, .bytes = bytes, .state = HM_CHUNK_USED, .list = -1 }, context);
+        at += bytes;
+    }
+    if (at == heap.pad && heap.pad != heap.brk)
+        visit(&(struct hm_chunk){ .start = heap.pad, .bytes = pad_bytes(), .state = HM_CHUNK_STAGE, .list = -1 },
+              context);
     /* END SOLUTION */
 }

@@ -57,7 +57,8 @@
  *   rounding; the links live in the payload of free chunks; 16 bytes of sentinels per heap.
  *
  * The file: 1. the idea (the lecture's doubly linked list: boundary tags, O(1) free);
- * 2. the C library's functions and their corner cases; 3. the checker.
+ * 2. the C library's functions and their corner cases; 3. the checker, and the walk that draws
+ * the heap.
  */
 #include "heapmgr.h"
 
@@ -579,6 +580,15 @@ static inline bool is_chunk_address(const struct chunk *address)
            ((uintptr_t)address + TAG_BYTES) % ALIGNMENT_BYTES == 0;
 }
 
+/* Is the chunk's size one to step by: a multiple of 16, at least MIN_CHUNK_BYTES, ending
+ * before the epilogue? Checked before a size is stepped by, by hm_check and hm_walk alike. */
+static inline bool chunk_size_is_sound(const struct chunk *chunk)
+{
+    size_t bytes = chunk_size(chunk);
+    return bytes >= MIN_CHUNK_BYTES && bytes % ALIGNMENT_BYTES == 0 &&
+           bytes <= (size_t)((char *)epilogue() - (char *)chunk);
+}
+
 /*
  * check_linked: is a free chunk found in memory linked from the list? It must be the head
  * with prev_free NULL, or be named by the next_free of the chunk its prev_free names.
@@ -643,11 +653,11 @@ int hm_check(void)
     size_t chunks = 0, free_chunks = 0;
     const struct chunk *previous_chunk = NULL;
     for (struct chunk *chunk = heap.first_chunk; chunk != epilogue(); chunk = next_in_memory(chunk)) {
-        size_t bytes = chunk_size(chunk), room_bytes = (size_t)((char *)epilogue() - (char *)chunk);
-        if (bytes < MIN_CHUNK_BYTES || bytes % ALIGNMENT_BYTES != 0 || bytes > room_bytes)
+        if (!chunk_size_is_sound(chunk))
             return check_failed("chunk %zu at heap+0x%llx has size %zu bytes: expected a multiple of %d, at "
-                                "least %d, at most the %zu bytes left before the epilogue",
-                                chunks, heap_offset(chunk), bytes, ALIGNMENT_BYTES, MIN_CHUNK_BYTES, room_bytes);
+                                "least %d, at most the %zu bytes left before the epilogue", chunks,
+                                heap_offset(chunk), chunk_size(chunk), ALIGNMENT_BYTES, MIN_CHUNK_BYTES,
+                                (size_t)((char *)epilogue() - (char *)chunk));
         if (footer_of(chunk)->size_and_status != chunk->size_and_status)
             return check_failed("chunk %zu at heap+0x%llx: its header holds %#zx but its footer (at "
                                 "heap+0x%llx) holds %#zx", chunks, heap_offset(chunk), chunk->size_and_status,
@@ -679,9 +689,7 @@ int hm_check(void)
         if (!chunk_is_free(node))
             return check_failed("the chunk at heap+0x%llx is on the free list but not marked free",
                                 heap_offset(node));
-        if (chunk_size(node) < MIN_CHUNK_BYTES || chunk_size(node) % ALIGNMENT_BYTES != 0 ||
-            chunk_size(node) > (size_t)((char *)epilogue() - (char *)node) ||
-            footer_of(node)->size_and_status != node->size_and_status)
+        if (!chunk_size_is_sound(node) || footer_of(node)->size_and_status != node->size_and_status)
             return check_failed("free list node %zu at heap+0x%llx is not a chunk: its header and footer "
                                 "disagree", listed, heap_offset(node));
         if (footer_of(node)->prev_free != previous) {
@@ -696,5 +704,26 @@ int hm_check(void)
         return check_failed("the free list holds %zu chunks, but %zu chunks in memory are marked free",
                             listed, free_chunks);
     return 0;
+    /* END SOLUTION */
+}
+
+/* hm_walk: the padding and prologue, every chunk (a free one on list 0, with its next_free),
+ * the epilogue. hm_check's memory walk, unchecked: it stops at a size that is not sound. */
+void hm_walk(hm_chunk_visitor *visit, void *context)
+{
+    /* BEGIN SOLUTION */
+    if (heap.start == NULL)
+        return;
+    visit(&(struct hm_chunk){ .start = heap.start, .bytes = (size_t)((char *)heap.first_chunk - heap.start),
+                              .state = HM_CHUNK_STAGE, .list = -1 }, context);
+    struct chunk *chunk = heap.first_chunk;
+    for (; chunk != epilogue() && chunk_size_is_sound(chunk); chunk = next_in_memory(chunk))
+        visit(&(struct hm_chunk){ .start = chunk, .bytes = chunk_size(chunk),
+                                  .state = chunk_is_free(chunk) ? HM_CHUNK_FREE : HM_CHUNK_USED,
+                                  .list = chunk_is_free(chunk) ? 0 : -1,
+                                  .next = chunk_is_free(chunk) ? chunk->next_free : NULL }, context);
+    if (chunk == epilogue())
+        visit(&(struct hm_chunk){ .start = chunk, .bytes = TAG_BYTES, .state = HM_CHUNK_STAGE, .list = -1 },
+              context);
     /* END SOLUTION */
 }

@@ -49,7 +49,7 @@
  *   lives in the payload of free chunks; 8 bytes of padding at the start of the heap.
  *
  * The file: 1. the idea (the lecture's list: first fit, split, coalesce); 2. the C library's
- * functions and their corner cases; 3. the checker.
+ * functions and their corner cases; 3. the checker, and the walk that draws the heap.
  */
 #include "heapmgr.h"
 
@@ -558,6 +558,14 @@ static inline unsigned long long heap_offset(const void *address)
     return (unsigned long long)((uintptr_t)address - (uintptr_t)heap.start);
 }
 
+/* Is the chunk's size one to step by: a multiple of 16, at least MIN_CHUNK_BYTES, ending at
+ * the break or before? Checked before a size is stepped by, by hm_check and hm_walk alike. */
+static inline bool chunk_size_is_sound(const struct chunk *chunk)
+{
+    size_t bytes = chunk_size(chunk);
+    return bytes >= MIN_CHUNK_BYTES && bytes % ALIGNMENT_BYTES == 0 && bytes <= (size_t)(heap.end - (char *)chunk);
+}
+
 /*
  * hm_check: every invariant above, in two walks: memory from the first chunk to the break
  * (invariants 1, 2, 5, and the count of allocated chunks), then the free list beside a second
@@ -580,11 +588,11 @@ int hm_check(void)
     size_t chunks = 0, free_chunks = 0;
     const struct chunk *previous_chunk = NULL;
     for (struct chunk *chunk = heap.first_chunk; (char *)chunk != heap.end; chunk = next_in_memory(chunk)) {
-        size_t bytes = chunk_size(chunk), room_bytes = (size_t)(heap.end - (char *)chunk);
-        if (bytes < MIN_CHUNK_BYTES || bytes % ALIGNMENT_BYTES != 0 || bytes > room_bytes)
+        if (!chunk_size_is_sound(chunk))
             return check_failed("chunk %zu at heap+0x%llx has size %zu bytes: expected a multiple of %d, at "
-                                "least %d, at most the %zu bytes left before the break",
-                                chunks, heap_offset(chunk), bytes, ALIGNMENT_BYTES, MIN_CHUNK_BYTES, room_bytes);
+                                "least %d, at most the %zu bytes left before the break", chunks,
+                                heap_offset(chunk), chunk_size(chunk), ALIGNMENT_BYTES, MIN_CHUNK_BYTES,
+                                (size_t)(heap.end - (char *)chunk));
         if (chunk_is_free(chunk) && previous_chunk != NULL && chunk_is_free(previous_chunk))
             return check_failed("free chunks at heap+0x%llx and heap+0x%llx are neighbours: they should have "
                                 "coalesced", heap_offset(previous_chunk), heap_offset(chunk));
@@ -624,5 +632,24 @@ int hm_check(void)
         return check_failed("the free list holds %zu chunks, but %zu chunks in memory are marked free",
                             listed, free_chunks);
     return 0;
+    /* END SOLUTION */
+}
+
+/* hm_walk: the padding, then every chunk (a free one on list 0, with its next_free). hm_check's
+ * memory walk, unchecked: it stops at a size that is not sound, and changes nothing. */
+void hm_walk(hm_chunk_visitor *visit, void *context)
+{
+    /* BEGIN SOLUTION */
+    if (heap.start == NULL)
+        return;
+    if ((char *)heap.first_chunk != heap.start)
+        visit(&(struct hm_chunk){ .start = heap.start, .bytes = (size_t)((char *)heap.first_chunk - heap.start),
+                                  .state = HM_CHUNK_STAGE, .list = -1 }, context);
+    for (struct chunk *chunk = heap.first_chunk; (char *)chunk != heap.end && chunk_size_is_sound(chunk);
+         chunk = next_in_memory(chunk))
+        visit(&(struct hm_chunk){ .start = chunk, .bytes = chunk_size(chunk),
+                                  .state = chunk_is_free(chunk) ? HM_CHUNK_FREE : HM_CHUNK_USED,
+                                  .list = chunk_is_free(chunk) ? 0 : -1,
+                                  .next = chunk_is_free(chunk) ? chunk->next_free : NULL }, context);
     /* END SOLUTION */
 }

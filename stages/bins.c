@@ -101,7 +101,7 @@
  *     the C library keeps its own bins in its static data.
  *
  * The file: 1. the idea (the lecture's bins); 2. the C library's functions and their corner
- * cases; 3. the checker; 4. going further.
+ * cases; 3. the checker, and the walk that draws the heap; 4. going further.
  */
 #include "heapmgr.h"
 
@@ -124,9 +124,8 @@ enum {
                                      ahead of what is live; a multiple of 16 */
 };
 
-/* Going further (section 4): 1 turns a policy on. The reference has all three on; the student
- * kit's skeleton has them off, so that the lecture's bins is all a student must write. Turn
- * them on one at a time once it passes every trace, and compare the figures. */
+/* Going further (section 4): 1 turns a policy on. Once the lecture's bins passes every trace,
+ * turn them on one at a time and compare the figures. */
 enum {
     TOP_OUT_OF_BINS = 1,  /* skeleton: TOP_OUT_OF_BINS = 0,  */
     SPLIT_BY_AVERAGE = 1, /* skeleton: SPLIT_BY_AVERAGE = 0, */
@@ -489,9 +488,9 @@ static bool heap_set_up(void)
  * grow_heap: make the heap's last chunk a free chunk of at least `chunk_bytes` (rule 4) by
  * moving the break up by what it misses (at least MIN_CHUNK_BYTES, so that new memory makes a
  * whole chunk), or by HEAP_GROWTH_MIN_BYTES when that is more: growth_for says how far (G3
- * changes that). If the system refuses, it asks again for what is missing alone. The old epilogue becomes the new
- * memory's header, and a new epilogue goes at the break; the new memory merges with the last
- * chunk when that one is free.
+ * changes that). If the system refuses, it asks again for what is missing alone. The old
+ * epilogue becomes the new memory's header, and a new epilogue goes at the break; the new
+ * memory merges with the last chunk when that one is free.
  * @pre  the heap is set up; chunk_bytes a multiple of 16, at most PTRDIFF_MAX / 2 (it may be
  *       less than MIN_CHUNK_BYTES: realloc asks for what its chunk misses); the last chunk,
  *       if free, is smaller than chunk_bytes.
@@ -718,15 +717,12 @@ static const char *describe_tag(size_t tag, char *text, size_t text_bytes)
     return text;
 }
 
-/* A link, which may point anywhere: "NULL", "heap+0x40" or "0x... (outside the heap)". */
+/* "heap+0x40", or "NULL": a link for hm_check's messages, written into text. */
 static const char *describe_link(const struct chunk *link, char *text, size_t text_bytes)
 {
     if (link == NULL)
         return "NULL";
-    if ((const char *)link >= heap.start && (const char *)link < heap.end)
-        snprintf(text, text_bytes, "heap+0x%llx", heap_offset(link));
-    else
-        snprintf(text, text_bytes, "%p (outside the heap)", (const void *)link);
+    snprintf(text, text_bytes, "heap+0x%llx", heap_offset(link));
     return text;
 }
 
@@ -748,31 +744,46 @@ static inline bool is_chunk_address(const struct chunk *address)
            ((uintptr_t)address + HEADER_BYTES) % ALIGNMENT_BYTES == 0;
 }
 
+/* Is the chunk's size one to step by: a multiple of 16, at least MIN_CHUNK_BYTES, ending
+ * before the epilogue? Checked before a size is stepped by, by hm_check and hm_walk alike. */
+static inline bool chunk_size_is_sound(const struct chunk *chunk)
+{
+    size_t bytes = chunk_size(chunk);
+    return bytes >= MIN_CHUNK_BYTES && bytes % ALIGNMENT_BYTES == 0 &&
+           bytes <= (size_t)((char *)epilogue() - (char *)chunk);
+}
+
 /*
- * check_chunks: walk the chunks in address order and check invariants 1 to 5 and 8; count the
- * free chunks that belong in a bin and sum their fingerprints. A size is used to step only
- * after it is checked to end before the epilogue. 0 when all is well; otherwise 1, after
- * saying what broke.
+ * hm_check: every invariant of the opening comment, in two walks: memory (1 to 5, 8), then
+ * every bin and the bitmap (6, 7). Returns 0 when all hold (and before the first call: no heap,
+ * nothing broken); otherwise one line on stderr saying which broke, and 1. It changes nothing,
+ * steps by a size only when chunk_size_is_sound, follows a link only to an is_chunk_address,
+ * and stops a list longer than the free chunks in need of a bin (a cycle, or a stale chunk).
+ *
+ * "Exactly one bin" with no memory of its own: the bins list as many chunks as memory holds in
+ * need of a bin, each free and in the bin of its size (so none twice), and the sums of their
+ * address fingerprints agree: the same chunks, not the stale address of one merged away.
  */
-static int check_chunks(size_t *binned_count, uint64_t *binned_hash)
+int hm_check(void)
 {
     /* BEGIN SOLUTION */
+    if (heap.start == NULL)
+        return 0;
     char text[64], other[64];
     if ((char *)hm_sbrk(0) != heap.end)
         return check_failed("the heap is said to end at heap+0x%llx, but the break is at heap+0x%llx",
                             heap_offset(heap.end), heap_offset(hm_sbrk(0)));
-    if (chunk_size(epilogue()) != 0 || chunk_is_free(epilogue()))
-        return check_failed("the epilogue at heap+0x%llx is not a 0-byte chunk in use: %s",
-                            heap_offset(epilogue()), describe_tag(epilogue()->size_and_status, text, sizeof text));
+
+    /* Memory: the chunks in address order; count the free ones in need of a bin. */
     bool previous_free = false;
-    size_t allocated = 0;
+    size_t allocated = 0, binned_count = 0, listed_count = 0;
+    uint64_t binned_hash = 0, listed_hash = 0;
     for (struct chunk *chunk = heap.first_chunk; chunk != epilogue(); chunk = next_in_memory(chunk)) {
-        size_t tag = chunk->size_and_status, bytes = chunk_size(chunk);
-        size_t room_bytes = (size_t)((char *)epilogue() - (char *)chunk);
-        if (bytes < MIN_CHUNK_BYTES || bytes % ALIGNMENT_BYTES != 0 || bytes > room_bytes)
+        size_t tag = chunk->size_and_status;
+        if (!chunk_size_is_sound(chunk))
             return check_failed("the chunk at heap+0x%llx %s is not a multiple of %d bytes from %d to the %zu "
                                 "left before the epilogue", heap_offset(chunk), describe_tag(tag, text, sizeof text),
-                                ALIGNMENT_BYTES, MIN_CHUNK_BYTES, room_bytes);
+                                ALIGNMENT_BYTES, MIN_CHUNK_BYTES, (size_t)((char *)epilogue() - (char *)chunk));
         if (previous_is_free(chunk) != previous_free)
             return check_failed("the chunk at heap+0x%llx %s says the chunk before it is %s, but it is %s",
                                 heap_offset(chunk), describe_tag(tag, text, sizeof text),
@@ -787,35 +798,23 @@ static int check_chunks(size_t *binned_count, uint64_t *binned_hash)
                                     describe_tag(tag, text, sizeof text), heap_offset(footer_of(chunk)),
                                     describe_tag(*footer_of(chunk), other, sizeof other));
             if (belongs_in_a_bin(chunk)) {
-                ++*binned_count;
-                *binned_hash += address_hash(chunk);
+                binned_count++;
+                binned_hash += address_hash(chunk);
             }
         } else {
             allocated++;
         }
         previous_free = chunk_is_free(chunk);
     }
-    if (previous_is_free(epilogue()) != previous_free)
-        return check_failed("the epilogue says the last chunk is %s, but it is %s",
-                            previous_free ? "in use" : "free", previous_free ? "free" : "in use");
+    if (epilogue()->size_and_status != (previous_free ? PREVIOUS_FREE : 0))
+        return check_failed("the epilogue at heap+0x%llx is %s: expected (0 bytes, in use%s)",
+                            heap_offset(epilogue()), describe_tag(epilogue()->size_and_status, text, sizeof text),
+                            previous_free ? ", after a free chunk" : "");
     if (allocated != heap.allocated_chunks)
         return check_failed("memory holds %zu allocated chunks, but %zu were handed out and not given back: "
                             "a size leads past a chunk", allocated, heap.allocated_chunks);
-    return 0;
-    /* END SOLUTION */
-}
 
-/*
- * check_bins: walk every bin and check each chunk in it, and the bitmap (invariants 6 and 7);
- * count the listed chunks and sum their fingerprints. No list may be longer than `limit`, the
- * free chunks the memory walk found in need of a bin, which also stops the walk of a list that
- * has a cycle; a link is followed only after it is checked to be a chunk address. 0 when all
- * is well; otherwise 1, after saying what broke.
- */
-static int check_bins(size_t limit, size_t *listed_count, uint64_t *listed_hash)
-{
-    /* BEGIN SOLUTION */
-    char text[64], other[64];
+    /* The bins: each chunk listed, its links, its bin; the bitmap beside them. */
     for (size_t bin = 0; bin < BIN_COUNT; bin++) {
         bool bit = ((heap.nonempty[bin / 64] >> (bin % 64)) & 1) != 0;
         if (bit != (heap.bins[bin] != NULL))
@@ -841,41 +840,20 @@ static int check_bins(size_t limit, size_t *listed_count, uint64_t *listed_hash)
             if (bin_index_for(chunk_size(chunk)) != bin)
                 return check_failed("bin %zu lists the chunk at heap+0x%llx of %zu bytes, which belongs in bin %zu",
                                     bin, heap_offset(chunk), chunk_size(chunk), bin_index_for(chunk_size(chunk)));
-            if (++length > limit)
+            if (++length > binned_count)
                 return check_failed("bin %zu lists more chunks than the %zu free ones the heap has in need of a "
                                     "bin: it still lists a chunk that was merged away, or it has a cycle",
-                                    bin, limit);
-            *listed_hash += address_hash(chunk);
+                                    bin, binned_count);
+            listed_hash += address_hash(chunk);
         }
-        *listed_count += length;
+        listed_count += length;
     }
     for (size_t word = 0; word < BITMAP_WORDS; word++)
         if (((heap.nonempty_words >> word) & 1) != (heap.nonempty[word] != 0))
             return check_failed("the summary bit of bitmap word %zu does not match the word", word);
-    return 0;
-    /* END SOLUTION */
-}
-
-/*
- * hm_check: every invariant of the opening comment. Returns 0 when all hold (and before the
- * first call: no heap, nothing broken); otherwise one line on stderr saying which broke, and 1.
- * It reads the heap and changes nothing.
- */
-int hm_check(void)
-{
-    /* BEGIN SOLUTION */
-    if (heap.start == NULL)
-        return 0;
-    size_t binned_count = 0, listed_count = 0;
-    uint64_t binned_hash = 0, listed_hash = 0;
-    if (check_chunks(&binned_count, &binned_hash) != 0 || check_bins(binned_count, &listed_count, &listed_hash) != 0)
-        return 1;
     if (listed_count != binned_count)
         return check_failed("the heap has %zu free chunks in need of a bin, but the bins list %zu",
                             binned_count, listed_count);
-    /* As many as there should be, none twice (each list is acyclic and each chunk is listed
-     * only in its one right bin): so if the fingerprints agree too, the bins hold exactly the
-     * free chunks of the heap, and no stale address of a chunk that is gone. */
     if (listed_hash != binned_hash)
         return check_failed("the bins list %zu chunks, as many as the heap has free chunks in need of a bin, "
                             "but not the same ones: some listed address is not where a free chunk starts",
@@ -884,25 +862,44 @@ int hm_check(void)
     /* END SOLUTION */
 }
 
+/* hm_walk: the pad, every chunk (a binned free chunk with its bin and next_free; G1's top in
+ * none), the epilogue. hm_check's memory walk, unchecked: it stops at a size that is not sound. */
+void hm_walk(hm_chunk_visitor *visit, void *context)
+{
+    /* BEGIN SOLUTION */
+    if (heap.start == NULL)
+        return;
+    if ((char *)heap.first_chunk != heap.start)
+        visit(&(struct hm_chunk){ .start = heap.start, .bytes = (size_t)((char *)heap.first_chunk - heap.start),
+                                  .state = HM_CHUNK_STAGE, .list = -1 }, context);
+    struct chunk *chunk = heap.first_chunk;
+    for (; chunk != epilogue() && chunk_size_is_sound(chunk); chunk = next_in_memory(chunk)) {
+        bool binned = chunk_is_free(chunk) && belongs_in_a_bin(chunk);
+        visit(&(struct hm_chunk){ .start = chunk, .bytes = chunk_size(chunk),
+                                  .state = chunk_is_free(chunk) ? HM_CHUNK_FREE : HM_CHUNK_USED,
+                                  .list = binned ? (int)bin_index_for(chunk_size(chunk)) : -1,
+                                  .next = binned ? chunk->next_free : NULL }, context);
+    }
+    if (chunk == epilogue())
+        visit(&(struct hm_chunk){ .start = chunk, .bytes = HEADER_BYTES, .state = HM_CHUNK_STAGE, .list = -1 },
+              context);
+    /* END SOLUTION */
+}
+
 /* ==== 4. Going further: three policies beyond the lecture's bins, each switched above ======= */
 
 /*
- * G1, the top out of the bins. The top is the one chunk that can grow, since the heap grows
- * under it: kept out of the bins, it is used only when no binned chunk fits, so it stays large
- * for what nothing else fits, and a block just before it can grow in place (realloc-grow).
+ * G1, the top out of the bins. The top (the heap's last chunk, when free) is the one chunk that
+ * can grow, since the heap grows under it: kept out of the bins, it is used only when no binned
+ * chunk fits, so it stays large for what nothing else fits, and a block just before it can grow
+ * in place (realloc-grow).
+ *
+ * belongs_in_a_bin: every free chunk does, but the top with G1 on. Told by size, so that
+ * hm_check may ask it of a chunk whose size it has not checked.
  */
-
-/* G1: is this free chunk the top, the heap's last chunk? Compared by size, so that a chunk
- * whose size is not yet checked may be asked. */
-static inline bool is_top(const struct chunk *chunk)
-{
-    return chunk_size(chunk) == (size_t)((char *)epilogue() - (char *)chunk);
-}
-
-/* G1: does this free chunk belong in a bin? Every one does, but the top with G1 on. */
 static bool belongs_in_a_bin(const struct chunk *chunk)
 {
-    return !(TOP_OUT_OF_BINS && is_top(chunk));
+    return !TOP_OUT_OF_BINS || chunk_size(chunk) != (size_t)((char *)epilogue() - (char *)chunk);
 }
 
 /* File a free chunk, header and footer written: in its bin (G1: unless it is the top). */
@@ -931,14 +928,12 @@ static struct chunk *top_that_fits(size_t chunk_bytes)
 
 /*
  * G2, the split end by the request's size: small blocks gather at one end of each free region
- * and large ones at the other, so a large block keeps free room after it to grow into, and
- * large blocks freed together merge into one run instead of leaving holes pinned between
- * small live blocks (binary, binary-small). It applies to every chunk malloc cuts from, the
- * top included.
+ * (the top's too) and large ones at the other, so a large block keeps free room after it to
+ * grow into, and large blocks freed together merge into one run instead of leaving holes
+ * pinned between small live blocks (binary, binary-small).
  *
- * cut_from_high_end: note the request in the running average (it keeps 31/32 of itself and
- * takes 1/32 of the request, for AVERAGE_SHIFT 5: it follows the last few dozen requests); a
- * request smaller than the average is cut from the high end of the free chunk:
+ * cut_from_high_end: note the request in the running average (with AVERAGE_SHIFT 5 it follows
+ * the last few dozen requests); a request smaller than it is cut from the free chunk's high end:
  * [ rest (free, filed) | allocated ]. Returns the allocated chunk; NULL with G2 off, for a
  * request that is not small, or when nothing would be left to split off: the caller then cuts
  * from the front (rule 3).

@@ -5,7 +5,7 @@
  * (heap_page_template, one per line: harness/page/embed.awk), with the replay's data written in
  * place of its one @HEAP_PAGE_DATA@: a JSON object in a <script type="application/json">. The
  * template's script draws it; this file only writes the data. Every string in it is escaped so
- * that no '<' is left: no trace text can close the script element.
+ * that no '<', '>' or '&' is left: no trace text can close the script element.
  *
  *   {"format": "heapkit heap page 1", "stage": "dlist",
  *    "trace": {"path": "traces/x.rep", "name": "x", "ops": 13},
@@ -63,7 +63,7 @@ enum {
     MOST_FIELDS = 7,
 };
 
-/* The largest integer a page's script reads exactly (2^53): bigger numbers are written as it. */
+/* The largest integer a page's script reads exactly (2^53). */
 static const uint64_t SCRIPT_MOST_EXACT = UINT64_C(1) << 53;
 
 /* ---- writing, or only counting ----------------------------------------------------------- */
@@ -98,13 +98,15 @@ static void put_int(struct page_out *out, int64_t value)
     put(out, first, (size_t)(end - first));
 }
 
-static int64_t exact(uint64_t value)
+/* A size or offset as the page's script can read it: bigger than 2^53 (only a lying walk's or a
+ * giant request's), it is written as 2^53. */
+static int64_t script_number(uint64_t value)
 {
     return value > SCRIPT_MOST_EXACT ? (int64_t)SCRIPT_MOST_EXACT : (int64_t)value;
 }
 
-/* "key": a JSON string of `length` bytes, quoted and escaped: no control character, and no
- * '<', '>' or '&', so that nothing in it reads as HTML ("</script>" becomes "\u003c/script>"). */
+/* A JSON string of `length` bytes, quoted and escaped: no control character, and no '<', '>'
+ * or '&', so that nothing in it reads as HTML ("</script>" becomes "\u003c/script\u003e"). */
 static void put_string_n(struct page_out *out, const char *text, size_t length)
 {
     put(out, "\"", 1);
@@ -163,12 +165,12 @@ static void row(const struct snapshot *s, enum row_kind kind, size_t index, int6
 {
     if (kind == CHUNK_ROWS) {
         const struct snapshot_chunk *c = &s->chunks[index];
-        int64_t values[CHUNK_FIELDS] = { c->area, exact(c->offset), exact(c->bytes), c->state, c->list,
+        int64_t values[CHUNK_FIELDS] = { c->area, script_number(c->offset), script_number(c->bytes), c->state, c->list,
                                          c->next, c->id };
         memcpy(out, values, sizeof values);
     } else {
         const struct snapshot_block *b = &s->blocks[index];
-        int64_t values[BLOCK_FIELDS] = { b->area, exact(b->offset), exact(b->bytes), b->id, b->line };
+        int64_t values[BLOCK_FIELDS] = { b->area, script_number(b->offset), script_number(b->bytes), b->id, b->line };
         memcpy(out, values, sizeof values);
     }
 }
@@ -347,6 +349,7 @@ struct page_plan {
     size_t first_snapshot; /* those before it are left out, to stay under PAGE_MOST_BYTES */
     size_t row_cap;        /* chunks and blocks shown of each snapshot, at most */
     uint32_t first, last;  /* the operations the page steps through */
+    uint32_t window_last;  /* the window's last operation, which the snapshots may not reach */
 };
 
 static uint32_t op_line(const struct trace *trace, uint32_t op)
@@ -355,7 +358,8 @@ static uint32_t op_line(const struct trace *trace, uint32_t op)
 }
 
 /* The operations the page steps through: from the first snapshot written to the window's
- * end, or to the failed operation when the replay ended there. */
+ * end, or to the failed operation when the replay ended there; no further than the last
+ * snapshot (or the operation after it, when the replay ended inside that one). */
 static void plan_steps(struct page_plan *plan)
 {
     const struct heap_page_input *in = plan->input;
@@ -367,6 +371,12 @@ static void plan_steps(struct page_plan *plan)
         last = in->failed_op;
     if (in->trace->op_count > 0 && last >= in->trace->op_count)
         last = in->trace->op_count - 1;
+    plan->window_last = last;
+    if (file->snapshot_count > 0) {
+        uint32_t seen = file->snapshots[file->snapshot_count - 1].header.op_index;
+        uint32_t reach = in->failed && in->failed_op == seen + 1 ? seen + 1 : seen;
+        last = last < reach ? last : reach;
+    }
     plan->first = first;
     plan->last = last > first ? last : first;
 }
@@ -388,7 +398,7 @@ static void put_snapshot(struct page_out *out, const struct page_plan *plan, siz
                           h->peak_payload_bytes, h->peak_footprint_bytes, h->chunk_count, h->block_count };
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         put_key(out, names[i]);
-        put_int(out, exact(values[i]));
+        put_int(out, script_number(values[i]));
     }
     for (enum row_kind kind = CHUNK_ROWS; kind <= BLOCK_ROWS; kind++) {
         put_key(out, kind == CHUNK_ROWS ? "chunks" : "blocks");
@@ -462,9 +472,9 @@ static void put_chart(struct page_out *out, const struct chart *chart)
             const uint64_t *column = &chart->values[(size_t)c * 4 + 2 * (size_t)k];
             int none = column[1] == UINT64_MAX;
             put_text(out, c > 0 ? ",[" : "[");
-            put_int(out, none ? -1 : exact(column[0]));
+            put_int(out, none ? -1 : script_number(column[0]));
             put(out, ",", 1);
-            put_int(out, none ? -1 : exact(column[1]));
+            put_int(out, none ? -1 : script_number(column[1]));
             put(out, "]", 1);
         }
         put(out, "]", 1);
@@ -475,20 +485,29 @@ static void put_chart(struct page_out *out, const struct chart *chart)
 static void put_notes(struct page_out *out, const struct page_plan *plan)
 {
     char note[256];
+    int notes = 0;
     put(out, "[", 1);
+    if (plan->last < plan->window_last) {
+        snprintf(note, sizeof note, /* operations counted from 1, as the page shows them */
+                 "the snapshots end at operation %" PRIu32 " (line %" PRIu32 "), before the window's end at operation %"
+                 PRIu32 ": the replay that took them stopped there", plan->last + 1,
+                 op_line(plan->input->trace, plan->last), plan->window_last + 1);
+        put_string(out, note);
+        notes++;
+    }
     if (plan->first_snapshot > 0) {
         snprintf(note, sizeof note,
                  "the window's first %zu snapshots are left out, to keep this page under 5 MB: "
                  "it starts at operation %" PRIu32 " (line %" PRIu32 ")",
-                 plan->first_snapshot, plan->first, op_line(plan->input->trace, plan->first));
+                 plan->first_snapshot, plan->first + 1, op_line(plan->input->trace, plan->first));
+        put_text(out, notes++ > 0 ? "," : "");
         put_string(out, note);
     }
     if (plan->row_cap != SIZE_MAX) {
         snprintf(note, sizeof note,
                  "each snapshot shows only its first %zu chunks and %zu live blocks, to keep this page under 5 MB",
                  plan->row_cap, plan->row_cap);
-        if (plan->first_snapshot > 0)
-            put(out, ",", 1);
+        put_text(out, notes++ > 0 ? "," : "");
         put_string(out, note);
     }
     put(out, "]", 1);

@@ -8,11 +8,12 @@
  *    snapshot; a window whose every chunk changes at every operation keeps its last
  *    snapshots (the failure among them) and says so; one snapshot too big for the page alone
  *    shows its first chunks and says so.
+ * 4. A replay whose snapshots end before the window does is stepped through as far as they go.
  *
  * With --write-page sliding|crowded|moving|empty FILE OP..., it writes the 1000-operation page,
  * one of 20,000 small chunks, the one of moving chunks or that of a trace with no operation to
- * FILE for the browser test (tests/jobs/pages.sh) and prints what the page
- * must draw at each OP, as tests/pages/step_page.sh reports it.
+ * FILE for the browser test (tests/jobs/pages.sh), and prints what the page must draw at each
+ * OP, as tests/pages/step_page.sh reports it.
  */
 #include "heap_page.h"
 #include "unit.h"
@@ -481,6 +482,25 @@ static void one_snapshot_too_big(void)
     trace_release(&trace);
 }
 
+/* The replay that took the snapshots stopped early (killed, out of room): the page steps as far
+ * as they go, and says so. */
+static void snapshots_end_early(void)
+{
+    struct window w = make_sliding("traces/short.rep", 12, 10, CHUNK_BYTES);
+    w.file.snapshot_count = 8;
+    struct heap_page_input input = input_of(&w, "");
+    struct page page = write_page(&input);
+    char *data = page.text != NULL ? data_of(&page) : NULL;
+    expect(page.status == 0 && data != NULL && json_whole(data));
+    if (data != NULL) {
+        expect_text(data, "\"window\":{\"first\":0,\"last\":7,");
+        expect_text(data, "the snapshots end at operation 8 (line 12), before the window's end at operation 12");
+    }
+    free(page.text);
+    w.file.snapshot_count = 12;
+    free_window(&w);
+}
+
 /* No operation, no snapshot: still a page. */
 static const struct snapshot_file no_snapshots = { 0 };
 
@@ -550,6 +570,7 @@ int main(int argc, char **argv)
     RUN(big_window_whole);
     RUN(every_chunk_changing);
     RUN(one_snapshot_too_big);
+    RUN(snapshots_end_early);
     RUN(empty_replay);
     return unit_exit_status();
 }

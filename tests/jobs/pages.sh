@@ -162,7 +162,7 @@ job_pages_failure() {
 }
 
 add_pages_jobs() {
-    if ! command -v chromium >/dev/null; then
+    if ! command -v "${CHROMIUM:-chromium}" >/dev/null; then
         skipped_lines+="SKIP pages/*: needs chromium: the heap pages were not opened in a browser (apt-get install chromium)"$'\n'
         return
     fi

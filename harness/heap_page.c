@@ -298,8 +298,7 @@ static int chart_make(struct chart *chart, const struct heap_page_input *input)
 /* The trace's own lines first..first+count-1, each ending in '\0' in text. */
 struct source {
     uint32_t first, count;
-    char *text;
-    size_t text_bytes;
+    char *text; /* SOURCE_MOST_BYTES from host_alloc, or NULL */
 };
 
 /* Read lines from..to of the trace file again, for its comments; nothing when the file is
@@ -336,7 +335,6 @@ static void source_read(struct source *source, const char *path, uint32_t from, 
         whole = ends;
         number += ends;
     }
-    source->text_bytes = used;
     fclose(file);
 }
 

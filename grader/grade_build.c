@@ -71,7 +71,8 @@ static const char *const ALLOWED_CALLS[] = {
     "__memcpy_chk", "__memset_chk", "__memmove_chk",
     "__stack_chk_fail", "__assert_fail", "abort", "__errno_location", "_GLOBAL_OFFSET_TABLE_",
 };
-/* What a stage defines: the five functions of heapmgr.h; everything else must be static. */
+/* What a stage defines: the five functions of heapmgr.h and its optional hm_walk; everything
+ * else must be static. */
 static const char *const ALLOWED_DEFINITIONS[] = { "hm_malloc", "hm_free", "hm_realloc", "hm_calloc", "hm_check", "hm_walk" };
 /* Instrumentation of sanitizer and coverage builds (only in such a build). */
 static const char *const INSTRUMENTATION[] = { "__asan_", "__ubsan_", "__sanitizer_", "__gcov_", "__llvm_gcov", "__llvm_gcda" };
@@ -370,7 +371,7 @@ static int check_symbols(const struct build_place *place, const char *object, st
         } else if (!undefined && status == 0 &&
                    !in_list(name, ALLOWED_DEFINITIONS, sizeof ALLOWED_DEFINITIONS / sizeof ALLOWED_DEFINITIONS[0])) {
             snprintf(b->violation, sizeof b->violation,
-                     "stage %s defines %s outside the file: only the five hm_ functions of heapmgr.h may be "
+                     "stage %s defines %s outside the file: only the hm_ functions of heapmgr.h may be "
                      "global; make it static", stage, name);
             status = -2;
         }

@@ -502,12 +502,16 @@ static int record_pictures(uint32_t done)
             live_capacity = replay.live.count + replay.block_table_bytes / sizeof *replay.blocks + 1;
             live = host_alloc(live_capacity * sizeof *live);
         }
+        /* In the snapshot's order: the heap's blocks, then the mappings', each by address. */
         size_t count = 0;
-        for (addrmap_ref at = addrmap_first_from(&replay.live, 0); at != 0 && live != NULL && count < live_capacity;) {
-            const struct addrmap_node *node = addrmap_node(&replay.live, at);
-            const struct block *b = &replay.blocks[node->value];
-            live[count++] = (struct snapshot_live){ node->start, b->bytes, node->value, b->line };
-            at = addrmap_first_from(&replay.live, node->end);
+        for (int mapped = 0; mapped <= 1; mapped++) {
+            for (addrmap_ref at = addrmap_first_from(&replay.live, 0); at != 0 && live != NULL && count < live_capacity;) {
+                const struct addrmap_node *node = addrmap_node(&replay.live, at);
+                const struct block *b = &replay.blocks[node->value];
+                if ((simmem_area_of(node->start) == AREA_MAPPING) == mapped)
+                    live[count++] = (struct snapshot_live){ node->start, b->bytes, node->value, b->line };
+                at = addrmap_first_from(&replay.live, node->end);
+            }
         }
         struct snapshot_figures figures = { replay.live_payload_bytes, replay.peak_payload_bytes, footprint,
                                             replay.memory->peak_footprint_bytes() };

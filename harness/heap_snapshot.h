@@ -108,8 +108,8 @@ struct snapshot_live {
 struct snapshot_figures {
     uint64_t payload_bytes, peak_payload_bytes, footprint_bytes, peak_footprint_bytes;
 };
-/* After operation op_index: write a snapshot of the heap, with the live blocks given (any
- * order) and the figures given. With use_walk, the chunks are the stage's hm_walk's when it
+/* After operation op_index: write a snapshot of the heap, with the live blocks given (the
+ * heap's by address, then the mappings' by address) and the figures given. With use_walk, the chunks are the stage's hm_walk's when it
  * has one (linked into this process); otherwise, or when the walk fails, they are drawn.
  * Returns 0, or -1 when the record could not be written. */
 int snapshot_take(int fd, uint32_t op_index, const struct snapshot_live *live, size_t live_count,

@@ -2,8 +2,9 @@
  * heapmgr.h: the one header every stage implements, and the system calls it may use.
  *
  * A stage is one C file in stages/ that defines the five hm_ functions of part 1 with the
- * C library's contracts (and, if it likes, hm_walk of part 1b, which draws its heap). It gets memory only through the four simulated system calls of
- * part 2, which the harness provides, counts and limits. Nothing else that allocates is
+ * C library's contracts (and, if it likes, hm_walk of part 1b, which draws its heap). It gets
+ * memory only through the four simulated system calls of part 2, which the harness provides,
+ * counts and limits. Nothing else that allocates is
  * allowed: no malloc, no real brk, sbrk or mmap. What a stage may call, exactly as the
  * grader's static check enforces it (README.md, "What a stage may call"):
  *   - part 2: hm_brk, hm_sbrk, hm_mmap, hm_munmap, hm_page_bytes, hm_todo;
@@ -95,7 +96,10 @@ int hm_check(void);
  *
  * The walk is the checker's walk and has its care: it must not change the heap, and it must
  * survive a corrupted one (stop where a size or a link leads outside the heap). Before the
- * stage's first call there is no heap: visit nothing.
+ * stage's first call there is no heap: visit nothing. To tile the heap from its start, a stage
+ * keeps where the heap began (its first sbrk(0)). The harness checks what it is told: a chunk
+ * outside the heap and the live mappings, or chunks out of order, and the map is drawn
+ * without the walk, saying why.
  */
 enum hm_chunk_state { HM_CHUNK_USED, HM_CHUNK_FREE, HM_CHUNK_STAGE };
 

@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #pragma weak hm_walk
@@ -216,8 +217,23 @@ static int walk_guarded(struct snapshot_header *header)
     return source;
 }
 
+/* A replay child may write ISOLATE_OUTPUT_LIMIT_BYTES to a file (what bounds a stage's
+ * stderr); a replay that takes snapshots writes more, and the stage's own output goes nowhere
+ * then (pictures.c), so the child lifts its soft limit to its hard one, once. */
+static void lift_output_limit(void)
+{
+    static int lifted;
+    struct rlimit output;
+    if (!lifted && getrlimit(RLIMIT_FSIZE, &output) == 0) {
+        output.rlim_cur = output.rlim_max;
+        setrlimit(RLIMIT_FSIZE, &output);
+    }
+    lifted = 1;
+}
+
 static int write_all(int fd, const void *data, size_t bytes)
 {
+    lift_output_limit();
     const char *at = data;
     while (bytes > 0) {
         ssize_t written = write(fd, at, bytes);

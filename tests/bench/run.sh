@@ -11,6 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # A step that fails says so, with its line, before set -e ends the run.
 trap 'status=$?; echo "make bench: tests/bench/run.sh:$LINENO failed (exit status $status): $BASH_COMMAND" >&2' ERR
+# The loops that keep cores busy end with the script, however it ends (a failed step too).
+busy_loops=()
+trap 'kill "${busy_loops[@]}" 2>/dev/null || true' EXIT
 BUILD=${BUILD:-build}
 big="$BUILD/bench/random-1m.rep"
 mkdir -p "$BUILD/bench"
@@ -48,6 +51,7 @@ if [ -x "$BUILD/fence/runner" ]; then
     # busy (a loop of the shell's, on whichever core the scheduler gives it).
     ( while :; do :; done ) &
     busy=$!
+    busy_loops+=("$busy")
     seconds=$(best_checked --separate -s "$BUILD/fence/tests/stages/correct") || { kill "$busy"; exit 1; }
     kill "$busy" 2>/dev/null
     report_checked "correct, behind the fence, core busy" "$seconds"
@@ -120,6 +124,7 @@ if [ -x "$BUILD/grader/grade" ] || make -s --no-print-directory BUILD="$BUILD" g
     busy=$!
     ( while :; do :; done ) &
     busy_too=$!
+    busy_loops+=("$busy" "$busy_too")
     for run in 1 2 3 4 5; do
         grade_once "  run $run:"
     done

@@ -180,9 +180,10 @@ $(FIGURES)/suite.json: $(BUILD)/replay $(STAGE_RUNNERS) $(BUILD)/gen/freelist $(
 	NO_COLOR=1 $(BUILD)/replay -s all --scaling --save-json $(FIGURES)/scaling.json > $(FIGURES)/scaling.txt
 	mv $(FIGURES)/suite.tmp $@
 
-$(BUILD)/handouts/%.html: handouts/%.md handouts/fill.py handouts/style.css $(FIGURES)/suite.json
+$(BUILD)/handouts/%.html: handouts/%.md handouts/fill.py handouts/style.css $(FIGURES)/suite.json \
+                          $(BUILD)/tests/stages/overlap
 	@mkdir -p $(FIGURES)
-	python3 handouts/fill.py $(FIGURES)/suite.json $(FIGURES)/scaling.json $(FIGURES)/compare.txt \
+	HEAPKIT_REPLAY=$(BUILD)/replay HEAPKIT_TEST_STAGES=$(BUILD)/tests/stages python3 handouts/fill.py $(FIGURES)/suite.json $(FIGURES)/scaling.json $(FIGURES)/compare.txt \
 	        $(FIGURES)/scaling.txt $< $(FIGURES)/$*.md
 	pandoc --standalone --self-contained --toc --css handouts/style.css \
 	       --metadata pagetitle="heapkit: $*" $(FIGURES)/$*.md -o $@

@@ -12,11 +12,20 @@ Placeholders, anywhere in the text:
     {{STAGE.malloc_ns.N}}    the cost of one malloc with N free chunks (N: 1k, 10k, 100k);
     {{STAGE.free_ns.N}}      and of one free; {{STAGE.malloc_growth}}, {{STAGE.free_growth}}
     {{table.compare}}        the side-by-side table; {{table.scaling}} the scaling table
+    {{map.STAGE.TRACE.LINE}} the heap of a reference stage after a line of traces/TRACE.rep, as
+                             `build/replay -s STAGE --map LINE` prints it now (a code block)
+    {{failure.TEST.TRACE}}   what build/replay says of the test allocator tests/allocators/TEST.c
+                             (a planted bug) on traces/TRACE.rep, its shrunk trace included
+
+The last two run the programs named by $HEAPKIT_REPLAY (build/replay) and
+$HEAPKIT_TEST_STAGES (build/tests/stages), which the Makefile sets.
 
 An unknown placeholder stops the build with FILE:LINE: message.
 """
 import json
+import os
 import re
+import subprocess
 import sys
 
 PLACEHOLDER = re.compile(r"\{\{([A-Za-z0-9_.\-]+)\}\}")
@@ -93,6 +102,27 @@ def figures(suite, scaling, compare_table, scaling_table):
     return known
 
 
+def run_figure(key):
+    """A map or a failure, made now by the replay; None when the key is neither."""
+    parts = key.split(".")
+    replay = os.environ.get("HEAPKIT_REPLAY", "build/replay")
+    environment = dict(os.environ, NO_COLOR="1")
+    if parts[0] == "map" and len(parts) == 4:
+        command = [replay, "-s", parts[1], "--map", parts[3], f"traces/{parts[2]}.rep"]
+        output = subprocess.run(command, capture_output=True, text=True, env=environment)
+        if output.returncode != 0:
+            sys.exit(f"fill.py: {' '.join(command)} failed:\n{output.stderr}")
+        return "```\n" + output.stdout.rstrip() + "\n```"
+    if parts[0] == "failure" and len(parts) == 3:
+        stage = os.path.join(os.environ.get("HEAPKIT_TEST_STAGES", "build/tests/stages"), parts[1])
+        command = [replay, "-s", stage, "--no-time", f"traces/{parts[2]}.rep"]
+        output = subprocess.run(command, capture_output=True, text=True, env=environment)
+        if output.returncode != 1:
+            sys.exit(f"fill.py: {' '.join(command)} did not fail as it should:\n{output.stderr}")
+        return "```\n" + output.stderr.rstrip() + "\n```"
+    return None
+
+
 def main(arguments):
     if len(arguments) != 7:
         sys.exit(__doc__.strip().splitlines()[2].strip())
@@ -112,6 +142,10 @@ def main(arguments):
         for number, line in enumerate(f, 1):
             def replace(match):
                 key = match.group(1)
+                if key not in known and key.split(".")[0] in ("map", "failure"):
+                    figure = run_figure(key)
+                    if figure is not None:
+                        known[key] = figure
                 if key not in known:
                     problems.append(f"{source}:{number}: unknown placeholder {{{{{key}}}}}")
                     return match.group(0)

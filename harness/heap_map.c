@@ -230,8 +230,8 @@ static uint32_t focus_chunk(const struct snapshot *s, const struct trace *trace)
 void heap_map_print(FILE *out, const char *stage, const struct trace *trace, const struct snapshot *s)
 {
     const struct snapshot_header *h = &s->header;
-    char text[96], call[160];
     if (h->op_index < trace->op_count) {
+        char text[96], call[160];
         trace_format_op(&trace->ops[h->op_index], text, sizeof text);
         trace_describe_op(&trace->ops[h->op_index], call, sizeof call);
         fprintf(out, "%s:%u: %s (%s): %s's heap after it\n", trace->path, trace->op_lines[h->op_index], text, call, stage);

@@ -158,10 +158,10 @@ void shrink_failure(const struct shrink_failure_setup *s, char *message, size_t 
         return;
     }
     /* Where the shrunk trace fails: its line, for the map. */
-    char kind[512];
     struct trace written;
     uint32_t line = 0;
     if (trace_load(path, &written, error, sizeof error) == 0) {
+        char kind[512];
         replay_for_kind(&context, &written, kind, sizeof kind);
         if (context.ended_at >= 1 && context.ended_at <= written.op_count)
             line = written.op_lines[context.ended_at - 1];

@@ -33,8 +33,9 @@ cp -r Makefile .gitignore harness fence traces tests "$kit/"
 # The grader stays with the instructor, and with it the tests of the grader and of the fence
 # against hostile stages (the fence itself is the kit's: build/replay --separate runs a stage
 # as the grader does).
+# The expected maps are the reference stages' layouts, which a student's stage need not share.
 rm -rf "$kit/tests/hostile" "$kit/tests/jobs/grader.sh" "$kit/tests/jobs/fence.sh" "$kit/tests/jobs/checker.sh" \
-    "$kit/tests/jobs/pregrade.sh"
+    "$kit/tests/jobs/pregrade.sh" "$kit/tests/jobs/maps.sh" "$kit/tests/maps"
 # The handouts as a student reads them: HTML with the reference stages' figures filled in (what
 # to aim for), beside the markdown they are made from, filled in too: no placeholder is left, and
 # no fill.py (the kit cannot fill them: its skeletons make no figures).

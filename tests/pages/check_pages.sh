@@ -10,11 +10,8 @@
 # checked N code blocks and M tables ...", then one line per problem, "PAGE at W px: code block N
 # "FIRST LINE": what is wrong"; last, one line for all of it. Exit status: 0 when everything fits,
 # 1 when something does not, 2 when a page could not be checked (no chromium, a page missing, the
-# browser failed or hung).
-#
-# Chromium runs as root here (CI, containers), so without its sandbox; headless, it needs no
-# display. CHROMIUM names another binary (chromium-browser, google-chrome); BROWSER_SECONDS
-# bounds one run of it (default 120), so that a hung browser cannot hang the tests.
+# browser failed or hung). The browser as tests/pages/browser.sh runs it (CHROMIUM,
+# BROWSER_SECONDS).
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,16 +30,9 @@ for width in $widths; do
     esac
 done
 [ -n "$widths" ] || { echo "check_pages.sh: -w needs a list of widths, such as -w \"1280 480\"" >&2; exit 2; }
-chromium=${CHROMIUM:-chromium}
-seconds=${BROWSER_SECONDS:-120}
-if ! command -v "$chromium" >/dev/null; then
-    echo "check_pages.sh: $chromium is not installed (apt-get install chromium)" >&2
-    exit 2
-fi
-if ! command -v timeout >/dev/null || ! command -v base64 >/dev/null; then
-    echo "check_pages.sh: timeout and base64 are missing (apt-get install coreutils)" >&2
-    exit 2
-fi
+program=check_pages.sh
+source "$here/browser.sh"
+browser_available
 script=$here/measure.js
 [ -r "$script" ] || { echo "check_pages.sh: $script: cannot read" >&2; exit 2; }
 
@@ -97,17 +87,7 @@ HTML
         done
         printf '</body></html>\n'
     } >"$frames"
-    # A profile of its own each time: runs at once (make -j, two test suites) never share one.
-    # HOME and TMPDIR too: Chromium keeps crash reports and caches in ~ whatever the profile, and
-    # a browser that was killed leaves its lock folder in the temporary folder. timeout kills the
-    # browser's whole process group (its renderer and GPU processes too) if it hangs.
-    rm -rf "${scratch:?}/home"
-    mkdir -p "$scratch/home/tmp"
-    HOME=$scratch/home XDG_CONFIG_HOME=$scratch/home/.config XDG_CACHE_HOME=$scratch/home/.cache \
-        TMPDIR=$scratch/home/tmp timeout -k 5 "$seconds" "$chromium" --headless --no-sandbox --disable-gpu \
-        --disable-dev-shm-usage --no-first-run --no-default-browser-check --disable-extensions \
-        --disable-breakpad --allow-file-access-from-files --user-data-dir="$scratch/home/profile" \
-        --window-size="$((width > 500 ? width : 500)),900" --dump-dom "file://$frames" >"$dom" 2>"$log"
+    browser "$scratch" --window-size="$((width > 500 ? width : 500)),900" --dump-dom "file://$frames" >"$dom" 2>"$log"
     status=$?
     for n in "${!copies[@]}"; do
         copy=${copies[n]}

@@ -19,9 +19,8 @@
 #
 # Exit status: 0 when the page drew every step and raised no error; 1 when its script raised an
 # error, a control did not do its job, or the browser logged an uncaught error; 2 when it could
-# not be checked (no chromium, no page, the browser failed or hung). Chromium runs as root here
-# (CI, containers), so without its sandbox. CHROMIUM names another binary; BROWSER_SECONDS
-# bounds one run of it (default 120).
+# not be checked (no chromium, no page, the browser failed or hung). The browser as
+# tests/pages/browser.sh runs it (CHROMIUM, BROWSER_SECONDS).
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,33 +40,15 @@ for op in "$@"; do
     '' | *[!0-9]*) echo "step_page.sh: $op: give operations as numbers from 0" >&2; exit 2 ;;
     esac
 done
-chromium=${CHROMIUM:-chromium}
-seconds=${BROWSER_SECONDS:-120}
-if ! command -v "$chromium" >/dev/null; then
-    echo "step_page.sh: $chromium is not installed (apt-get install chromium)" >&2
-    exit 2
-fi
-if ! command -v timeout >/dev/null || ! command -v base64 >/dev/null; then
-    echo "step_page.sh: timeout and base64 are missing (apt-get install coreutils)" >&2
-    exit 2
-fi
+program=step_page.sh
+source "$here/browser.sh"
+browser_available
 [ -r "$page" ] || { echo "step_page.sh: $page: cannot read" >&2; exit 2; }
 [ -r "$here/step.js" ] || { echo "step_page.sh: $here/step.js: cannot read" >&2; exit 2; }
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/heapkit-step.XXXXXX") || exit 2
 trap 'rm -rf "$scratch"' EXIT
 cp "$page" "$scratch/page.html" || { echo "step_page.sh: cannot copy $page to $scratch" >&2; exit 2; }
-
-# browser ARGUMENTS...: chromium, headless, with a profile, home and temporary folder of its own
-# (runs at once never share one), stopped with its whole process group if it hangs.
-browser() {
-    rm -rf "${scratch:?}/home"
-    mkdir -p "$scratch/home/tmp"
-    HOME=$scratch/home XDG_CONFIG_HOME=$scratch/home/.config XDG_CACHE_HOME=$scratch/home/.cache \
-        TMPDIR=$scratch/home/tmp timeout -k 5 "$seconds" "$chromium" --headless --no-sandbox --disable-gpu \
-        --disable-dev-shm-usage --no-first-run --no-default-browser-check --disable-extensions \
-        --disable-breakpad --allow-file-access-from-files --user-data-dir="$scratch/home/profile" "$@"
-}
 
 # The frame page: the heap page in a frame, stepped through in the frame page's load event,
 # which comes after the frame's: the page has drawn itself by then, by any clock.
@@ -104,8 +85,8 @@ HTML
 
 picture=()
 [ -n "$shot" ] && picture=(--hide-scrollbars --screenshot="$scratch/shot.png")
-browser --enable-logging=stderr --v=0 --window-size=1280,1800 "${picture[@]}" --dump-dom "file://$scratch/frame.html" \
-    >"$scratch/dom.html" 2>"$scratch/chromium.log"
+browser "$scratch" --enable-logging=stderr --v=0 --window-size=1280,1800 "${picture[@]}" \
+    --dump-dom "file://$scratch/frame.html" >"$scratch/dom.html" 2>"$scratch/chromium.log"
 status=$?
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
     echo "error: chromium did not finish within $seconds s"

@@ -153,15 +153,19 @@ int pictures_draw(const struct picture_request *request, const struct checked_se
         fprintf(stderr, "%s: the trace has no operations to draw\n", trace->path);
         return -1;
     }
-    if (request->map) {
+    if (request->html_path == NULL) {
         first = op > 0 ? op - 1 : 0; /* the heap before it too, in case the stage does not return */
         last = op;
-    } else {
-        last = failed && failed_position > 0 ? (failed_position > trace->op_count ? trace->op_count : failed_position) - 1
-                                             : trace->op_count - 1;
-        first = failed ? (last >= PAGE_MOST_OPERATIONS ? last - PAGE_MOST_OPERATIONS + 1 : 0) : 0;
-        if (!failed && last >= PAGE_MOST_OPERATIONS)
-            last = PAGE_MOST_OPERATIONS - 1;
+    } else { /* the page's window: up to the failure, else from the start; around --map's line */
+        uint32_t end = failed && failed_position > 0
+                           ? (failed_position > trace->op_count ? trace->op_count : failed_position) - 1
+                           : trace->op_count - 1;
+        last = failed || end < PAGE_MOST_OPERATIONS ? end : PAGE_MOST_OPERATIONS - 1;
+        first = last >= PAGE_MOST_OPERATIONS ? last - PAGE_MOST_OPERATIONS + 1 : 0;
+        if (request->map && (op < first || op > last)) {
+            first = op > PAGE_MOST_OPERATIONS / 2 ? op - PAGE_MOST_OPERATIONS / 2 : 0;
+            last = end - first >= PAGE_MOST_OPERATIONS ? first + PAGE_MOST_OPERATIONS - 1 : end;
+        }
     }
     int records = memfd_create("heapkit-snapshots", MFD_CLOEXEC);
     int quiet = open("/dev/null", O_WRONLY | O_CLOEXEC);

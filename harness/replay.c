@@ -82,7 +82,8 @@ static void usage(FILE *out)
             "                one that failed (--map fail): each chunk in address order, each free\n"
             "                list in list order (one stage, one trace; nothing is timed)\n"
             "  --html FILE   write a page that steps through the replay, the heap drawn to scale\n"
-            "                after each operation (up to 1000 of them, ending at a failure)\n"
+            "                after each operation (up to 1000 of them: ending at a failure, or\n"
+            "                around --map's line)\n"
             "  --no-shrink   a trace that fails is not shrunk (by default the smallest trace that\n"
             "                fails the same way is written to build/shrunk/ and shown)\n"
             "  TRACE...      .rep files (default: every trace in traces/)\n",

@@ -553,7 +553,7 @@ static void put_data(struct page_out *out, const struct page_plan *plan)
         put_text(out, "null");
     }
     put_key(out, "opened");
-    uint32_t opened = in->failed ? in->failed_op : plan->first;
+    uint32_t opened = in->open_at_given ? in->open_op : in->failed ? in->failed_op : plan->first;
     put_int(out, opened < plan->first ? plan->first : opened > plan->last ? plan->last : opened);
     put_key(out, "ops");
     put_ops(out, plan);

@@ -21,6 +21,8 @@ struct heap_page_input {
     uint32_t failed_op;                /* at this operation (from 0): highlighted, opened first */
     const char *failure;               /* the harness's message, several lines */
     const char *window_note;           /* why the window is what it is, in words ("" when whole) */
+    int open_at_given;                 /* open at open_op (--map's line), not the failure or the start */
+    uint32_t open_op;
 };
 
 /* Write the page to `out`. Returns 0, or -1 with a message in error. */

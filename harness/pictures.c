@@ -110,7 +110,7 @@ static int print_map(const struct snapshot_file *file, const char *stage, const 
 
 static int write_page(const struct picture_request *request, const struct snapshot_file *file, const char *stage,
                       const struct trace *trace, uint32_t first, uint32_t last, int failed, uint32_t failed_position,
-                      const char *failure)
+                      const char *failure, uint32_t map_op)
 {
     char note[256] = "";
     if (first > 0 || last + 1 < trace->op_count)
@@ -120,7 +120,7 @@ static int write_page(const struct picture_request *request, const struct snapsh
         .stage = stage, .trace = trace, .file = file, .first_op = first, .last_op = last,
         .failed = failed && failed_position > 0,
         .failed_op = failed_position > trace->op_count ? trace->op_count - 1 : failed_position - 1,
-        .failure = failure, .window_note = note,
+        .failure = failure, .window_note = note, .open_at_given = request->map, .open_op = map_op,
     };
     FILE *out = fopen(request->html_path, "w");
     if (out == NULL) {
@@ -191,7 +191,7 @@ int pictures_draw(const struct picture_request *request, const struct checked_se
     if (request->map)
         result = print_map(&file, stage, trace, op);
     if (result == 0 && request->html_path != NULL)
-        result = write_page(request, &file, stage, trace, first, last, failed, failed_position, failure);
+        result = write_page(request, &file, stage, trace, first, last, failed, failed_position, failure, op);
     snapshot_file_release(&file);
     return result;
 }

@@ -82,7 +82,14 @@ if command -v python3 >/dev/null; then
     "$BUILD/replay" -s all -n 1 --no-time >"$BUILD/bench/compare.txt" 2>&1 || true
     python3 handouts/fill.py "$BUILD/bench/suite.json" "$BUILD/bench/scaling.json" \
         "$BUILD/bench/compare.txt" "$BUILD/bench/scaling.txt" tests/bench/lectures.md "$BUILD/bench/lectures.md"
-    cat "$BUILD/bench/lectures.md"
+    # The table's columns lined up again, now that the figures are in (a markdown table still).
+    awk -F'|' 'NR == FNR { if (/^\|/) for (i = 2; i < NF; i++) { gsub(/^ +| +$/, "", $i)
+                               if ($i !~ /^-+$/ && length($i) > w[i]) w[i] = length($i) } next }
+               !/^\|/ { print; next }
+               { line = "|"; for (i = 2; i < NF; i++) { gsub(/^ +| +$/, "", $i); cell = $i
+                   if (cell ~ /^-+$/) { cell = ""; while (length(cell) < w[i]) cell = cell "-" }
+                   line = line sprintf(" %-*s |", w[i], cell) }
+                 print line }' "$BUILD/bench/lectures.md" "$BUILD/bench/lectures.md"
 else
     echo "(needs python3 to fill the table: apt-get install python3)"
 fi

@@ -31,7 +31,8 @@
 /* What the checker knows of one id. */
 struct block {
     uintptr_t address; /* 0 when the id holds no memory (not live, or a NULL result) */
-    uint64_t bytes;    /* as requested */
+    uint64_t bytes;    /* as requested of the stage: the whole block, checked and filled */
+    uint64_t payload_bytes; /* as the trace counts it: bytes, but BYTES of an A (trace.h) */
     uint64_t seed;     /* of its payload pattern; kept by realloc */
     uint32_t line;     /* the line whose call returned this address */
     uint8_t live;      /* the trace considers the id allocated */
@@ -183,7 +184,7 @@ static void retire_block(struct block *b)
 {
     if (b->address != 0)
         addrmap_remove(&replay.live, b->address);
-    replay.live_payload_bytes -= b->bytes;
+    replay.live_payload_bytes -= b->payload_bytes;
     *b = (struct block){ 0 };
 }
 
@@ -232,7 +233,8 @@ static void note_result(const void *result)
             fingerprint_of(result, replay.memory->origin());
 }
 
-static int take_block(uint32_t id, void *result, uint64_t request_bytes, int must_be_zero)
+/* payload_bytes: what the trace counts of the block, request_bytes or less (an A's BYTES). */
+static int take_block(uint32_t id, void *result, uint64_t request_bytes, uint64_t payload_bytes, int must_be_zero)
 {
     struct block *b = &replay.blocks[id];
     b->live = 1;
@@ -249,7 +251,8 @@ static int take_block(uint32_t id, void *result, uint64_t request_bytes, int mus
     }
     b->seed = payload_seed(id, b->line);
     payload_fill(b->address, b->seed, request_bytes, 0);
-    note_new_payload(request_bytes);
+    b->payload_bytes = payload_bytes;
+    note_new_payload(payload_bytes);
     return 0;
 }
 
@@ -259,7 +262,18 @@ static int replay_malloc(const struct trace_op *op)
     note_result(result);
     if (check_system_use() != 0)
         return -1;
-    return take_block(op->id, result, op->size, 0);
+    return take_block(op->id, result, op->size, op->size, 0);
+}
+
+/* A: as a program's allocator serves it over malloc (trace.h): the whole block is checked. */
+static int replay_aligned(const struct trace_op *op)
+{
+    uint64_t request_bytes = trace_aligned_request_bytes(op);
+    void *result = replay.stage->malloc(request_bytes);
+    note_result(result);
+    if (check_system_use() != 0)
+        return -1;
+    return take_block(op->id, result, request_bytes, op->size, 0);
 }
 
 static int replay_calloc(const struct trace_op *op)
@@ -277,7 +291,7 @@ static int replay_calloc(const struct trace_op *op)
         return fail("calloc's size overflows, yet it returned a block",
                     "NULL: nmemb * size overflows size_t", "%s", at);
     }
-    return take_block(op->id, result, op->nmemb * op->size, 1);
+    return take_block(op->id, result, op->nmemb * op->size, op->nmemb * op->size, 1);
 }
 
 static int replay_free(const struct trace_op *op)
@@ -314,6 +328,7 @@ static int take_reallocated(uint32_t id, const struct block *old, uintptr_t resu
     /* What was checked of the old block holds the pattern; the rest of the kept bytes, when it
      * was checked at places only, gets it now (a program may write its own block). */
     payload_fill(result, b->seed, bytes, payload_is_whole(old->bytes) ? kept : 0);
+    b->payload_bytes = bytes;
     note_new_payload(bytes);
     return 0;
 }
@@ -345,7 +360,7 @@ static int replay_realloc(const struct trace_op *op)
     *b = old;
     if (old.address != 0) {
         addrmap_insert(&replay.live, old.address, old.address + (old.bytes ? old.bytes : 1), op->id);
-        note_new_payload(old.bytes);
+        note_new_payload(old.payload_bytes);
         return check_payload(op->id, "after realloc returned NULL, which must leave it untouched");
     }
     return 0;
@@ -360,11 +375,14 @@ static int replay_one(const struct trace_op *op)
     case OP_MALLOC: result = replay_malloc(op); break;
     case OP_FREE: result = replay_free(op); break;
     case OP_REALLOC: result = replay_realloc(op); break;
+    case OP_ALIGNED: result = replay_aligned(op); break;
     default: result = replay_calloc(op); break;
     }
     if (result != 0)
         return -1;
-    replay.memory->after_operation(op->kind == OP_CALLOC ? op->nmemb * op->size : op->size);
+    replay.memory->after_operation(op->kind == OP_CALLOC   ? op->nmemb * op->size
+                                   : op->kind == OP_ALIGNED ? trace_aligned_request_bytes(op)
+                                                            : op->size);
     if (replay.setup->run_heap_checker) {
         int verdict = replay.stage->check();
         if (verdict != 0)

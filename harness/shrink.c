@@ -7,7 +7,7 @@
  * well-formed trace, and replaces the best so far only when test() says it still fails.
  *
  * The rules:
- *   1. A life is one allocation (a or c) of an id, the reallocs of that block, and the free
+ *   1. A life is one allocation (a, c or A) of an id, the reallocs of that block, and the free
  *      (f, or r ID 0) that ends it, if any. Every operation of a well-formed trace belongs to
  *      exactly one life, and lives do not depend on one another.
  *   2. Ids are given anew in every candidate, life by life: each allocation takes the smallest
@@ -24,7 +24,8 @@
  *      drops something.
  *   4. Phase "sizes", one operation at a time, in trace order: a size tries 1 first, then a
  *      binary search between 1 (passes) and the size (fails) for the smallest that still fails
- *      (a calloc's nmemb first, then its size). A size never becomes 0: malloc(0) and realloc to
+ *      (a calloc's nmemb first, then its size; an A's BYTES, never its alignment, which must stay a
+ *      power of two). A size never becomes 0: malloc(0) and realloc to
  *      0 mean something else; a realloc to 0 keeps its 0. When a size changed, phases "lives"
  *      and "ops" run again.
  *   5. ddmin here tests complements only (with two chunks they are the subsets as well), from
@@ -149,9 +150,9 @@ static void put_operation(struct text *text, const struct trace_op *op, uint32_t
     *at++ = (char)op->kind;
     *at++ = ' ';
     at = put_number(at, id);
-    if (op->kind == OP_CALLOC) {
+    if (op->kind == OP_CALLOC || op->kind == OP_ALIGNED) {
         *at++ = ' ';
-        at = put_number(at, op->nmemb);
+        at = put_number(at, op->nmemb); /* an A's alignment: the same field */
     }
     if (op->kind != OP_FREE) {
         *at++ = ' ';
@@ -388,7 +389,7 @@ static enum written write_candidate(struct shrinker *s, const struct trace *from
             if (op.id >= ids->old_ids)
                 return MALFORMED;
             bool live = ids->new_id[op.id] != NONE;
-            bool allocates = op.kind == OP_MALLOC || op.kind == OP_CALLOC;
+            bool allocates = op.kind == OP_MALLOC || op.kind == OP_CALLOC || op.kind == OP_ALIGNED;
             bool known = allocates || op.kind == OP_FREE || op.kind == OP_REALLOC;
             if (!known || (!allocates && !live) || (allocates && live && mode == IDS_CHECKED))
                 return MALFORMED;
@@ -495,7 +496,7 @@ static void assign_units(struct shrinker *s, enum phase phase)
     uint32_t count = 0;
     for (uint32_t i = 0; i < s->base.op_count; i++) {
         const struct trace_op *op = &s->base.ops[i];
-        bool allocates = op->kind == OP_MALLOC || op->kind == OP_CALLOC;
+        bool allocates = op->kind == OP_MALLOC || op->kind == OP_CALLOC || op->kind == OP_ALIGNED;
         bool frees = op->kind == OP_FREE || (op->kind == OP_REALLOC && op->size == 0);
         assert(op->id < ids->old_ids && "trace_parse read base: its ids are below its id count");
         if (phase == PHASE_LIVES) {
@@ -624,7 +625,8 @@ static bool shrink_sizes(struct shrinker *s)
         uint8_t kind = s->base.ops[i].kind;
         if (kind == OP_CALLOC)
             changed |= shrink_one_size(s, i, true);
-        if (kind == OP_MALLOC || kind == OP_CALLOC || (kind == OP_REALLOC && s->base.ops[i].size > 0))
+        if (kind == OP_MALLOC || kind == OP_CALLOC || kind == OP_ALIGNED
+            || (kind == OP_REALLOC && s->base.ops[i].size > 0))
             changed |= shrink_one_size(s, i, false);
     }
     return changed;

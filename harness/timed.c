@@ -44,6 +44,7 @@ run_operations(const struct trace_op *ops, uint32_t op_count, void **slots, uint
             if (result != NULL || op->size == 0)
                 slots[op->id] = result;
             break;
+        case OP_ALIGNED: result = slots[op->id] = a.malloc(trace_aligned_request_bytes(op)); break;
         default: result = slots[op->id] = a.calloc(op->nmemb, op->size); break;
         }
         observed[i] = fingerprint_of(result, origin);

@@ -12,10 +12,10 @@
  *   3. The first four other lines are the header: exactly one non-negative decimal number
  *      each, below 2^64. Line 2 (ids) is at most TRACE_MAX_IDS, line 3 (operations) at
  *      most TRACE_MAX_OPS.
- *   4. Every other line is one operation: a letter from "afrc" and exactly the fields that
+ *   4. Every other line is one operation: a letter from "afrcA" and exactly the fields that
  *      letter takes, each a non-negative decimal number below 2^64 (ids below 2^32 and
- *      below the declared id count).
- *   5. Ids follow the life of a block: a and c need an id that is not live; f and r need one
+ *      below the declared id count; A's ALIGNMENT a power of two).
+ *   5. Ids follow the life of a block: a, c and A need an id that is not live; f and r need one
  *      that is. "r ID 0" is realloc to zero bytes, which frees the block, so the id is not
  *      live after it. A request that may return NULL still counts as live: the replay
  *      decides what NULL means, the reader only checks the text.
@@ -58,7 +58,7 @@ struct field {
 };
 
 enum {
-    MAX_FIELDS = 4,     /* the longest line is "c ID NMEMB BYTES" */
+    MAX_FIELDS = 4,     /* the longest lines are "c ID NMEMB BYTES" and "A ID ALIGNMENT BYTES" */
     QUOTE_MAX = 40,     /* characters of a field shown in a message before "..." */
     FIRST_OPS = 4096,   /* operations room when the first one is read */
     FIRST_IDS = 1024,   /* ids room when the first one is seen */
@@ -429,6 +429,7 @@ static const struct op_shape op_shapes[] = {
     { 'f', 1, { "ID", NULL, NULL }, "ID" },
     { 'r', 2, { "ID", "BYTES", NULL }, "ID BYTES" },
     { 'c', 3, { "ID", "NMEMB", "BYTES" }, "ID NMEMB BYTES" },
+    { 'A', 3, { "ID", "ALIGNMENT", "BYTES" }, "ID ALIGNMENT BYTES" },
 };
 
 /* The shape for an operation field, or NULL when it names no operation. */
@@ -460,7 +461,7 @@ static int parse_operation(struct reader *r, const struct fields *fields, struct
     const struct op_shape *shape = find_shape(fields->field[0]);
     if (shape == NULL) {
         struct field f = fields->field[0];
-        return fail(r, "unknown operation '%.*s%s' (expected a, f, r or c)", quote_length(f), f.text,
+        return fail(r, "unknown operation '%.*s%s' (expected a, f, r, c or A)", quote_length(f), f.text,
                     quote_ellipsis(f));
     }
     size_t found = fields->count - 1;
@@ -479,10 +480,15 @@ static int parse_operation(struct reader *r, const struct fields *fields, struct
     if (check_id(r, shape, fields->field[1], value[0]) != 0)
         return -1;
 
+    /* An alignment is what a program can ask for: a power of two (the recorder writes the one
+     * the C library applied, which rounds others up). */
+    if (shape->letter == OP_ALIGNED && (value[1] == 0 || (value[1] & (value[1] - 1)) != 0))
+        return fail(r, "'A' ALIGNMENT: %" PRIu64 " is not a power of two (1, 2, 4, 8, ... bytes)", value[1]);
+
     op->kind = (uint8_t)shape->letter;
     op->id = (uint32_t)value[0];
-    if (shape->letter == OP_CALLOC) {
-        op->nmemb = value[1];
+    if (shape->letter == OP_CALLOC || shape->letter == OP_ALIGNED) {
+        op->nmemb = value[1]; /* the alignment, for A: the same field */
         op->size = value[2];
     } else if (shape->letter != OP_FREE) {
         op->size = value[1];
@@ -533,6 +539,7 @@ static int follow_id_life(struct reader *r, const struct trace_op *op)
     switch (op->kind) {
     case OP_MALLOC:
     case OP_CALLOC:
+    case OP_ALIGNED:
         if (live)
             return fail(r, "id %" PRIu32 " is already allocated (at line %" PRIu32 ")", op->id,
                         life->allocated_at);
@@ -553,7 +560,7 @@ static int follow_id_life(struct reader *r, const struct trace_op *op)
         }
         return 0;
     default:
-        assert(!"parse_operation lets only a, f, r and c through");
+        assert(!"parse_operation lets only a, f, r, c and A through");
         return -1;
     }
 }
@@ -792,6 +799,9 @@ void trace_format_op(const struct trace_op *op, char *out, size_t out_size)
     case OP_CALLOC:
         snprintf(out, out_size, "c %" PRIu32 " %" PRIu64 " %" PRIu64, op->id, op->nmemb, op->size);
         break;
+    case OP_ALIGNED:
+        snprintf(out, out_size, "A %" PRIu32 " %" PRIu64 " %" PRIu64, op->id, op->alignment, op->size);
+        break;
     default:
         snprintf(out, out_size, "? %" PRIu32 " (kind %d)", op->id, op->kind);
         break;
@@ -806,6 +816,10 @@ void trace_describe_op(const struct trace_op *op, char *out, size_t out_size)
     case OP_FREE: snprintf(out, out_size, "free of id %u's block", op->id); return;
     case OP_REALLOC: snprintf(out, out_size, "realloc of id %u's block to %llu bytes", op->id, size); return;
     case OP_CALLOC: snprintf(out, out_size, "calloc(%llu, %llu) for id %u", nmemb, size, op->id); return;
+    case OP_ALIGNED:
+        snprintf(out, out_size, "%llu bytes aligned to %llu for id %u, replayed as malloc(%llu)", size, nmemb, op->id,
+                 (unsigned long long)trace_aligned_request_bytes(op));
+        return;
     default: snprintf(out, out_size, "operation '%c'", op->kind); return;
     }
 }

@@ -1,7 +1,7 @@
 /*
  * trace.h: reading allocation traces (.rep files).
  *
- * The format is the classic malloc lab's, read unchanged, with two extensions:
+ * The format is the classic malloc lab's, read unchanged, with three extensions:
  *
  *     20000          line 1: suggested heap size (classic) or weight (newer): kept, unused
  *     6              line 2: number of block ids; every id is below it
@@ -10,6 +10,9 @@
  *     a 0 2040       malloc(2040) for id 0
  *     r 0 4096       realloc id 0 to 4096 bytes (the id keeps its name)
  *     c 1 10 24      calloc(10, 24) for id 1          (extension)
+ *     A 2 64 1000    1000 bytes aligned to 64 for id 2 (extension: posix_memalign, aligned_alloc,
+ *                    memalign; valloc is A ID PAGE BYTES, pvalloc the same with BYTES rounded up
+ *                    to a page); ALIGNMENT is a power of two
  *     f 0            free id 0
  *     # text         a comment, anywhere, also before the header (extension)
  *
@@ -20,6 +23,13 @@
  * is named "start".
  * The reader proves the file well formed before anything replays it: every problem is
  * reported as "FILE:LINE: message" and the trace is rejected whole.
+ *
+ * Replaying A: a stage has no aligned allocation function, so the replay serves A as a
+ * program's allocator would over a plain malloc (trace_aligned_request_bytes): ALIGNMENT <= 16,
+ * malloc(BYTES), which is 16-byte aligned already; otherwise malloc(BYTES + ALIGNMENT - 16), a
+ * block in which an aligned BYTES-byte payload always fits. The checker checks and fills the
+ * whole block, as a malloc of that size (a realloc keeps its first min(old, new) bytes of it);
+ * the payload counted for utilization is BYTES. The C library's row replays A the same way.
  */
 #ifndef TRACE_H
 #define TRACE_H
@@ -32,15 +42,32 @@ enum trace_op_kind {
     OP_FREE = 'f',
     OP_REALLOC = 'r',
     OP_CALLOC = 'c',
+    OP_ALIGNED = 'A',
 };
 
 /* One operation. 24 bytes, so that the timed loop walks a dense array. */
 struct trace_op {
     uint32_t id;   /* block id, below trace.id_count */
     uint8_t kind;  /* enum trace_op_kind */
-    uint64_t size; /* bytes for a and r; bytes per element for c; 0 for f */
-    uint64_t nmemb; /* elements for c; 0 otherwise */
+    uint64_t size; /* bytes for a, r and A; bytes per element for c; 0 for f */
+    union {
+        uint64_t nmemb;     /* elements for c */
+        uint64_t alignment; /* bytes for A, a power of two */
+    };                      /* 0 for a, f and r */
 };
+_Static_assert(sizeof(struct trace_op) == 24, "the timed loop walks a dense array of operations");
+
+/* The bytes the replay asks a stage's malloc for, for A (the rule above): BYTES when the
+ * alignment is at most 16, else BYTES + ALIGNMENT - 16, or UINT64_MAX when that does not fit
+ * (a request no memory limit lets through). */
+static inline uint64_t trace_aligned_request_bytes(const struct trace_op *op)
+{
+    enum { ALIGNED_BY_MALLOC = 16 }; /* heapmgr.h's HM_ALIGNMENT: every malloc block is */
+    if (op->alignment <= ALIGNED_BY_MALLOC)
+        return op->size;
+    uint64_t padding = op->alignment - ALIGNED_BY_MALLOC;
+    return op->size > UINT64_MAX - padding ? UINT64_MAX : op->size + padding;
+}
 
 /* Limits that keep a hostile file from costing unbounded memory or time. */
 enum {
@@ -85,7 +112,7 @@ int trace_parse(const char *path, const char *text, size_t length, struct trace 
                 char *error, size_t error_size);
 
 /* The most payload live at once, in bytes, replaying the trace (what a perfect allocator needs;
- * a calloc whose size overflows counts nothing, its right answer being NULL). */
+ * a calloc whose size overflows counts nothing, its right answer being NULL; A counts BYTES). */
 uint64_t trace_peak_live_bytes(const struct trace *trace);
 
 /* trace_release: give back what trace_load took; the trace is empty afterwards. */

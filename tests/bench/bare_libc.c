@@ -38,6 +38,7 @@ static void bare_loop(void *argument)
         case OP_MALLOC: slots[op->id] = malloc(op->size); break;
         case OP_FREE: free(slots[op->id]); break;
         case OP_REALLOC: slots[op->id] = realloc(slots[op->id], op->size); break;
+        case OP_ALIGNED: slots[op->id] = malloc(trace_aligned_request_bytes(op)); break;
         default: slots[op->id] = calloc(op->nmemb, op->size); break;
         }
     }

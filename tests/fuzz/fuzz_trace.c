@@ -36,8 +36,9 @@ static void check_accepted(const struct trace *trace, size_t size)
         const struct trace_op *op = &trace->ops[i];
         assert(op->id < trace->id_count);
         assert(op->kind == OP_MALLOC || op->kind == OP_FREE || op->kind == OP_REALLOC
-               || op->kind == OP_CALLOC);
-        assert(op->kind == OP_CALLOC || op->nmemb == 0);
+               || op->kind == OP_CALLOC || op->kind == OP_ALIGNED);
+        assert(op->kind == OP_CALLOC || op->kind == OP_ALIGNED || op->nmemb == 0);
+        assert(op->kind != OP_ALIGNED || (op->alignment != 0 && (op->alignment & (op->alignment - 1)) == 0));
         assert(op->kind != OP_FREE || op->size == 0);
         assert(trace->op_lines[i] > previous_line);
         previous_line = trace->op_lines[i];

@@ -328,6 +328,33 @@ static void test_calloc_and_payload_total(void)
     trace_release(&trace);
 }
 
+/* A carries its alignment in the calloc's nmemb field; the payload counts BYTES, and the
+ * replay asks malloc for BYTES + ALIGNMENT - 16 past 16 (trace.h). */
+static void test_aligned_allocation(void)
+{
+    struct trace trace;
+    char error[MESSAGE_SIZE];
+    expect(parse("1\n3\n5\n0\nA 0 64 1000\nA 1 8 24\nr 0 10\nf 1\nA 2 4096 0\n", &trace, error) == 0);
+    if (trace.op_count != 5)
+        return;
+    const struct trace_op *a = &trace.ops[0];
+    expect(a->kind == OP_ALIGNED && a->id == 0 && a->alignment == 64 && a->size == 1000);
+    expect(strcmp(format(a), "A 0 64 1000") == 0);
+    expect(trace_aligned_request_bytes(a) == 1000 + 64 - 16);
+    expect(trace_aligned_request_bytes(&trace.ops[1]) == 24); /* malloc's alignment is enough */
+    expect(trace_aligned_request_bytes(&trace.ops[4]) == 4096 - 16);
+    expect(trace.payload_bytes_total == 1000 + 24 + 10);
+    expect(trace_peak_live_bytes(&trace) == 1024);
+    char call[160];
+    trace_describe_op(a, call, sizeof call);
+    expect(strcmp(call, "1000 bytes aligned to 64 for id 0, replayed as malloc(1048)") == 0);
+    trace_release(&trace);
+    const struct trace_op huge = { .kind = OP_ALIGNED, .alignment = (uint64_t)1 << 63, .size = UINT64_MAX - 5 };
+    expect(trace_aligned_request_bytes(&huge) == UINT64_MAX); /* saturates, no wrap to a small block */
+    expect_rejected("1\n1\n1\n0\nA 0 3 10\n", "mem.rep:5: 'A' ALIGNMENT: 3 is not a power of two (1, 2, 4, 8, ... bytes)");
+    expect_rejected("1\n1\n1\n0\nA 0 -64 10\n", "mem.rep:5: 'A' ALIGNMENT: '-64' is negative");
+}
+
 /* The total saturates instead of wrapping, for calloc's product and for the sum. */
 static void test_payload_total_saturates(void)
 {
@@ -522,6 +549,7 @@ int main(void)
     RUN(test_comments_and_blank_lines_anywhere);
     RUN(test_calloc_and_payload_total);
     RUN(test_payload_total_saturates);
+    RUN(test_aligned_allocation);
     RUN(test_format_op);
     RUN(test_id_reuse_after_free);
     RUN(test_realloc_to_zero_frees);

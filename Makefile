@@ -59,7 +59,7 @@ HARNESS_SRC   := $(filter-out $(HARNESS_MAINS),$(wildcard harness/*.c)) \
                  fence/checkpoint.c fence/instruction_count.c fence/timed_proof.c fence/channel.c
 HARNESS_OBJ   := $(HARNESS_SRC:%.c=$(BUILD)/obj/%.o)
 # The heap page's template (harness/page/), built in as C strings that heap_page.c writes out.
-PAGE_TEMPLATE := $(BUILD)/gen/heap_page_template
+PAGE_TEMPLATE := $(BUILD)/obj/harness/page/heap_page_template
 HARNESS_OBJ   += $(PAGE_TEMPLATE).o
 HARNESS_LIB   := $(BUILD)/libharness.a
 RUNNER_OBJ    := $(BUILD)/obj/harness/main_stage.o
@@ -221,4 +221,5 @@ clean:
 
 # Parts with build rules of their own (the grader) keep them beside their sources.
 include fence/fence.mk
+include run/run.mk
 -include grader/grader.mk # the instructor's kit only: the student kit has no grader/

@@ -206,6 +206,7 @@ job_traces_regenerate() {
     mkdir -p "$scratch/new" "$scratch/committed"
     cp traces/*.rep tests/traces/good/giant-mix.rep "$scratch/committed/"
     for generator in "$BUILD"/gen/*; do
+        [ -f "$generator" ] && [ -x "$generator" ] || continue # the generators are the programs there
         [ "$(basename "$generator")" = freelist ] && continue # scaling workloads, not bundled
         if ! output=$("$generator" "$scratch/new" 2>&1); then
             fail traces-regenerate "$generator failed" "$output"

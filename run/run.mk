@@ -48,6 +48,6 @@ $(BUILD)/run: $(BUILD)/obj/run/run.o $(BUILD)/obj/run/summary.o $(HARNESS_LIB)
 
 $(BUILD)/tests/run/%: tests/run/%.c
 	@mkdir -p $(@D)
-	$(CC) $(filter-out -fPIC -fvisibility=hidden,$(PRELOAD_CFLAGS)) $< -o $@
+	$(CC) $(CPPFLAGS) $(filter-out -fPIC -fvisibility=hidden,$(PRELOAD_CFLAGS)) $< -o $@
 
 -include $(shell find $(PRELOAD_DIR)/obj -name '*.d' 2>/dev/null)

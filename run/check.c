@@ -17,7 +17,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -82,17 +81,14 @@ static void ask_hm_check(char *out, size_t out_size)
         snprintf(out, out_size, "returned non-zero:%s", indented);
 }
 
+enum { SEEN_CHARS = 512 };
+
 /* Stop the program: the call and the check that failed, as the replay says it. */
-__attribute__((format(printf, 3, 4)))
-static _Noreturn void check_failed(const char *what, const char *expected, const char *seen_format, ...)
+static _Noreturn void check_failed(const char *what, const char *expected, const char *seen)
 {
-    char call[160], seen[512], hm_check_said[HM_CHECK_SAID_CHARS + 600];
-    char summary[RUN_SUMMARY_CHARS], message[RUN_SUMMARY_CHARS + sizeof seen + sizeof hm_check_said + 400];
+    char call[160], hm_check_said[HM_CHECK_SAID_CHARS + 600];
+    char summary[RUN_SUMMARY_CHARS], message[RUN_SUMMARY_CHARS + SEEN_CHARS + sizeof hm_check_said + 400];
     shim_describe_call(call, sizeof call);
-    va_list arguments;
-    va_start(arguments, seen_format);
-    vsnprintf(seen, sizeof seen, seen_format, arguments);
-    va_end(arguments);
     ask_hm_check(hm_check_said, sizeof hm_check_said);
     snprintf(summary, sizeof summary, "%s: %s", call, what);
     snprintf(message, sizeof message,
@@ -113,32 +109,38 @@ static void describe(uintptr_t address, char *out, size_t out_size)
 
 void check_block(uintptr_t stage_pointer, uint64_t stage_bytes, uintptr_t pointer, uint64_t requested)
 {
-    char at[96], end[96], other_at[96], other_end[96];
+    char at[96], end[96];
     (void)pointer;
     (void)requested; /* inside the stage's block by construction, once that is aligned */
     if (stage_pointer % HM_ALIGNMENT != 0) {
         describe(stage_pointer, at, sizeof at);
-        check_failed("the block is not 16-byte aligned", "an address that is a multiple of 16",
-                     "%s, which is %u bytes past a multiple of 16", at, (unsigned)(stage_pointer % HM_ALIGNMENT));
+        char seen[SEEN_CHARS];
+        snprintf(seen, sizeof seen, "%s, which is %u bytes past a multiple of 16", at,
+                 (unsigned)(stage_pointer % HM_ALIGNMENT));
+        check_failed("the block is not 16-byte aligned", "an address that is a multiple of 16", seen);
     }
     if (!sysmem_range_in_heap(stage_pointer, stage_bytes) && !sysmem_range_in_mapping(stage_pointer, stage_bytes)) {
         describe(stage_pointer, at, sizeof at);
         describe(sysmem_break(), end, sizeof end);
+        char seen[SEEN_CHARS];
+        snprintf(seen, sizeof seen, "%llu bytes at %s; the heap ends at the break, %s",
+                 (unsigned long long)stage_bytes, at, end);
         check_failed("the block is not inside the heap or a live mapping",
-                     "all of the block's bytes below the break, or inside one live mapping",
-                     "%llu bytes at %s; the heap ends at the break, %s", (unsigned long long)stage_bytes, at, end);
+                     "all of the block's bytes below the break, or inside one live mapping", seen);
     }
     struct block other;
     uint64_t range_bytes = stage_bytes > 0 ? stage_bytes : 1;
     if (blocks_overlapping(stage_pointer, stage_pointer + range_bytes, &other)) {
         uint64_t other_bytes = other.requested_bytes > 0 ? other.requested_bytes : 1;
+        char other_at[96], other_end[96];
         describe(stage_pointer, at, sizeof at);
         describe(stage_pointer + range_bytes, end, sizeof end);
         describe(other.stage_pointer, other_at, sizeof other_at);
         describe(other.pointer + other_bytes, other_end, sizeof other_end);
-        check_failed("the block overlaps a live block", "memory that overlaps no live block",
-                     "%s..%s, overlapping a live block (%s..%s, %llu bytes asked for)", at, end, other_at,
-                     other_end, (unsigned long long)other.requested_bytes);
+        char seen[SEEN_CHARS];
+        snprintf(seen, sizeof seen, "%s..%s, overlapping a live block (%s..%s, %llu bytes asked for)", at, end,
+                 other_at, other_end, (unsigned long long)other.requested_bytes);
+        check_failed("the block overlaps a live block", "memory that overlaps no live block", seen);
     }
 }
 
@@ -149,10 +151,11 @@ void check_null(uint64_t stage_bytes, uint64_t enomem_before)
     uint64_t footprint = sysmem_footprint_bytes(), limit = sysmem_limit_bytes();
     if (footprint > limit || stage_bytes > limit - footprint)
         return; /* more than is left under the limit */
+    char seen[SEEN_CHARS];
+    snprintf(seen, sizeof seen, "NULL, but no system call failed during the call and %llu bytes fit under the "
+             "memory limit of %llu bytes", (unsigned long long)stage_bytes, (unsigned long long)limit);
     check_failed("returned NULL though the memory was there",
-                 "a block: NULL is right only when the memory cannot be had",
-                 "NULL, but no system call failed during the call and %llu bytes fit under the memory limit of "
-                 "%llu bytes", (unsigned long long)stage_bytes, (unsigned long long)limit);
+                 "a block: NULL is right only when the memory cannot be had", seen);
 }
 
 void check_zeroed(const unsigned char *block, uint64_t bytes)
@@ -161,9 +164,10 @@ void check_zeroed(const unsigned char *block, uint64_t bytes)
         if (block[i] != 0) {
             char at[96];
             describe((uintptr_t)block, at, sizeof at);
-            check_failed("calloc's block is not zeroed", "every byte of the block zero",
-                         "byte %llu of the %llu at %s is 0x%02x", (unsigned long long)i,
-                         (unsigned long long)bytes, at, block[i]);
+            char seen[SEEN_CHARS];
+            snprintf(seen, sizeof seen, "byte %llu of the %llu at %s is 0x%02x", (unsigned long long)i,
+                     (unsigned long long)bytes, at, block[i]);
+            check_failed("calloc's block is not zeroed", "every byte of the block zero", seen);
         }
     }
 }
@@ -194,9 +198,11 @@ void check_kept(const struct check_kept *kept, const void *block)
         unsigned char was = differs < sampled ? kept->head[differs] : kept->tail[differs - tail_start];
         char at[96];
         describe((uintptr_t)block, at, sizeof at);
+        char seen[SEEN_CHARS];
+        snprintf(seen, sizeof seen, "byte %llu of the %llu kept at %s is 0x%02x where it was 0x%02x",
+                 (unsigned long long)differs, (unsigned long long)kept->bytes, at, bytes[differs], was);
         check_failed("realloc did not keep the block's bytes", "the first min(old size, new size) bytes as they were",
-                     "byte %llu of the %llu kept at %s is 0x%02x where it was 0x%02x", (unsigned long long)differs,
-                     (unsigned long long)kept->bytes, at, bytes[differs], was);
+                     seen);
     }
 }
 
@@ -209,15 +215,15 @@ static void released(uintptr_t start, uintptr_t end, const char *how)
     describe(start, at, sizeof at);
     describe(end, to, sizeof to);
     describe(live.pointer, live_at, sizeof live_at);
-    check_failed("the stage gave back memory under a live block", "memory given back holds no live block",
-                 "%s..%s: the stage %s, but the live block at %s (%llu bytes asked for) lies there", at, to, how,
-                 live_at, (unsigned long long)live.requested_bytes);
+    char seen[SEEN_CHARS];
+    snprintf(seen, sizeof seen, "%s..%s: the stage %s, but the live block at %s (%llu bytes asked for) lies there",
+             at, to, how, live_at, (unsigned long long)live.requested_bytes);
+    check_failed("the stage gave back memory under a live block", "memory given back holds no live block", seen);
 }
 
 static void misused(const char *what)
 {
-    check_failed("a system call broke heapmgr.h's contract", "the calls as stages/heapmgr.h describes them",
-                 "%s", what);
+    check_failed("a system call broke heapmgr.h's contract", "the calls as stages/heapmgr.h describes them", what);
 }
 
 void check_init(void)

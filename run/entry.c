@@ -162,8 +162,8 @@ void shim_describe_call(char *out, size_t out_size)
         snprintf(out, out_size, "no call yet");
     else if (strcmp(c->name, "free") == 0)
         snprintf(out, out_size, "free(%s)", pointer);
-    else if (strcmp(c->name, "realloc") == 0)
-        snprintf(out, out_size, "realloc(%s, %llu)", pointer, (unsigned long long)c->size);
+    else if (strcmp(c->name, "realloc") == 0 || strcmp(c->name, "reallocarray") == 0)
+        snprintf(out, out_size, "%s(%s, %llu bytes)", c->name, pointer, (unsigned long long)c->size);
     else if (strcmp(c->name, "calloc") == 0)
         snprintf(out, out_size, "calloc(%llu, %llu)", (unsigned long long)c->nmemb, (unsigned long long)c->size);
     else if (c->alignment != 0)
@@ -353,7 +353,8 @@ EXPORTED void *calloc(size_t nmemb, size_t size)
     return block;
 }
 
-EXPORTED void *realloc(void *pointer, size_t size)
+/* realloc and reallocarray, as `name`. */
+static void *reallocate(const char *name, void *pointer, size_t size)
 {
     if (!enter()) {
         void *moved = fallback_allocate(size, HM_ALIGNMENT);
@@ -365,10 +366,15 @@ EXPORTED void *realloc(void *pointer, size_t size)
         }
         return moved;
     }
-    begin_call(CALL_REALLOC, "realloc", pointer, size);
+    begin_call(CALL_REALLOC, name, pointer, size);
     void *moved = resize(pointer, size);
     leave();
     return moved;
+}
+
+EXPORTED void *realloc(void *pointer, size_t size)
+{
+    return reallocate("realloc", pointer, size);
 }
 
 EXPORTED void *reallocarray(void *pointer, size_t nmemb, size_t size)
@@ -377,7 +383,7 @@ EXPORTED void *reallocarray(void *pointer, size_t nmemb, size_t size)
         errno = ENOMEM;
         return NULL;
     }
-    return realloc(pointer, nmemb * size);
+    return reallocate("reallocarray", pointer, nmemb * size);
 }
 
 /* The aligned functions, once their alignment is known to be a power of two. */

@@ -34,7 +34,8 @@
 static const char USAGE[] =
     "usage: build/run -s STAGE [--check] [--limit SIZE] -- PROGRAM [ARGS...]\n"
     "  -s STAGE      a stage of stages/ (built as build/preload/libSTAGE.so), or the path of such a library\n"
-    "  --check       check every result (alignment, inside the heap or a mapping, no overlap); stop at the first failure\n"
+    "  --check       check every result (aligned, inside the heap or a mapping, no overlap): the first\n"
+    "                failure stops the program\n"
     "  --limit SIZE  the memory limit of each process's heap and mappings: 64M, 4G (default 4G)\n";
 
 enum { EXIT_USAGE = 2, EXIT_CANNOT_EXECUTE = 126, EXIT_NOT_FOUND = 127 };

@@ -45,7 +45,7 @@ static const char *ending_words(uint32_t ending)
 {
     switch (ending) {
     case ENDED_CHECK_FAILED: return "check failed";
-    case ENDED_TODO: return "stopped";
+    case ENDED_TODO: /* the summary says why */
     case ENDED_MISUSE: return "stopped";
     case ENDED_SETUP_FAILED: return "could not start";
     default: return "";

@@ -88,8 +88,9 @@ job_run_real() { # STAGE PROGRAM
         run_compare "$name" "$stage" "$python" tests/run/workload.py 20000
         ;;
     sort)
-        awk 'BEGIN { srand(7); for (i = 0; i < 300000; i++)
-                     printf "%08d line %d %s\n", int(rand() * 1e8), i, substr("abcdefghijklmnopqrstuvwxyz", 1 + int(rand() * 20)) }' \
+        awk 'BEGIN { srand(7); letters = "abcdefghijklmnopqrstuvwxyz"
+                     for (i = 0; i < 300000; i++)
+                         printf "%08d line %d %s\n", int(rand() * 1e8), i, substr(letters, 1 + int(rand() * 20)) }' \
             >"$dir/lines.txt"
         run_compare "$name" "$stage" sort "$dir/lines.txt"
         ;;

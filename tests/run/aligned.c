@@ -13,6 +13,12 @@
 enum { KINDS = 5, MOST_SHIFT = 20, ROUNDS = 3 };
 static const char *const NAMES[KINDS] = { "posix_memalign", "aligned_alloc", "memalign", "valloc", "pvalloc" };
 
+static _Noreturn void out_of_memory(const char *name)
+{
+    printf("%s: out of memory\n", name);
+    exit(1);
+}
+
 struct taken {
     unsigned char *block;
     size_t bytes;
@@ -42,11 +48,13 @@ int main(void)
                 size_t alignment = kind >= 3 ? page_bytes : (size_t)1 << shift;
                 size_t bytes = ((size_t)1 << (shift % 13)) * (size_t)(round + 1) + (size_t)shift;
                 unsigned char *block = take(kind, alignment, bytes);
-                misaligned += block == NULL || (uintptr_t)block % alignment != 0;
+                unsigned char *plain = malloc(bytes / 3 + 1); /* between the aligned ones */
+                if (block == NULL || plain == NULL)
+                    out_of_memory(NAMES[kind]);
+                misaligned += (uintptr_t)block % alignment != 0;
                 memset(block, shift + round, bytes);
                 short_usable += malloc_usable_size(block) < bytes;
                 taken[count++] = (struct taken){ block, bytes };
-                unsigned char *plain = malloc(bytes / 3 + 1); /* between the aligned ones */
                 memset(plain, 0x5a, bytes / 3 + 1);
                 taken[count++] = (struct taken){ plain, bytes / 3 + 1 };
             }
@@ -55,6 +63,8 @@ int main(void)
         for (int i = 0; i < count; i += 3) {
             unsigned char first = taken[i].block[0];
             unsigned char *moved = realloc(taken[i].block, taken[i].bytes * 2);
+            if (moved == NULL)
+                out_of_memory(NAMES[kind]);
             for (size_t b = 0; b < taken[i].bytes; b++)
                 damaged += moved[b] != first;
             memset(moved + taken[i].bytes, first, taken[i].bytes);

@@ -40,6 +40,16 @@ static int holds(const unsigned char *block, size_t bytes, unsigned id)
     return 1;
 }
 
+/* A block that must be there: the program stops when it is not. */
+static void *must(void *block)
+{
+    if (block == NULL) {
+        printf("out of memory\n");
+        exit(1);
+    }
+    return block;
+}
+
 static void *work(void *argument)
 {
     struct worker *w = argument;
@@ -53,7 +63,7 @@ static void *work(void *argument)
         if (kept[slot] != NULL) {
             w->damaged += !holds(kept[slot], kept_bytes[slot], w->id);
             if (round % 3 == 0) {
-                unsigned char *moved = realloc(kept[slot], bytes + 1);
+                unsigned char *moved = must(realloc(kept[slot], bytes + 1));
                 w->damaged += !holds(moved, kept_bytes[slot] < bytes + 1 ? kept_bytes[slot] : bytes + 1, w->id);
                 kept[slot] = moved;
                 kept_bytes[slot] = bytes + 1;
@@ -62,7 +72,7 @@ static void *work(void *argument)
             }
             free(kept[slot]);
         }
-        kept[slot] = round % 5 == 0 ? calloc(1, bytes) : malloc(bytes);
+        kept[slot] = must(round % 5 == 0 ? calloc(1, bytes + 1) : malloc(bytes + 1));
         w->misaligned += (uintptr_t)kept[slot] % 16 != 0;
         kept_bytes[slot] = bytes;
         fill(kept[slot], bytes, w->id);
@@ -74,7 +84,7 @@ static void *work(void *argument)
     }
     for (unsigned i = 0; i < HANDED; i++) {
         w->handed_bytes[i] = 100 + i;
-        w->handed[i] = malloc(w->handed_bytes[i]);
+        w->handed[i] = must(malloc(w->handed_bytes[i]));
         fill(w->handed[i], w->handed_bytes[i], w->id + 100);
     }
     return NULL;

@@ -221,6 +221,25 @@ static void released(uintptr_t start, uintptr_t end, const char *how)
     check_failed("the stage gave back memory under a live block", "memory given back holds no live block", seen);
 }
 
+/* The program's own handlers of SIGSEGV and SIGBUS (or the default), for crashes outside the stage. */
+static struct sigaction program_on_segv, program_on_bus;
+
+/* A crash: inside a call, the stage's (or the program broke the stage's memory): reported as a
+ * failed check. Outside one, the program's: its handler is put back and the faulting instruction
+ * runs again under it. */
+static void crashed(int signal_number, siginfo_t *info, void *context)
+{
+    (void)context;
+    if (!shim_inside_call()) {
+        sigaction(signal_number, signal_number == SIGSEGV ? &program_on_segv : &program_on_bus, NULL);
+        return;
+    }
+    char address[96], seen[SEEN_CHARS];
+    describe((uintptr_t)info->si_addr, address, sizeof address);
+    snprintf(seen, sizeof seen, "%s (signal %d) touching %s", strsignal(signal_number), signal_number, address);
+    check_failed("the stage crashed", "a call that returns", seen);
+}
+
 static void misused(const char *what)
 {
     check_failed("a system call broke heapmgr.h's contract", "the calls as stages/heapmgr.h describes them", what);
@@ -230,4 +249,8 @@ void check_init(void)
 {
     sysmem_on_release(released);
     sysmem_on_misuse(misused);
+    struct sigaction on_crash = { .sa_sigaction = crashed, .sa_flags = SA_SIGINFO | SA_NODEFER };
+    sigemptyset(&on_crash.sa_mask);
+    sigaction(SIGSEGV, &on_crash, &program_on_segv);
+    sigaction(SIGBUS, &on_crash, &program_on_bus);
 }

@@ -51,6 +51,11 @@ static uint64_t call_number; /* the calls so far in this process */
  * model may call __tls_get_addr, which may allocate). */
 static _Thread_local bool inside __attribute__((tls_model("initial-exec")));
 
+bool shim_inside_call(void)
+{
+    return inside;
+}
+
 /* ---- rule 2: the fallback arena ------------------------------------------------------------ */
 
 enum { FALLBACK_BYTES = 256 << 10, FALLBACK_HEADER_BYTES = 16 };

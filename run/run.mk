@@ -18,7 +18,7 @@ SHIM_SRC := run/entry.c run/sysmem.c run/blocks.c run/check.c run/ending.c harne
 SHIM_OBJ := $(SHIM_SRC:%.c=$(PRELOAD_DIR)/obj/%.o)
 PRELOAD_LIBS := $(STAGE_NAMES:%=$(PRELOAD_DIR)/lib%.so)
 # The test allocators tests/jobs/run.sh runs programs on, each breaking one rule.
-RUN_TEST_STAGES := overlap misaligned null-returned todo
+RUN_TEST_STAGES := overlap misaligned null-returned todo crash
 PRELOAD_TEST_LIBS := $(RUN_TEST_STAGES:%=$(PRELOAD_DIR)/tests/lib%.so)
 RUN_TEST_PROGRAMS := $(patsubst tests/run/%.c,$(BUILD)/tests/run/%,$(wildcard tests/run/*.c))
 

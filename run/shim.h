@@ -45,10 +45,14 @@ extern uint64_t shim_calls[RUN_CALL_KINDS];
 extern uint64_t shim_unknown_frees;
 extern bool shim_forked; /* this process is a fork's child that did not exec */
 
+/* Is this thread inside a call of the program's (the stage may be running)? */
+bool shim_inside_call(void);
+
 /* "malloc(100)", "realloc(heap+0x40, 200)", ...: the call being served, as the program made it. */
 void shim_describe_call(char *out, size_t out_size);
 
-/* check.c: --check. */
+/* check.c: --check. Also catches a crash inside the stage (SIGSEGV, SIGBUS), which it reports
+ * as a failed check; a crash elsewhere goes to the program's handler, or kills it as before. */
 void check_init(void);
 /* A block the stage returned for the current call: `stage_bytes` asked of it at `stage_pointer`,
  * of which the program gets `requested` bytes at `pointer` (further in when aligned). Stops the

@@ -251,7 +251,8 @@ void sysmem_describe(uintptr_t address, char *out, size_t out_size)
 {
     addrmap_ref holder = mem.heap_start != 0 ? addrmap_containing(&mem.mappings, address) : 0;
     if (mem.heap_start != 0 && address >= mem.heap_start && address <= mem.heap_reserved_end) {
-        snprintf(out, out_size, "heap+0x%llx", (unsigned long long)(address - mem.heap_start));
+        snprintf(out, out_size, "heap+0x%llx%s", (unsigned long long)(address - mem.heap_start),
+                 address > mem.brk ? ", past the break" : "");
     } else if (holder != 0) {
         const struct addrmap_node *mapping = addrmap_node(&mem.mappings, holder);
         snprintf(out, out_size, "mapping+0x%llx (a mapping of %llu bytes)",

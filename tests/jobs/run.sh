@@ -9,7 +9,8 @@
 #                            (of this repository); SKIP naming the Debian package when one is missing
 #   run/broken/ALLOCATOR     a test allocator that breaks one rule (tests/allocators/), preloaded:
 #                            --check stops the program with the rule's message and a non-zero exit;
-#                            one that calls hm_todo stops it with "not implemented yet"
+#                            one that crashes is reported as a crash inside the stage; one that
+#                            calls hm_todo stops it with "not implemented yet"
 #   run/counts               the report counts each kind of call as the program made them
 #   run/cli/...              a bad option, an unknown stage, a missing program: a clear message,
 #                            a non-zero exit
@@ -209,6 +210,8 @@ add_run_jobs() {
         "8 bytes past a multiple of 16"
     add run_broken null-returned "returned NULL though the memory was there" \
         "no system call failed during the call"
+    add run_broken crash "the stage crashed" "Segmentation fault (signal 11) touching 0xdead0010" \
+        "the stage's hm_check:"
     add run_broken todo "not implemented yet: hm_realloc (the stage called hm_todo), at realloc("
     add run_counts
     add run_cli bad-option 2 "unknown option --bogus" --bogus -s bins -- true

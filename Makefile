@@ -221,5 +221,6 @@ clean:
 
 # Parts with build rules of their own (the grader) keep them beside their sources.
 include fence/fence.mk
+include record/record.mk
 include run/run.mk
 -include grader/grader.mk # the instructor's kit only: the student kit has no grader/

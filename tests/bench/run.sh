@@ -7,6 +7,8 @@
 #  4. how malloc and free cost grows with the free list; 5. the lectures' claims beside them
 #  6. the grader on the reference stages: once with nothing kept, once more, and five times with
 #     both cores busy (targets: 30 s, 60 s, the same score each time), and once so at nice 0
+#  7. a real program on a stage: build/run -s bins -- gcc -c against the C library's malloc
+#     (target: 1.5 times its time at most; tests/bench/run_speed.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # A step that fails says so, with its line, before set -e ends the run.
@@ -144,3 +146,7 @@ if [ -x "$BUILD/grader/grade" ] || make -s --no-print-directory BUILD="$BUILD" g
 else
     echo "  (make grader failed: it needs libcjson-dev, libinih-dev and libseccomp-dev)"
 fi
+
+echo
+echo "== 7. a real program on a stage: build/run -s bins -- gcc -c, against the C library's malloc"
+BUILD=$BUILD bash tests/bench/run_speed.sh

@@ -69,7 +69,7 @@ TEST_RUNNERS  := $(TEST_STAGES:%=$(BUILD)/tests/stages/%)
 GEN_PROGRAMS  := $(GENERATORS:%=$(BUILD)/gen/%)
 UNIT_PROGRAMS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-.PHONY: all compare test check bench traces coverage fuzz student handouts clean
+.PHONY: all compare test check bench traces traces-real coverage fuzz student handouts clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -146,6 +146,11 @@ traces: $(GEN_PROGRAMS)
 	@for g in $(filter-out %/$(SCALING_GENERATOR) %/$(GIANT_GENERATOR),$(GEN_PROGRAMS)); do $$g traces || exit 1; done
 	@$(BUILD)/gen/$(GIANT_GENERATOR) tests/traces/good
 	@echo "traces/: regenerated from traces/gen/"
+
+# The real programs' traces, recorded anew by build/record where the programs are present
+# (traces/real/record.sh says which it skipped, and the package that brings each).
+traces-real: $(BUILD)/record
+	BUILD=$(BUILD) bash traces/real/record.sh
 
 # ---- benchmarks ------------------------------------------------------------------------
 

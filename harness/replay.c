@@ -228,7 +228,12 @@ static int default_traces(struct options *o)
     int inside = getcwd(cwd, sizeof cwd) != NULL && strcmp(cwd, kit_root) == 0;
     snprintf(pattern, sizeof pattern, "%s%straces/*.rep", inside ? "" : kit_root, inside ? "" : "/");
     static glob_t found;
-    if (glob(pattern, 0, NULL, &found) != 0 || found.gl_pathc == 0) {
+    int status = glob(pattern, 0, NULL, &found);
+    /* Then the real programs' traces (build/record's), a group of their own in the tables. */
+    snprintf(pattern, sizeof pattern, "%s%straces/real/*.rep", inside ? "" : kit_root, inside ? "" : "/");
+    if (status == 0 || status == GLOB_NOMATCH)
+        status = glob(pattern, status == 0 ? GLOB_APPEND : 0, NULL, &found);
+    if ((status != 0 && status != GLOB_NOMATCH) || found.gl_pathc == 0) {
         fprintf(stderr, "%s: no traces given, and none found in %s/traces\n", program, kit_root);
         return -1;
     }
@@ -553,6 +558,16 @@ static enum layout choose_layout(const struct options *o, size_t stage_count)
                               : LAYOUT_TABLES;
 }
 
+/* The side-by-side rows: when real programs' traces are among the traces, the synthetic ones
+ * have their rows and the real ones a table of their own below; else one row covers all. */
+static enum trace_group side_by_side_group(const struct options *o)
+{
+    size_t real = 0;
+    for (size_t i = 0; i < o->trace_count; i++)
+        real += report_is_real(o->traces[i]) != 0;
+    return real > 0 && real < o->trace_count ? GROUP_SYNTHETIC : GROUP_ALL;
+}
+
 /* What is shown as a stage's runner ends. */
 static void show_stage(const struct options *o, enum layout layout, const struct stage_run *run, int color)
 {
@@ -560,7 +575,7 @@ static void show_stage(const struct options *o, enum layout layout, const struct
         ((layout == LAYOUT_SCALING || layout == LAYOUT_PROBES) && !o->verbose))
         return;
     if (layout == LAYOUT_SIDE_BY_SIDE && !o->verbose)
-        report_side_by_side_row(stdout, run, color);
+        report_side_by_side_row(stdout, run, color, side_by_side_group(o));
     else
         report_trace_table(stdout, run, color);
 }
@@ -588,7 +603,13 @@ static int show_end(const struct options *o, enum layout layout, const struct st
         if (o->verbose) {
             report_side_by_side_header(stdout);
             for (size_t s = 0; s < count; s++)
-                report_side_by_side_row(stdout, &runs[s], color);
+                report_side_by_side_row(stdout, &runs[s], color, side_by_side_group(o));
+        }
+        if (side_by_side_group(o) == GROUP_SYNTHETIC) {
+            printf("\nreal programs (traces/real/, recorded by build/record)\n");
+            report_side_by_side_header(stdout);
+            for (size_t s = 0; s < count; s++)
+                report_side_by_side_row(stdout, &runs[s], color, GROUP_REAL);
         }
         report_side_by_side_footer(stdout);
     }

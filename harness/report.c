@@ -11,13 +11,31 @@ static const char *paint(int color, const char *code)
 }
 static const char GREEN[] = "\033[32m", RED[] = "\033[31m", BOLD[] = "\033[1m", PLAIN[] = "\033[0m";
 
+int report_is_real(const char *trace_path)
+{
+    return strncmp(trace_path, "real/", 5) == 0 || strstr(trace_path, "/real/") != NULL;
+}
+
+int report_trace_in_group(const struct trace_result *r, enum trace_group group)
+{
+    return group == GROUP_ALL || (group == GROUP_REAL) == report_is_real(r->trace_path);
+}
+
 struct stage_summary report_summarize(const struct stage_run *run)
 {
-    struct stage_summary s = { .traces = run->count };
+    return report_summarize_group(run, GROUP_ALL);
+}
+
+struct stage_summary report_summarize_group(const struct stage_run *run, enum trace_group group)
+{
+    struct stage_summary s = { 0 };
     double utilization_sum = 0, stage_seconds = 0, log_ratio_sum = 0;
     uint64_t timed_ops = 0;
     for (size_t i = 0; i < run->count; i++) {
         const struct trace_result *r = &run->results[i];
+        if (!report_trace_in_group(r, group))
+            continue;
+        s.traces++;
         s.ops += r->ops;
         if (!r->correct)
             continue;
@@ -79,6 +97,15 @@ static struct summary_cells summary_cells(const struct stage_run *run, const str
     return c;
 }
 
+/* The summary row of a trace table, over one group of its traces. */
+static void summary_line(FILE *out, const struct stage_run *run, enum trace_group group, const char *label)
+{
+    struct stage_summary s = report_summarize_group(run, group);
+    struct summary_cells c = summary_cells(run, &s);
+    fprintf(out, "  %-22s %9" PRIu64 " %-7s %5s %8s %8s %9s %8s %11s\n", label, s.ops, c.correct, c.util, "", "",
+            c.kops, c.ratio, c.calls);
+}
+
 void report_trace_table(FILE *out, const struct stage_run *run, int color)
 {
     fprintf(out, "%s%s%s\n", paint(color, BOLD), run->name, paint(color, PLAIN));
@@ -100,10 +127,13 @@ void report_trace_table(FILE *out, const struct stage_run *run, int color)
                 paint(color, r->correct ? GREEN : RED), verdict, paint(color, PLAIN), util,
                 r->correct ? payload : "-", r->correct ? footprint : "-", kops, ratio, calls);
     }
-    struct stage_summary s = report_summarize(run);
-    struct summary_cells c = summary_cells(run, &s);
-    fprintf(out, "  %-22s %9" PRIu64 " %-7s %5s %8s %8s %9s %8s %11s\n\n", "all traces", s.ops, c.correct,
-            c.util, "", "", c.kops, c.ratio, c.calls);
+    struct stage_summary real = report_summarize_group(run, GROUP_REAL);
+    if (real.traces > 0 && real.traces < run->count) {
+        summary_line(out, run, GROUP_SYNTHETIC, "synthetic traces");
+        summary_line(out, run, GROUP_REAL, "real programs");
+    }
+    summary_line(out, run, GROUP_ALL, "all traces");
+    fputc('\n', out);
 }
 
 void report_side_by_side_header(FILE *out)
@@ -127,9 +157,9 @@ static const struct trace_result *only_unfinished(const struct stage_run *run)
     return first;
 }
 
-void report_side_by_side_row(FILE *out, const struct stage_run *run, int color)
+void report_side_by_side_row(FILE *out, const struct stage_run *run, int color, enum trace_group group)
 {
-    struct stage_summary s = report_summarize(run);
+    struct stage_summary s = report_summarize_group(run, group);
     struct summary_cells c = summary_cells(run, &s);
     int all_correct = s.correct == s.traces;
     const char *correct = only_unfinished(run) != NULL ? "unfinished" : c.correct;

@@ -33,11 +33,20 @@ struct stage_summary {
     double syscalls_per_op;
 };
 
+/* Which traces a summary covers: every one, the synthetic ones, or those recorded from real
+ * programs (in a folder named real/, such as traces/real/: build/record's). The tables show the
+ * two groups apart: the lectures' weaknesses and what programs really ask. */
+enum trace_group { GROUP_ALL, GROUP_SYNTHETIC, GROUP_REAL };
+
+int report_is_real(const char *trace_path);
+int report_trace_in_group(const struct trace_result *r, enum trace_group group);
+
 struct stage_summary report_summarize(const struct stage_run *run);
+struct stage_summary report_summarize_group(const struct stage_run *run, enum trace_group group);
 
 void report_trace_table(FILE *out, const struct stage_run *run, int color);
 void report_side_by_side_header(FILE *out);
-void report_side_by_side_row(FILE *out, const struct stage_run *run, int color);
+void report_side_by_side_row(FILE *out, const struct stage_run *run, int color, enum trace_group group);
 void report_side_by_side_footer(FILE *out);
 
 /* The first error of each trace that failed, as the checks wrote them. */

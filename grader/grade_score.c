@@ -726,10 +726,11 @@ static int copy_plain(const char *from, const char *to, mode_t mode)
 }
 
 /* Copy the traces a glob (relative to the kit) names to the same relative paths in WORK. */
-static int add_traces(struct grading *g, const char *pattern, int hidden)
+/* The traces of one glob pattern from the kit's root, copied into the work directory. */
+static int add_trace_pattern(struct grading *g, const char *pattern, int pattern_length, int hidden)
 {
     char full[GRADE_PATH * 2];
-    snprintf(full, sizeof full, "%s/%s", g->kit, pattern);
+    snprintf(full, sizeof full, "%s/%.*s", g->kit, pattern_length, pattern);
     glob_t found;
     if (glob(full, 0, NULL, &found) != 0)
         return 0;
@@ -753,6 +754,19 @@ static int add_traces(struct grading *g, const char *pattern, int hidden)
         g->trace_count++;
     }
     globfree(&found);
+    return 0;
+}
+
+/* The traces of `patterns`: glob patterns from the kit's root, separated by spaces (the
+ * synthetic traces' and the real programs', say: grader/README.md). */
+static int add_traces(struct grading *g, const char *patterns, int hidden)
+{
+    for (const char *at = patterns + strspn(patterns, " \t"); *at != '\0'; at += strspn(at, " \t")) {
+        int length = (int)strcspn(at, " \t");
+        if (add_trace_pattern(g, at, length, hidden) != 0)
+            return -1;
+        at += length;
+    }
     return 0;
 }
 

@@ -114,7 +114,8 @@ size_t summary_print(FILE *out, const struct run_summary *s)
         fprintf(out, "  ... %zu more processes, with fewer calls: %" PRIu64 " in all\n", hidden_count,
                 operations(&hidden));
     }
-    fprintf(out, "  (utilization: peak live payload / peak footprint; footprint: heap bytes and mapped bytes)\n");
+    fprintf(out, "  (aligned: posix_memalign, aligned_alloc, memalign, valloc, pvalloc; usable: malloc_usable_size;\n"
+                 "   utilization: peak live payload / peak footprint, the heap's bytes and the mapped ones)\n");
     if (unknown_frees > 0)
         fprintf(out, "heapkit run: %" PRIu64 " free%s of pointers the heap never gave (or gave back already) were "
                      "ignored: run with --check to stop at the first\n", unknown_frees, unknown_frees == 1 ? "" : "s");

@@ -39,3 +39,8 @@ $(BUILD)/tests/record/%: $(BUILD)/recorder/obj/tests/record/%.o
 	$(CC) -pthread $(RECORD_PLAIN_LDFLAGS) $^ -o $@
 
 -include $(wildcard $(BUILD)/recorder/obj/*/*.d $(BUILD)/recorder/obj/*/*/*.d)
+
+# The converter's unit test (tests/unit/test_convert.c) links it: the Makefile's rule for unit
+# tests links every prerequisite.
+$(BUILD)/tests/unit/test_convert: $(BUILD)/obj/record/convert.o
+$(BUILD)/obj/tests/unit/test_convert.o: override CPPFLAGS += -Irecord

@@ -7,8 +7,11 @@ FIGURES.json and SCALING.json are `build/replay --json` output over the bundled 
 over the scaling workloads; the two .txt files are the tables `make compare` prints.
 Placeholders, anywhere in the text:
 
-    {{STAGE.METRIC}}         the suite: utilization, kops, vs_libc, syscalls_per_op, correct
+    {{STAGE.METRIC}}         the synthetic suite (traces/*.rep): utilization, kops, vs_libc,
+                             syscalls_per_op, correct
     {{STAGE.TRACE.METRIC}}   one trace (TRACE as in traces/TRACE.rep): the same metrics
+    {{STAGE.real.METRIC}}    the real programs' traces (traces/real/) alone: the same metrics;
+                             {{STAGE.synthetic.METRIC}} the others
     {{STAGE.malloc_ns.N}}    the cost of one malloc with N free chunks (N: 1k, 10k, 100k);
     {{STAGE.free_ns.N}}      and of one free; {{STAGE.malloc_growth}}, {{STAGE.free_growth}}
     {{table.compare}}        the side-by-side table; {{table.scaling}} the scaling table
@@ -46,17 +49,6 @@ def trace_metrics(trace, is_libc):
     }
 
 
-def stage_metrics(stage):
-    summary = stage["summary"]
-    return {
-        "utilization": f"{summary['mean_utilization']:.2f}",
-        "kops": f"{summary['kops_per_second']:.0f}",
-        "vs_libc": f"{summary['speed_vs_libc']:.2f}x",
-        "syscalls_per_op": "-" if stage["is_libc"] else f"{summary['syscalls_per_op']:.4f}",
-        "correct": f"{summary['correct']}/{summary['traces']}",
-    }
-
-
 def nanoseconds(ns):
     if ns < 10000:
         return f"{ns:.0f} ns"
@@ -86,13 +78,39 @@ def scaling_metrics(stage):
     return values
 
 
+def group_metrics(stage, real):
+    """A stage's summary over one group of its traces, as build/replay's tables compute it."""
+    traces = [t for t in stage["traces"] if ("/real/" in t["trace"] or t["trace"].startswith("real/")) == real]
+    correct = [t for t in traces if t["correct"]]
+    timed = [t for t in correct if t["timed"] and t["stage_seconds"] > 0]
+    seconds = sum(t["stage_seconds"] for t in timed)
+    ops = sum(t["ops"] for t in correct)
+    calls = sum(sum(t["system_calls"][k] for k in ("brk", "sbrk", "mmap", "munmap")) for t in correct)
+    ratios = [t["speed_vs_libc"] for t in timed if t["speed_vs_libc"] > 0]
+    geometric = 1.0
+    for ratio in ratios:
+        geometric *= ratio ** (1 / len(ratios))
+    return {
+        "utilization": f"{sum(t['utilization'] for t in correct) / len(correct):.2f}" if correct else "-",
+        "kops": f"{sum(t['ops'] for t in timed) / seconds / 1000:.0f}" if seconds > 0 else "-",
+        "vs_libc": f"{geometric:.2f}x" if ratios else "-",
+        "syscalls_per_op": "-" if stage["is_libc"] or not ops else f"{calls / ops:.4f}",
+        "correct": f"{len(correct)}/{len(traces)}",
+    }
+
+
 def figures(suite, scaling, compare_table, scaling_table):
     known = {"table.compare": "```\n" + compare_table.rstrip() + "\n```",
              "table.scaling": "```\n" + scaling_table.rstrip() + "\n```"}
     for stage in suite["stages"]:
         name = stage["stage"]
-        for metric, value in stage_metrics(stage).items():
+        # The suite: the synthetic traces, as make compare's first table (the real programs'
+        # have a table, and placeholders, of their own).
+        for metric, value in group_metrics(stage, False).items():
             known[f"{name}.{metric}"] = value
+        for group, real in (("real", True), ("synthetic", False)):
+            for metric, value in group_metrics(stage, real).items():
+                known[f"{name}.{group}.{metric}"] = value
         for trace in stage["traces"]:
             for metric, value in trace_metrics(trace, stage["is_libc"]).items():
                 known[f"{name}.{trace['name']}.{metric}"] = value

@@ -19,6 +19,8 @@ Placeholders, anywhere in the text:
                              `build/replay -s STAGE --map LINE` prints it now (a code block)
     {{failure.TEST.TRACE}}   what build/replay says of the test allocator tests/allocators/TEST.c
                              (a planted bug) on traces/TRACE.rep, its shrunk trace included
+    {{program.STAGE}}        build/run -s STAGE --check of a small Python program (this Python),
+                             the command and what build/run reports
 
 The last two run the programs named by $HEAPKIT_REPLAY (build/replay) and
 $HEAPKIT_TEST_STAGES (build/tests/stages), which the Makefile sets.
@@ -138,6 +140,15 @@ def run_figure(key):
         if output.returncode != 1:
             sys.exit(f"fill.py: {' '.join(command)} did not fail as it should:\n{output.stderr}")
         return "```\n" + output.stderr.rstrip() + "\n```"
+    if parts[0] == "program" and len(parts) == 2:
+        run = os.path.join(os.path.dirname(replay), "run")
+        script = "import json; print(len(json.dumps([{'n': i, 'text': str(i) * 3} for i in range(20000)])))"
+        command = [run, "-s", parts[1], "--check", "--", sys.executable, "-I", "-S", "-c", script]
+        output = subprocess.run(command, capture_output=True, text=True, env=environment)
+        if output.returncode != 0:
+            sys.exit(f"fill.py: {' '.join(command)} failed:\n{output.stderr}")
+        shown = f"build/run -s {parts[1]} --check -- python3 -I -S -c \"{script}\""
+        return "```\n$ " + shown + "\n" + output.stdout + output.stderr.rstrip() + "\n```"
     return None
 
 
@@ -160,7 +171,7 @@ def main(arguments):
         for number, line in enumerate(f, 1):
             def replace(match):
                 key = match.group(1)
-                if key not in known and key.split(".")[0] in ("map", "failure"):
+                if key not in known and key.split(".")[0] in ("map", "failure", "program"):
                     figure = run_figure(key)
                     if figure is not None:
                         known[key] = figure

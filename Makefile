@@ -186,7 +186,7 @@ $(FIGURES)/suite.json: $(BUILD)/replay $(STAGE_RUNNERS) $(BUILD)/gen/freelist $(
 	mv $(FIGURES)/suite.tmp $@
 
 $(BUILD)/handouts/%.html: handouts/%.md handouts/fill.py handouts/style.css $(FIGURES)/suite.json \
-                          $(BUILD)/tests/stages/overlap run
+                          $(BUILD)/tests/stages/overlap $(BUILD)/run $(BUILD)/preload/libbins.so
 	@mkdir -p $(FIGURES)
 	HEAPKIT_REPLAY=$(BUILD)/replay HEAPKIT_TEST_STAGES=$(BUILD)/tests/stages python3 handouts/fill.py $(FIGURES)/suite.json $(FIGURES)/scaling.json $(FIGURES)/compare.txt \
 	        $(FIGURES)/scaling.txt $< $(FIGURES)/$*.md

@@ -9,6 +9,8 @@
 #     both cores busy (targets: 30 s, 60 s, the same score each time), and once so at nice 0
 #  7. a real program on a stage: build/run -s bins -- gcc -c against the C library's malloc
 #     (target: 1.5 times its time at most; tests/bench/run_speed.sh)
+#  8. recording a real program: build/record against the program alone, a compile and a Python
+#     script (target: 2 times at most; tests/bench/record.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # A step that fails says so, with its line, before set -e ends the run.
@@ -150,3 +152,7 @@ fi
 echo
 echo "== 7. a real program on a stage: build/run -s bins -- gcc -c, against the C library's malloc"
 BUILD=$BUILD bash tests/bench/run_speed.sh
+
+echo
+echo "== 8. recording a real program: build/record against the program alone (target: at most 2x)"
+BUILD=$BUILD bash tests/bench/record.sh

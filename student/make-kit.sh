@@ -29,7 +29,7 @@ done
 
 rm -rf "$BUILD/student"
 mkdir -p "$kit/stages"
-cp -r Makefile .gitignore harness fence run traces tests "$kit/"
+cp -r Makefile .gitignore harness fence record run traces tests "$kit/"
 # The grader stays with the instructor, and with it the tests of the grader and of the fence
 # against hostile stages (the fence itself is the kit's: build/replay --separate runs a stage
 # as the grader does).

@@ -189,3 +189,28 @@ addrmap_ref addrmap_first_overlap(const struct addrmap *map, uintptr_t start, ui
     addrmap_ref after = addrmap_first_from(map, start + 1);
     return after != 0 && map->nodes[after].start < end ? after : 0;
 }
+
+int addrmap_covers(const struct addrmap *map, uintptr_t start, uintptr_t end)
+{
+    uintptr_t covered_to = start;
+    while (covered_to < end) {
+        addrmap_ref holder = addrmap_containing(map, covered_to);
+        if (holder == 0)
+            return 0;
+        covered_to = addrmap_node(map, holder)->end;
+    }
+    return 1;
+}
+
+void addrmap_cut(struct addrmap *map, uintptr_t start, uintptr_t end)
+{
+    addrmap_ref piece;
+    while ((piece = addrmap_first_overlap(map, start, end)) != 0) {
+        struct addrmap_node old = *addrmap_node(map, piece);
+        addrmap_remove(map, old.start);
+        if (old.start < start)
+            addrmap_insert(map, old.start, start, old.value);
+        if (old.end > end)
+            addrmap_insert(map, end, old.end, old.value);
+    }
+}

@@ -61,6 +61,13 @@ addrmap_ref addrmap_containing(const struct addrmap *map, uintptr_t address);
 /* The first range in the map that overlaps [start, end), or 0. */
 addrmap_ref addrmap_first_overlap(const struct addrmap *map, uintptr_t start, uintptr_t end);
 
+/* Does the union of the map's ranges cover [start, end) without a gap? */
+int addrmap_covers(const struct addrmap *map, uintptr_t start, uintptr_t end);
+
+/* Take [start, end) out of the map, keeping the parts of ranges around it (with their values):
+ * unmapping the middle of a mapping leaves two. */
+void addrmap_cut(struct addrmap *map, uintptr_t start, uintptr_t end);
+
 static inline const struct addrmap_node *addrmap_node(const struct addrmap *map, addrmap_ref ref)
 {
     return &map->nodes[ref];

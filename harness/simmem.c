@@ -487,33 +487,6 @@ void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
     return (void *)start;
 }
 
-/* Does the union of live mappings cover [start, end) without a gap? */
-static int mappings_cover(uintptr_t start, uintptr_t end)
-{
-    uintptr_t covered_to = start;
-    while (covered_to < end) {
-        addrmap_ref holder = addrmap_containing(&sim.mappings, covered_to);
-        if (holder == 0)
-            return 0;
-        covered_to = addrmap_node(&sim.mappings, holder)->end;
-    }
-    return 1;
-}
-
-/* Take [start, end) out of the mapping table, keeping the parts of mappings around it. */
-static void cut_mappings(uintptr_t start, uintptr_t end)
-{
-    addrmap_ref piece;
-    while ((piece = addrmap_first_overlap(&sim.mappings, start, end)) != 0) {
-        struct addrmap_node old = *addrmap_node(&sim.mappings, piece);
-        addrmap_remove(&sim.mappings, old.start);
-        if (old.start < start)
-            addrmap_insert(&sim.mappings, old.start, start, old.value);
-        if (old.end > end)
-            addrmap_insert(&sim.mappings, end, old.end, old.value);
-    }
-}
-
 int hm_munmap(void *addr, size_t length)
 {
     if (sim.forwarder != NULL)
@@ -530,7 +503,7 @@ int hm_munmap(void *addr, size_t length)
         errno = EINVAL;
         return -1;
     }
-    if (!mappings_cover(start, end)) {
+    if (!addrmap_covers(&sim.mappings, start, end)) {
         simmem_describe(start, where, sizeof where);
         simmem_violation("hm_munmap(%s, %zu): that memory was never mapped, or was unmapped already",
                          where, length);
@@ -540,7 +513,7 @@ int hm_munmap(void *addr, size_t length)
     }
     if (sim.release_hook != NULL)
         sim.release_hook(start, end, "unmapped it");
-    cut_mappings(start, end);
+    addrmap_cut(&sim.mappings, start, end);
     hole_push(start, (end - start) / sim.page_bytes);
     if (!keep_zeroed(start, end))
         set_pages(start, end, 0);
@@ -776,7 +749,7 @@ int simmem_range_in_mapping(uintptr_t start, uint64_t bytes)
 {
     if (start < sim.map_start || start >= sim.map_end || bytes > sim.map_end - start)
         return 0;
-    return mappings_cover(start, start + (bytes ? bytes : 1));
+    return addrmap_covers(&sim.mappings, start, start + (bytes ? bytes : 1));
 }
 
 uintptr_t simmem_mapping_end(uintptr_t address)

@@ -173,40 +173,13 @@ void *hm_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
     return start;
 }
 
-/* Does the union of live mappings cover [start, end) without a gap? */
-static int mappings_cover(uintptr_t start, uintptr_t end)
-{
-    uintptr_t covered_to = start;
-    while (covered_to < end) {
-        addrmap_ref holder = addrmap_containing(&mem.mappings, covered_to);
-        if (holder == 0)
-            return 0;
-        covered_to = addrmap_node(&mem.mappings, holder)->end;
-    }
-    return 1;
-}
-
-/* Take [start, end) out of the mapping table, keeping the parts of mappings around it. */
-static void cut_mappings(uintptr_t start, uintptr_t end)
-{
-    addrmap_ref piece;
-    while ((piece = addrmap_first_overlap(&mem.mappings, start, end)) != 0) {
-        struct addrmap_node old = *addrmap_node(&mem.mappings, piece);
-        addrmap_remove(&mem.mappings, old.start);
-        if (old.start < start)
-            addrmap_insert(&mem.mappings, old.start, start, old.value);
-        if (old.end > end)
-            addrmap_insert(&mem.mappings, end, old.end, old.value);
-    }
-}
-
 int hm_munmap(void *addr, size_t length)
 {
     mem.calls[SYSCALL_MUNMAP]++;
     uintptr_t start = (uintptr_t)addr, rounded = round_up_to_page(length);
     uintptr_t end = start + rounded;
     if (length == 0 || rounded < length || start % mem.page_bytes != 0 || end < start ||
-        !mappings_cover(start, end)) {
+        !addrmap_covers(&mem.mappings, start, end)) {
         /* Never passed on: the range may be the program's own memory. */
         char where[96], what[240];
         sysmem_describe(start, where, sizeof where);
@@ -220,7 +193,7 @@ int hm_munmap(void *addr, size_t length)
     }
     if (mem.release_hook != NULL)
         mem.release_hook(start, end, "unmapped it");
-    cut_mappings(start, end);
+    addrmap_cut(&mem.mappings, start, end);
     munmap(addr, rounded);
     mem.mapped_bytes -= rounded;
     return 0;

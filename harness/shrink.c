@@ -74,8 +74,7 @@ static const uint32_t NONE = UINT32_MAX;
 static const char CANDIDATE_SOURCE[] = "a candidate of the shrinker";
 
 enum {
-    LINE_ROOM = 64,        /* bytes of one operation's line at most: "c " and three numbers of
-                              at most 20 digits, blanks and "\n" */
+    LINE_ROOM = TRACE_OP_LINE_BYTES, /* bytes of one operation's line at most */
     HEAD_ROOM = 4096,      /* bytes kept before the operations for the comments and the header:
                               two comment lines of at most TRACE_MAX_LINE + 1 bytes, four numbers */
     FIRST_TEXT = 65536,    /* bytes of text room at first */
@@ -129,36 +128,12 @@ static int text_reserve(struct text *text, size_t more)
     return 0;
 }
 
-/* Write a number's decimal digits at `at`; returns the byte after them. */
-static char *put_number(char *at, uint64_t value)
-{
-    char digits[20];
-    int count = 0;
-    do {
-        digits[count++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
-    while (count > 0)
-        *at++ = digits[--count];
-    return at;
-}
-
-/* Append one operation's line, as trace_format_op writes it. The caller reserved LINE_ROOM. */
+/* Append one operation's line, under the id given. The caller reserved LINE_ROOM. */
 static void put_operation(struct text *text, const struct trace_op *op, uint32_t id)
 {
-    char *at = text->bytes + text->used;
-    *at++ = (char)op->kind;
-    *at++ = ' ';
-    at = put_number(at, id);
-    if (op->kind == OP_CALLOC || op->kind == OP_ALIGNED) {
-        *at++ = ' ';
-        at = put_number(at, op->nmemb); /* an A's alignment: the same field */
-    }
-    if (op->kind != OP_FREE) {
-        *at++ = ' ';
-        at = put_number(at, op->size);
-    }
-    *at++ = '\n';
+    struct trace_op renamed = *op;
+    renamed.id = id;
+    char *at = trace_put_op(text->bytes + text->used, &renamed);
     text->used = (size_t)(at - text->bytes);
 }
 
@@ -182,7 +157,7 @@ static void put_head(struct text *text, const char *name, const char *source, co
     at += snprintf(at, (size_t)(head + sizeof head - at), "# name: %.*s\n# source: %.*s\n",
                    (int)COMMENT_MAX, name, (int)COMMENT_MAX, source);
     for (int i = 0; i < 4; i++) {
-        at = put_number(at, header[i]);
+        at = trace_put_number(at, header[i]);
         *at++ = '\n';
     }
     size_t length = (size_t)(at - head);

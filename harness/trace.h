@@ -69,6 +69,38 @@ static inline uint64_t trace_aligned_request_bytes(const struct trace_op *op)
     return op->size > UINT64_MAX - padding ? UINT64_MAX : op->size + padding;
 }
 
+/* Write `op` as its trace line, "c 4 10 24\n", at `at` (room for TRACE_OP_LINE_BYTES), with no
+ * stdio: the writers of many lines (shrink.c, record/convert.c) call it. Returns the byte after. */
+enum { TRACE_OP_LINE_BYTES = 64 }; /* "c ", three numbers of at most 20 digits, spaces, "\n" */
+static inline char *trace_put_number(char *at, uint64_t value)
+{
+    char digits[20];
+    int count = 0;
+    do {
+        digits[count++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    while (count > 0)
+        *at++ = digits[--count];
+    return at;
+}
+static inline char *trace_put_op(char *at, const struct trace_op *op)
+{
+    *at++ = (char)op->kind;
+    *at++ = ' ';
+    at = trace_put_number(at, op->id);
+    if (op->kind == OP_CALLOC || op->kind == OP_ALIGNED) {
+        *at++ = ' ';
+        at = trace_put_number(at, op->nmemb); /* an A's alignment: the same field */
+    }
+    if (op->kind != OP_FREE) {
+        *at++ = ' ';
+        at = trace_put_number(at, op->size);
+    }
+    *at++ = '\n';
+    return at;
+}
+
 /* Limits that keep a hostile file from costing unbounded memory or time. */
 enum {
     TRACE_MAX_LINE = 1024,            /* characters in one line, its "\n" or "\r\n" excluded */

@@ -155,7 +155,7 @@ static void give_back(struct ids *ids, uint32_t id)
 
 /* ---- the conversion --------------------------------------------------------------------- */
 
-enum { OUT_BUFFER_BYTES = 1 << 20, LINE_ROOM = 64 };
+enum { OUT_BUFFER_BYTES = 1 << 20, LINE_ROOM = TRACE_OP_LINE_BYTES };
 
 struct converter {
     const char *log_path;
@@ -190,34 +190,16 @@ static int flush(struct converter *c)
     return 0;
 }
 
-static char *put_number(char *at, uint64_t value)
-{
-    char digits[20];
-    int count = 0;
-    do {
-        digits[count++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
-    while (count > 0)
-        *at++ = digits[--count];
-    return at;
-}
-
 /* One operation line: "K ID", then the numbers asked for (`count` of them, 0 to 2). */
 static int put_operation(struct converter *c, char kind, uint32_t id, int count, uint64_t first, uint64_t second)
 {
     if (c->out_used + LINE_ROOM > OUT_BUFFER_BYTES && flush(c) != 0)
         return -1;
-    char *at = c->out + c->out_used;
-    *at++ = kind;
-    *at++ = ' ';
-    at = put_number(at, id);
-    const uint64_t numbers[2] = { first, second };
-    for (int i = 0; i < count; i++) {
-        *at++ = ' ';
-        at = put_number(at, numbers[i]);
-    }
-    *at++ = '\n';
+    /* The numbers in the line's order: a and r's size; c's nmemb and size; A's alignment and size. */
+    struct trace_op op = { .id = id, .kind = (uint8_t)kind, .size = count == 1 ? first : second };
+    if (count == 2)
+        op.nmemb = first;
+    char *at = trace_put_op(c->out + c->out_used, &op);
     c->out_used = (size_t)(at - c->out);
     c->result->op_count++;
     return 0;

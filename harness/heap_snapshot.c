@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -32,7 +33,8 @@
 static struct {
     struct snapshot_chunk *chunks;
     size_t count, capacity; /* chunks */
-    char problem[160];      /* the first thing wrong with what the walk reported */
+    char problem[160];      /* the first thing wrong with what the walk reported: not believed */
+    char left_out[160];     /* the first bytes the walk left out: shown as the stage's, and named */
 } taken;
 
 static int add_chunk(struct snapshot_chunk chunk)
@@ -122,8 +124,9 @@ static int fill_heap_gaps(uint64_t heap_bytes)
         int at_end = i == walked || taken.chunks[i].area != SNAPSHOT_HEAP;
         uint64_t until = at_end ? heap_bytes : taken.chunks[i].offset;
         if (until > at) {
-            walk_wrong("hm_walk left heap+0x%llx to heap+0x%llx out (shown as the stage's)",
-                       (unsigned long long)at, (unsigned long long)until);
+            if (taken.left_out[0] == '\0')
+                snprintf(taken.left_out, sizeof taken.left_out, "hm_walk left heap+0x%llx to heap+0x%llx out "
+                         "(shown as the stage's)", (unsigned long long)at, (unsigned long long)until);
             if (add_chunk((struct snapshot_chunk){ .offset = at, .bytes = until - at, .next = -1, .list = -1, .id = -1,
                                                    .area = SNAPSHOT_HEAP, .state = SNAPSHOT_STAGE }) != 0)
                 return -1;
@@ -135,20 +138,19 @@ static int fill_heap_gaps(uint64_t heap_bytes)
     return 0;
 }
 
+static int compare_chunks(const void *a, const void *b)
+{
+    const struct snapshot_chunk *x = a, *y = b;
+    if (x->area != y->area)
+        return x->area < y->area ? -1 : 1;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
 /* Order: heap chunks by offset, then mapped ones by offset (the gaps were added at the end;
- * mapped chunks come in any order). An insertion sort: the array is nearly sorted. */
+ * mapped chunks come in any order). */
 static void sort_chunks(void)
 {
-    for (size_t i = 1; i < taken.count; i++) {
-        struct snapshot_chunk c = taken.chunks[i];
-        size_t j = i;
-        while (j > 0 && (taken.chunks[j - 1].area > c.area ||
-                         (taken.chunks[j - 1].area == c.area && taken.chunks[j - 1].offset > c.offset))) {
-            taken.chunks[j] = taken.chunks[j - 1];
-            j--;
-        }
-        taken.chunks[j] = c;
-    }
+    qsort(taken.chunks, taken.count, sizeof *taken.chunks, compare_chunks);
 }
 
 /* The map the harness can draw alone: each live payload a used chunk, the rest the stage's. */
@@ -195,7 +197,7 @@ static int walk_guarded(struct snapshot_header *header)
     static sigjmp_buf landing;
     static volatile int source;
     taken.count = 0;
-    taken.problem[0] = '\0';
+    taken.problem[0] = taken.left_out[0] = '\0';
     source = SNAPSHOT_WALKED;
     int landed = sigsetjmp(landing, 1);
     if (landed == 0) {
@@ -271,11 +273,11 @@ int snapshot_take(int fd, uint32_t op_index, const struct snapshot_live *live, s
         if (header.source == SNAPSHOT_WALKED) {
             if (taken.problem[0] == '\0' && fill_heap_gaps(usage.heap_bytes) != 0)
                 walk_wrong("hm_walk reported more than %d chunks", SNAPSHOT_MOST_CHUNKS);
+            /* Bytes left out are shown and named; anything else wrong: the walk is not believed. */
             if (taken.problem[0] != '\0')
-                snprintf(header.walk_problem, sizeof header.walk_problem, "%s", taken.problem);
-            /* Bytes left out are shown and named; anything else wrong means the walk is not believed. */
-            if (taken.problem[0] != '\0' && strstr(taken.problem, "out (shown as the stage's)") == NULL)
                 header.source = SNAPSHOT_WALK_WRONG;
+            snprintf(header.walk_problem, sizeof header.walk_problem, "%s",
+                     taken.problem[0] != '\0' ? taken.problem : taken.left_out);
         }
     }
     int result = 0;

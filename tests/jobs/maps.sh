@@ -61,6 +61,22 @@ job_map_walk() {
     fi
 }
 
+# job_map_silent: a walk that reports nothing is believed, and the bytes it left out are named.
+job_map_silent() {
+    local name=map-walk/walk-silent output status
+    output=$(limited 60 "$REPLAY" -s "$STAGES/walk-silent" --map 19 traces/tiny-basic.rep 2>&1)
+    status=$?
+    if [ "$status" -ne 0 ]; then
+        fail "$name" "exit status $status, expected 0" "$output"
+    elif [[ $output != *"the chunks as the stage's hm_walk reports them"* ||
+            $output != *"(hm_walk left heap+0x0 to heap+0x"*" out (shown as the stage's))"* ]] ||
+        ! grep -q '^  chunks: 1 (0 used, 0 free, 1 the stage' <<<"$output"; then
+        fail "$name" "not the walk's map with the whole heap left out and named" "$output"
+    else
+        pass "$name"
+    fi
+}
+
 # job_map_refused NAME MESSAGE ARGS...: exit status 2 and MESSAGE on stderr.
 job_map_refused() {
     local name=map-refused/$1 message=$2 errors status
@@ -89,6 +105,7 @@ add_maps_jobs() {
     add map_walk walk-crashes "hm_walk crashed with SIGSEGV"
     add map_walk walk-todo "hm_walk is not written yet (hm_todo(\"walk-todo: hm_walk\"))"
     add map_walk walk-wrong "hm_walk reported 64 bytes at 0x"
+    add map_silent
     add map_fail overlap traces/tiny-basic.rep 11
     add map_fail calloc-dirty tests/traces/good/calloc-dirty.rep 9
     add map_refused comment-line "no operation on this line" -s dlist --map 13 traces/tiny-basic.rep

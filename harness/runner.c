@@ -168,29 +168,23 @@ static int read_options(int argc, char **argv, const struct runner_stage *stage,
  * "build/replay -s list --limit 64M". */
 static void replay_command(const struct runner_options *o, char *out, size_t out_size)
 {
+    char base[600];
     if (o->reproduce_as != NULL)
-        snprintf(out, out_size, "%s%s%s%s%s", o->reproduce_as, o->limit_text ? " --limit " : "",
-                 o->limit_text ? o->limit_text : "", o->time_limit_text ? " -t " : "",
-                 o->time_limit_text ? o->time_limit_text : "");
+        snprintf(base, sizeof base, "%.590s", o->reproduce_as);
     else
-        snprintf(out, out_size, "build/replay -s %s%s%s%s%s", o->stage_name, o->limit_text ? " --limit " : "",
-                 o->limit_text ? o->limit_text : "", o->time_limit_text ? " -t " : "",
-                 o->time_limit_text ? o->time_limit_text : "");
+        snprintf(base, sizeof base, "build/replay -s %.570s", o->stage_name);
+    snprintf(out, out_size, "%s%s%s%s%s", base, o->limit_text ? " --limit " : "", o->limit_text ? o->limit_text : "",
+             o->time_limit_text ? " -t " : "", o->time_limit_text ? o->time_limit_text : "");
 }
 
-/* "    reproduce: build/replay -s list -c --limit 64M traces/x.rep" */
+/* "    reproduce: build/replay -s list --limit 64M -c traces/x.rep" */
 static void append_reproduce(const struct runner_options *o, struct trace_result *r)
 {
-    char command[1024];
-    if (o->reproduce_as != NULL)
-        snprintf(command, sizeof command, "%s", o->reproduce_as);
-    else
-        snprintf(command, sizeof command, "build/replay -s %s", o->stage_name);
+    char command[1200];
+    replay_command(o, command, sizeof command);
     size_t used = strlen(r->error);
-    snprintf(r->error + used, sizeof r->error - used, "\n    reproduce: %s%s%s%s%s%s%s %s", command,
-             o->run_heap_checker ? " -c" : "", "", o->limit_text ? " --limit " : "",
-             o->limit_text ? o->limit_text : "", o->time_limit_text ? " -t " : "",
-             o->time_limit_text ? o->time_limit_text : "", r->trace_path);
+    snprintf(r->error + used, sizeof r->error - used, "\n    reproduce: %s%s %s", command,
+             o->run_heap_checker ? " -c" : "", r->trace_path);
 }
 
 /* Where the child was when it ended: "traces/x.rep:12: a 5 100" or the phase. */
@@ -326,6 +320,28 @@ static void release_fingerprints(void)
 
 /* ---- the replays ------------------------------------------------------------------------ */
 
+/* A checked replay of `trace` as the options ask (the caller adds fingerprints, probes or
+ * snapshots). */
+static struct checked_setup checked_setup_of(const struct runner_options *o, const struct trace *trace)
+{
+    return (struct checked_setup){
+        .trace = trace, .limit_bytes = o->limit_bytes,
+        .run_heap_checker = o->run_heap_checker, .calls = o->stage->calls,
+    };
+}
+
+/* What every replay child is given: its time limit (a stage program's start-up added), and the
+ * results pipe to close (-1 when the results go to stdout). */
+static double replay_seconds(const struct runner_options *o)
+{
+    return o->time_limit_seconds + o->stage->start_seconds;
+}
+
+static int results_fd_to_close(const struct runner_options *o)
+{
+    return o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
+}
+
 /* Where the last checked replay's child was when it ended (the report's op_position). */
 static uint32_t checked_ended_at;
 
@@ -335,26 +351,19 @@ static int pictures_failed;
 
 static void draw_pictures(const struct runner_options *o, const struct trace *trace, const struct trace_result *r)
 {
-    struct checked_setup setup = {
-        .trace = trace, .limit_bytes = o->limit_bytes,
-        .run_heap_checker = o->run_heap_checker, .calls = o->stage->calls,
-    };
-    int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
-    if (pictures_draw(&o->pictures, &setup, o->stage_name, o->time_limit_seconds + o->stage->start_seconds, results_fd,
+    struct checked_setup setup = checked_setup_of(o, trace);
+    if (pictures_draw(&o->pictures, &setup, o->stage_name, replay_seconds(o), results_fd_to_close(o),
                       !r->correct, checked_ended_at, r->error) != 0)
         pictures_failed = 1;
 }
 
 static int run_checked(const struct runner_options *o, const struct trace *trace, struct trace_result *r)
 {
-    struct checked_setup setup = {
-        .trace = trace, .limit_bytes = o->limit_bytes,
-        .run_heap_checker = o->run_heap_checker, .calls = o->stage->calls,
-        .fingerprints = fingerprints.expected,
-    };
-    int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
+    struct checked_setup setup = checked_setup_of(o, trace);
+    setup.fingerprints = fingerprints.expected;
+    int results_fd = results_fd_to_close(o);
     struct child_outcome outcome =
-        isolate_run(checked_replay, &setup, o->time_limit_seconds + o->stage->start_seconds, results_fd,
+        isolate_run(checked_replay, &setup, replay_seconds(o), results_fd,
                     stage_output_fd);
     const struct child_report *report = isolate_report();
     r->checked_seconds = outcome.seconds;
@@ -386,7 +395,7 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
         replay_command(o, command, sizeof command);
         struct shrink_failure_setup shrink = {
             .base = &setup, .stage_name = o->stage_name, .reproduce_as = command, .directory = o->shrink_directory,
-            .time_limit_seconds = o->time_limit_seconds + o->stage->start_seconds,
+            .time_limit_seconds = replay_seconds(o),
             .close_in_child = results_fd, .quiet_fd = discarded_output_fd, .hung = r->hung,
             .ended_at = checked_ended_at,
         };
@@ -422,8 +431,7 @@ static double time_once(const struct runner_options *o, const struct trace *trac
     /* Nothing an earlier replay wrote counts. */
     memset(fingerprints.observed, TIMED_NOT_DONE_BYTE, fingerprints.bytes);
     const struct checkpoint_server server = { timed_proof_checkpoint, &proof, timed_last_checkpoint(trace) };
-    int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
-    struct child_outcome outcome = isolate_run_checkpointed(o->stage->timed_body, &setup, o->time_limit_seconds + o->stage->start_seconds, results_fd,
+    struct child_outcome outcome = isolate_run_checkpointed(o->stage->timed_body, &setup, replay_seconds(o), results_fd_to_close(o),
                                                             discarded_output_fd, &server);
     const struct child_report *report = isolate_report();
     if (outcome.end == CHILD_FINISHED && timed_proof_complete(&proof)) {
@@ -497,9 +505,8 @@ static enum probe_verdict probe_once(const struct runner_options *o, const struc
     double limit = 3 * r->checked_seconds + 2;
     if (limit > o->time_limit_seconds)
         limit = o->time_limit_seconds;
-    int results_fd = o->results_fd == STDOUT_FILENO ? -1 : o->results_fd;
-    struct child_outcome outcome = isolate_run(checked_replay, &setup, limit + o->stage->start_seconds, results_fd,
-                                               stage_output_fd);
+    struct child_outcome outcome = isolate_run(checked_replay, &setup, limit + o->stage->start_seconds,
+                                               results_fd_to_close(o), stage_output_fd);
     const struct child_report *report = isolate_report();
     char printed[200];
     last_printed_line(printed, sizeof printed);

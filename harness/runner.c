@@ -164,8 +164,8 @@ static int read_options(int argc, char **argv, const struct runner_stage *stage,
     return 0;
 }
 
-/* The command that replays a trace as this runner did, without -c and the trace:
- * "build/replay -s list --limit 64M". */
+/* The command that replays a trace as this runner did, without the trace:
+ * "build/replay -s list -c --limit 64M". */
 static void replay_command(const struct runner_options *o, char *out, size_t out_size)
 {
     char base[600];
@@ -173,18 +173,17 @@ static void replay_command(const struct runner_options *o, char *out, size_t out
         snprintf(base, sizeof base, "%.590s", o->reproduce_as);
     else
         snprintf(base, sizeof base, "build/replay -s %.570s", o->stage_name);
-    snprintf(out, out_size, "%s%s%s%s%s", base, o->limit_text ? " --limit " : "", o->limit_text ? o->limit_text : "",
+    snprintf(out, out_size, "%s%s%s%s%s%s", base, o->run_heap_checker ? " -c" : "", o->limit_text ? " --limit " : "", o->limit_text ? o->limit_text : "",
              o->time_limit_text ? " -t " : "", o->time_limit_text ? o->time_limit_text : "");
 }
 
-/* "    reproduce: build/replay -s list --limit 64M -c traces/x.rep" */
+/* "    reproduce: build/replay -s list -c --limit 64M traces/x.rep" */
 static void append_reproduce(const struct runner_options *o, struct trace_result *r)
 {
     char command[1200];
     replay_command(o, command, sizeof command);
     size_t used = strlen(r->error);
-    snprintf(r->error + used, sizeof r->error - used, "\n    reproduce: %s%s %s", command,
-             o->run_heap_checker ? " -c" : "", r->trace_path);
+    snprintf(r->error + used, sizeof r->error - used, "\n    reproduce: %s %s", command, r->trace_path);
 }
 
 /* Where the child was when it ended: "traces/x.rep:12: a 5 100" or the phase. */

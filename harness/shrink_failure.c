@@ -177,10 +177,8 @@ void shrink_failure(const struct shrink_failure_setup *s, char *message, size_t 
             append(message, message_size, "\n      | %s", text);
         }
     }
-    append(message, message_size, "\n      replay it: %s%s %s", s->reproduce_as, s->base->run_heap_checker ? " -c" : "",
-           path);
+    append(message, message_size, "\n      replay it: %s %s", s->reproduce_as, path);
     if (line != 0)
-        append(message, message_size, "\n      its heap:  %s%s --map %u %s", s->reproduce_as,
-               s->base->run_heap_checker ? " -c" : "", line, path);
+        append(message, message_size, "\n      its heap:  %s --map %u %s", s->reproduce_as, line, path);
     trace_release(&smallest);
 }

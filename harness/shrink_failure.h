@@ -25,7 +25,7 @@ enum { SHRINK_SECONDS = 10, SHRINK_SHOWN_OPERATIONS = 12 };
 struct shrink_failure_setup {
     const struct checked_setup *base; /* the failed replay's setup: its trace, stage, limit, -c */
     const char *stage_name;
-    const char *reproduce_as;         /* "build/replay -s dlist" */
+    const char *reproduce_as;         /* "build/replay -s dlist -c --limit 64M" */
     const char *directory;            /* where the shrunk trace goes */
     double time_limit_seconds;        /* of one replay */
     int close_in_child, quiet_fd;     /* as isolate_run takes them */

@@ -30,8 +30,12 @@
 #include <unistd.h>
 
 /* The lecture order; other stages follow alphabetically, the C library last. */
-static const char *const COURSE_ORDER[] = { "minimal", "pad", "list", "dlist", "bins", "mmap" };
+/* The lecture's six stages, then the capstone that goes beyond them. */
+static const char *const COURSE_ORDER[] = { "minimal", "pad", "list", "dlist", "bins", "mmap", "hybrid" };
 enum { COURSE_STAGES = sizeof COURSE_ORDER / sizeof COURSE_ORDER[0] };
+/* The allocators the stages are measured against: a group of their own, after every stage. */
+static const char *const BASELINE_ORDER[] = { "libc", "jemalloc", "mimalloc", "tcmalloc" };
+enum { BASELINES = sizeof BASELINE_ORDER / sizeof BASELINE_ORDER[0] };
 
 struct options {
     const char *stages;      /* as given to -s */
@@ -264,7 +268,10 @@ static int course_rank(const char *name)
     for (int i = 0; i < COURSE_STAGES; i++)
         if (strcmp(name, COURSE_ORDER[i]) == 0)
             return i;
-    return strcmp(name, "libc") == 0 ? COURSE_STAGES + 1 : COURSE_STAGES;
+    for (int i = 0; i < BASELINES; i++)
+        if (strcmp(name, BASELINE_ORDER[i]) == 0)
+            return COURSE_STAGES + 1 + i;
+    return COURSE_STAGES; /* a stage of one's own: after the course's, before the baselines */
 }
 
 static int compare_stage_names(const void *a, const void *b)
@@ -443,6 +450,7 @@ static int run_stage(const struct options *o, const char *stage, struct stage_ru
     int name_length = text_last_name(stage, &name);
     snprintf(run->name, sizeof run->name, "%.*s", name_length, name);
     run->is_libc = strcmp(run->name, "libc") == 0;
+    run->is_baseline = course_rank(run->name) > COURSE_STAGES;
     run->results = calloc(o->trace_count ? o->trace_count : 1, sizeof *run->results);
     FILE *incoming = fdopen(channel[0], "r");
     char *line = NULL;

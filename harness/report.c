@@ -252,10 +252,10 @@ void report_json(FILE *out, const struct stage_run *runs, size_t count, unsigned
         struct stage_summary sum = report_summarize(run);
         fputs("    {\"stage\": ", out);
         json_string(out, run->name);
-        fprintf(out, ", \"is_libc\": %s,\n     \"summary\": {\"traces\": %zu, \"correct\": %zu, \"ops\": %" PRIu64
+        fprintf(out, ", \"is_libc\": %s, \"baseline\": %s,\n     \"summary\": {\"traces\": %zu, \"correct\": %zu, \"ops\": %" PRIu64
                 ", \"mean_utilization\": %.6f, \"kops_per_second\": %.3f, \"speed_vs_libc\": %.6f, "
                 "\"syscalls_per_op\": %.6f},\n     \"traces\": [\n", run->is_libc ? "true" : "false",
-                sum.traces, sum.correct, sum.ops, sum.mean_utilization, sum.kops_per_second, sum.speed_vs_libc,
+                run->is_baseline ? "true" : "false", sum.traces, sum.correct, sum.ops, sum.mean_utilization, sum.kops_per_second, sum.speed_vs_libc,
                 sum.syscalls_per_op);
         for (size_t i = 0; i < run->count; i++) {
             json_trace(out, &run->results[i]);

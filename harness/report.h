@@ -21,6 +21,7 @@ struct stage_run {
     struct trace_result *results;
     size_t count;
     int is_libc;
+    int is_baseline;   /* an allocator the stages are measured against: libc, jemalloc, ... */
     int runner_status; /* the runner's exit status: 2 when it could not draw a --map or --html */
 };
 

@@ -54,7 +54,7 @@ UNIT_TESTS    := $(basename $(notdir $(wildcard tests/unit/*.c)))
 
 # The harness library: everything in harness/ but the programs' main files, and the parts of
 # fence/ that every runner uses (the timed replay's checkpoints and proofs).
-HARNESS_MAINS := harness/replay.c harness/main_stage.c harness/libc_as_stage.c
+HARNESS_MAINS := harness/replay.c harness/main_stage.c harness/libc_as_stage.c harness/baseline_as_stage.c
 HARNESS_SRC   := $(filter-out $(HARNESS_MAINS),$(wildcard harness/*.c)) \
                  fence/checkpoint.c fence/instruction_count.c fence/timed_proof.c fence/channel.c
 HARNESS_OBJ   := $(HARNESS_SRC:%.c=$(BUILD)/obj/%.o)
@@ -64,7 +64,10 @@ HARNESS_OBJ   += $(PAGE_TEMPLATE).o
 HARNESS_LIB   := $(BUILD)/libharness.a
 RUNNER_OBJ    := $(BUILD)/obj/harness/main_stage.o
 
-STAGE_RUNNERS := $(STAGE_NAMES:%=$(BUILD)/stages/%) $(BUILD)/stages/libc
+# Production allocators as baselines beside the C library's, loaded at run time (harness/baselines.h):
+# nothing to build against, so they are always built.
+BASELINE_NAMES := jemalloc mimalloc tcmalloc
+STAGE_RUNNERS := $(STAGE_NAMES:%=$(BUILD)/stages/%) $(BUILD)/stages/libc $(BASELINE_NAMES:%=$(BUILD)/stages/%)
 TEST_RUNNERS  := $(TEST_STAGES:%=$(BUILD)/tests/stages/%)
 GEN_PROGRAMS  := $(GENERATORS:%=$(BUILD)/gen/%)
 UNIT_PROGRAMS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
@@ -109,6 +112,14 @@ $(BUILD)/stages/libc: $(BUILD)/obj/harness/libc_as_stage.o $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+$(BUILD)/obj/harness/baseline_as_stage-%.o: harness/baseline_as_stage.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) '-DBASELINE_NAME="$*"' -MMD -MP -c $< -o $@
+
+$(BASELINE_NAMES:%=$(BUILD)/stages/%): $(BUILD)/stages/%: $(BUILD)/obj/harness/baseline_as_stage-%.o $(HARNESS_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -ldl -o $@
+
 $(BUILD)/tests/stages/%: $(BUILD)/obj/tests/allocators/%.o $(RUNNER_OBJ) $(HARNESS_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -122,6 +133,9 @@ $(BUILD)/gen/%: $(BUILD)/obj/traces/gen/%.o $(BUILD)/obj/traces/gen/common.o
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+# The compiler writes those; nothing makes them (make's built-in rule for a program, % from
+# %.o, would reach the baseline runners' rule: baseline_as_stage-NAME.d.o).
+$(BUILD)/obj/%.d: ;
 
 # ---- the main job ----------------------------------------------------------------------
 

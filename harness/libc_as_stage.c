@@ -33,7 +33,7 @@ int hm_check(void)
 }
 
 const struct stage_calls STAGE_LIBC = {
-    .name = "libc", .real_memory = 1, .malloc = hm_malloc, .free = hm_free, .realloc = hm_realloc,
+    .name = "libc", .real_memory = &LIBC_ALLOCATOR, .malloc = hm_malloc, .free = hm_free, .realloc = hm_realloc,
     .calloc = hm_calloc, .check = hm_check,
 };
 
@@ -42,7 +42,7 @@ const struct stage_calls STAGE_LIBC = {
 #ifndef HEAPKIT_STAGE_PROGRAM
 int main(int argc, char **argv)
 {
-    const struct runner_stage stage = { .calls = &STAGE_LIBC, .timed_body = timed_replay, .is_libc = 1 };
+    const struct runner_stage stage = { .calls = &STAGE_LIBC, .timed_body = timed_replay, .is_baseline = 1 };
     return runner_main(argc, argv, &stage);
 }
 #endif

@@ -41,7 +41,7 @@ static uint64_t arena_and_mapped_bytes(void)
     return (uint64_t)info.arena + (uint64_t)info.hblkhd;
 }
 
-void libc_footprint_start(void)
+static void libc_footprint_start(void)
 {
     /* The harness's own stdio buffers started the arena; give back its free top so that
      * the replay's blocks do not hide in memory the baseline already counted. */
@@ -52,7 +52,7 @@ void libc_footprint_start(void)
     libc.last_break = sbrk(0);
 }
 
-uint64_t libc_footprint_after(uint64_t request_bytes)
+static uint64_t libc_footprint_after(uint64_t request_bytes)
 {
     void *now = sbrk(0);
     if (now != libc.last_break || request_bytes >= SMALLEST_MAPPED_REQUEST) {
@@ -62,3 +62,8 @@ uint64_t libc_footprint_after(uint64_t request_bytes)
     }
     return libc.footprint_bytes;
 }
+
+const struct real_allocator LIBC_ALLOCATOR = {
+    .name = "libc", .malloc = libc_malloc, .free = libc_free, .realloc = libc_realloc, .calloc = libc_calloc,
+    .footprint_start = libc_footprint_start, .footprint_after = libc_footprint_after,
+};

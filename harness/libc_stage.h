@@ -16,15 +16,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "real_allocator.h"
+
 void *libc_malloc(size_t size);
 void libc_free(void *ptr);
 void *libc_realloc(void *ptr, size_t size);
 void *libc_calloc(size_t nmemb, size_t size);
 
-/* Take the C library's current footprint as zero. */
-void libc_footprint_start(void);
-
-/* The footprint after an operation that asked for request_bytes, in bytes. */
-uint64_t libc_footprint_after(uint64_t request_bytes);
+/* These, with the footprint below, as a real allocator: LIBC_ALLOCATOR (real_allocator.h). */
 
 #endif /* LIBC_STAGE_H */

@@ -1,7 +1,7 @@
 /* memory_model.c: simulated memory and the C library's real memory (see memory_model.h). */
 #include "memory_model.h"
 
-#include "libc_stage.h"
+#include "real_allocator.h"
 
 #include <stdio.h>
 
@@ -87,12 +87,18 @@ const struct memory_model MEMORY_SIMULATED = {
 /* ---- the C library's real memory ---------------------------------------------------------- */
 
 static uint64_t real_peak;
+static const struct real_allocator *real = &LIBC_ALLOCATOR;
+
+void memory_real_allocator(const struct real_allocator *allocator)
+{
+    real = allocator;
+}
 
 static int real_prepare(uint64_t limit_bytes, int shared, char *error, size_t error_size)
 {
     (void)limit_bytes, (void)shared, (void)error, (void)error_size;
     real_peak = 0;
-    libc_footprint_start();
+    real->footprint_start();
     return 0;
 }
 
@@ -103,12 +109,12 @@ static uint64_t real_refusals(void)
 
 static uint64_t real_footprint(void)
 {
-    return libc_footprint_after(0);
+    return real->footprint_after(0);
 }
 
 static void real_after_operation(uint64_t request_bytes)
 {
-    uint64_t footprint = libc_footprint_after(request_bytes);
+    uint64_t footprint = real->footprint_after(request_bytes);
     if (footprint > real_peak)
         real_peak = footprint;
 }

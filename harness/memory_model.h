@@ -1,8 +1,8 @@
 /*
  * memory_model.h: what a checked replay's stage stands on, chosen once where the replay is
  * prepared (stage_calls.h's real_memory): simulated memory (simmem.h), whose every address is
- * known to be heap, mapping or neither; or the C library's real memory, whose footprint comes
- * from its own statistics (libc_stage.h).
+ * known to be heap, mapping or neither; or the process's real memory, whose footprint comes
+ * from the allocator's own statistics (real_allocator.h: the C library's, a baseline's).
  */
 #ifndef MEMORY_MODEL_H
 #define MEMORY_MODEL_H
@@ -42,5 +42,9 @@ enum { VIOLATION_PAST_BREAK = 3 };
 
 extern const struct memory_model MEMORY_SIMULATED;
 extern const struct memory_model MEMORY_REAL;
+
+struct real_allocator;
+/* Whose statistics MEMORY_REAL reads (the C library's until told). */
+void memory_real_allocator(const struct real_allocator *allocator);
 
 #endif /* MEMORY_MODEL_H */

@@ -78,7 +78,7 @@ void probe_table(FILE *out, const struct stage_run *runs, size_t count)
     fprintf(out, "hm_check against a corrupted heap: D detected, m missed, X crashed or hung, . nothing to\n"
                  "strike there, ? not reached; the control (nothing changed): c returned 0, ! said broken\n");
     for (size_t s = 0; s < count; s++) {
-        if (runs[s].is_libc)
+        if (runs[s].is_baseline)
             continue;
         fprintf(out, "\n%-12s %-20s", runs[s].name, "");
         for (int kind = 0; kind < PROBE_KINDS; kind++) {

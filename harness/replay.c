@@ -63,8 +63,10 @@ static void usage(FILE *out)
             "and throughput against the C library.\n"
             "\n"
             "  -s STAGE      a stage of stages/ (minimal, list, ...), several with commas, 'all'\n"
-            "                (every stage and the C library, side by side: the default), 'libc', or\n"
-            "                the path of a runner program (build/tests/stages/NAME)\n"
+            "                (every stage, then the C library and the production allocators that\n"
+            "                are installed, side by side: the default), 'libc', 'jemalloc',\n"
+            "                'mimalloc', 'tcmalloc', or the path of a runner program\n"
+            "                (build/tests/stages/NAME)\n"
             "  -c            also call the stage's hm_check() after every operation\n"
             "  -v            a table per stage with a row per trace\n"
             "  -n RUNS       timed runs per trace, each in a fresh process (default 5)\n"
@@ -274,6 +276,11 @@ static int course_rank(const char *name)
     return COURSE_STAGES; /* a stage of one's own: after the course's, before the baselines */
 }
 
+static int is_baseline(const char *name)
+{
+    return course_rank(name) > COURSE_STAGES;
+}
+
 static int compare_stage_names(const void *a, const void *b)
 {
     const char *x = *(char *const *)a, *y = *(char *const *)b;
@@ -343,6 +350,48 @@ static int runner_path(const char *stage, char *out, size_t out_size)
     return -1;
 }
 
+/* A production allocator's runner loads its library at run time (baselines.h): is it there?
+ * 0 yes; else -1 with why ("libjemalloc.so.2 is missing: apt-get install libjemalloc2"). */
+static int baseline_available(const char *runner, char *why, size_t why_size)
+{
+    char command[PATH_MAX + 400];
+    snprintf(command, sizeof command, "'%s' --available", runner);
+    fflush(NULL);
+    FILE *answer = popen(command, "r");
+    if (answer == NULL) {
+        snprintf(why, why_size, "cannot run %s", runner);
+        return -1;
+    }
+    if (fgets(why, (int)why_size, answer) == NULL)
+        why[0] = '\0';
+    why[strcspn(why, "\n")] = '\0';
+    int status = pclose(answer);
+    return status == 0 ? 0 : -1;
+}
+
+/* Drop the baselines whose library is missing: from -s all with a note, each one named; one
+ * asked for by name is an error. Returns 0, or -1 having said why. */
+static int drop_missing_baselines(const char *choice, char **stages, size_t *count)
+{
+    size_t kept = 0;
+    for (size_t s = 0; s < *count; s++) {
+        char runner[PATH_MAX + 300], why[4500];
+        if (is_baseline(stages[s]) && strcmp(stages[s], "libc") != 0 &&
+            runner_path(stages[s], runner, sizeof runner) == 0 && baseline_available(runner, why, sizeof why) != 0) {
+            if (strcmp(choice, "all") != 0) {
+                fprintf(stderr, "%s: -s %s: %s\n", program, stages[s], why);
+                return -1;
+            }
+            fprintf(stderr, "%s: %s skipped: %s\n", program, stages[s], why);
+            free(stages[s]);
+            continue;
+        }
+        stages[kept++] = stages[s];
+    }
+    *count = kept;
+    return 0;
+}
+
 /* ---- running the stages ---------------------------------------------------------------- */
 
 /* Start the runner, read its result lines. Returns 0, or -1 when it could not run. */
@@ -378,7 +427,7 @@ static int fence_has_filter(const char *runner)
 static int run_stage(const struct options *o, const char *stage, struct stage_run *run)
 {
     char runner[PATH_MAX + 300], stage_program[PATH_MAX + 300], libc_program[PATH_MAX + 300];
-    int through_fence = o->separate && strcmp(stage, "libc") != 0;
+    int through_fence = o->separate && !is_baseline(stage);
     if (through_fence ? fence_paths(stage, runner, sizeof runner, stage_program, sizeof stage_program) != 0
                       : runner_path(stage, runner, sizeof runner) != 0)
         return -1;
@@ -450,7 +499,7 @@ static int run_stage(const struct options *o, const char *stage, struct stage_ru
     int name_length = text_last_name(stage, &name);
     snprintf(run->name, sizeof run->name, "%.*s", name_length, name);
     run->is_libc = strcmp(run->name, "libc") == 0;
-    run->is_baseline = course_rank(run->name) > COURSE_STAGES;
+    run->is_baseline = is_baseline(run->name);
     run->results = calloc(o->trace_count ? o->trace_count : 1, sizeof *run->results);
     FILE *incoming = fdopen(channel[0], "r");
     char *line = NULL;
@@ -577,15 +626,24 @@ static enum trace_group side_by_side_group(const struct options *o)
 }
 
 /* What is shown as a stage's runner ends. */
-static void show_stage(const struct options *o, enum layout layout, const struct stage_run *run, int color)
+/* A side-by-side row of runs[s]; the baselines, after the stages, under a line of their own. */
+static void side_by_side_row(const struct stage_run *runs, size_t s, int color, enum trace_group group)
+{
+    if (runs[s].is_baseline && s > 0 && !runs[s - 1].is_baseline)
+        printf("-- measured against (footprint from their own statistics) --\n");
+    report_side_by_side_row(stdout, &runs[s], color, group);
+}
+
+static void show_stage(const struct options *o, enum layout layout, const struct stage_run *runs, size_t s,
+                       int color)
 {
     if (layout == LAYOUT_JSON || layout == LAYOUT_PICTURES ||
         ((layout == LAYOUT_SCALING || layout == LAYOUT_PROBES) && !o->verbose))
         return;
     if (layout == LAYOUT_SIDE_BY_SIDE && !o->verbose)
-        report_side_by_side_row(stdout, run, color, side_by_side_group(o));
+        side_by_side_row(runs, s, color, side_by_side_group(o));
     else
-        report_trace_table(stdout, run, color);
+        report_trace_table(stdout, &runs[s], color);
 }
 
 /* What is shown once every stage has run; 0, or -1 when --save-json could not be written. */
@@ -611,13 +669,13 @@ static int show_end(const struct options *o, enum layout layout, const struct st
         if (o->verbose) {
             report_side_by_side_header(stdout);
             for (size_t s = 0; s < count; s++)
-                report_side_by_side_row(stdout, &runs[s], color, side_by_side_group(o));
+                side_by_side_row(runs, s, color, side_by_side_group(o));
         }
         if (side_by_side_group(o) == GROUP_SYNTHETIC) {
             printf("\nreal programs (traces/real/, recorded by build/record)\n");
             report_side_by_side_header(stdout);
             for (size_t s = 0; s < count; s++)
-                report_side_by_side_row(stdout, &runs[s], color, GROUP_REAL);
+                side_by_side_row(runs, s, color, GROUP_REAL);
         }
         report_side_by_side_footer(stdout);
     }
@@ -654,6 +712,8 @@ int main(int argc, char **argv)
         if (runner_path(stages[s], path, sizeof path) != 0)
             return 2;
     }
+    if (drop_missing_baselines(o.stages, stages, &stage_count) != 0)
+        return 2;
 
     enum layout layout = choose_layout(&o, stage_count);
     int color = layout != LAYOUT_JSON && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
@@ -662,9 +722,10 @@ int main(int argc, char **argv)
     if (layout == LAYOUT_SIDE_BY_SIDE && !o.verbose)
         report_side_by_side_header(stdout);
     for (size_t s = 0; s < stage_count; s++) {
-        if (o.probe_checker && strcmp(stages[s], "libc") == 0) {
-            snprintf(runs[s].name, sizeof runs[s].name, "libc");
-            runs[s].is_libc = 1; /* the C library has no hm_check to probe */
+        if (o.probe_checker && is_baseline(stages[s])) {
+            snprintf(runs[s].name, sizeof runs[s].name, "%s", stages[s]);
+            runs[s].is_libc = strcmp(stages[s], "libc") == 0;
+            runs[s].is_baseline = 1; /* a baseline has no hm_check to probe */
             continue;
         }
         if (run_stage(&o, stages[s], &runs[s]) != 0) {
@@ -675,7 +736,7 @@ int main(int argc, char **argv)
         all_correct &= summary.correct == summary.traces;
         if (layout == LAYOUT_PICTURES && runs[s].runner_status == 2)
             pictures_failed = 1;
-        show_stage(&o, layout, &runs[s], color);
+        show_stage(&o, layout, runs, s, color);
     }
     if (show_end(&o, layout, runs, stage_count, color) != 0)
         all_correct = 0;

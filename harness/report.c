@@ -93,7 +93,7 @@ static struct summary_cells summary_cells(const struct stage_run *run, const str
     format_or_dash(c.util, sizeof c.util, s->correct, "%.2f", s->mean_utilization);
     format_or_dash(c.kops, sizeof c.kops, s->timed, "%.0f", s->kops_per_second);
     format_or_dash(c.ratio, sizeof c.ratio, s->timed, "%.2fx", s->speed_vs_libc);
-    format_or_dash(c.calls, sizeof c.calls, s->correct && !run->is_libc, "%.4f", s->syscalls_per_op);
+    format_or_dash(c.calls, sizeof c.calls, s->correct && !run->is_baseline, "%.4f", s->syscalls_per_op);
     return c;
 }
 
@@ -120,7 +120,7 @@ void report_trace_table(FILE *out, const struct stage_run *run, int color)
         format_or_dash(kops, sizeof kops, r->timed && r->stage_seconds > 0, "%.0f",
                        r->stage_seconds > 0 ? (double)r->ops / r->stage_seconds / 1000 : 0);
         format_or_dash(ratio, sizeof ratio, r->timed && r->speed_ratio > 0, "%.2fx", r->speed_ratio); /* 0: --stage-only */
-        format_or_dash(calls, sizeof calls, r->correct && !run->is_libc, "%.4f",
+        format_or_dash(calls, sizeof calls, r->correct && !run->is_baseline, "%.4f",
                        r->ops ? (double)result_system_calls(r) / (double)r->ops : 0);
         const char *verdict = !r->loaded ? "BAD" : r->correct ? "ok" : "FAIL";
         fprintf(out, "  %-22.22s %9" PRIu64 " %s%-7s%s %5s %8s %8s %9s %8s %11s\n", r->trace_name, r->ops,

@@ -143,12 +143,13 @@ static int read_options(int argc, char **argv, const struct runner_stage *stage,
     }
     if (stage->ready != NULL && stage->ready() != 0)
         return -1;
-    if (o->probe_checker && stage->is_libc) {
-        fprintf(stderr, "%s: --probe-checker: the C library has no hm_check to probe\n", argv[0]);
+    if (o->probe_checker && stage->is_baseline) {
+        fprintf(stderr, "%s: --probe-checker: %s has no hm_check to probe\n", argv[0], stage->calls->name);
         return -1;
     }
-    if ((o->pictures.map || o->pictures.html_path) && stage->is_libc) {
-        fprintf(stderr, "%s: --map and --html draw a stage's simulated heap: the C library's is its own\n", argv[0]);
+    if ((o->pictures.map || o->pictures.html_path) && stage->is_baseline) {
+        fprintf(stderr, "%s: --map and --html draw a stage's simulated heap: %s's is its own\n", argv[0],
+                stage->calls->name);
         return -1;
     }
     if (o->probe_checker || o->pictures.map || o->pictures.html_path)
@@ -407,9 +408,9 @@ static int run_checked(const struct runner_options *o, const struct trace *trace
 enum timed_side { SIDE_STAGE, SIDE_LIBC, SIDE_REFERENCE, SIDE_COUNT };
 
 /* One timed replay in a fresh child; its CPU seconds, as the runner measured them, or -1 when
- * it did not finish or did not prove its work (r->error says). is_libc: the stage is the C
- * library. */
-static double time_once(const struct runner_options *o, const struct trace *trace, int is_libc,
+ * it did not finish or did not prove its work (r->error says). is_baseline: the stage is
+ * the C library or a production allocator (runner.h). */
+static double time_once(const struct runner_options *o, const struct trace *trace, int is_baseline,
                         enum timed_side side, struct trace_result *r, double segment_seconds[REPORT_MAX_SEGMENTS],
                         double segment_instructions[REPORT_MAX_SEGMENTS])
 {
@@ -425,7 +426,7 @@ static double time_once(const struct runner_options *o, const struct trace *trac
      * the reference's, which is the kit's own and had no checked replay here. */
     static struct timed_proof proof;
     const char *who = use_libc ? "the C library" : side == SIDE_REFERENCE ? "the reference stage" : "the stage";
-    timed_proof_start(&proof, trace, who, side != SIDE_STAGE || is_libc ? NULL : fingerprints.expected,
+    timed_proof_start(&proof, trace, who, side != SIDE_STAGE || is_baseline ? NULL : fingerprints.expected,
                       fingerprints.observed, fingerprints.shown);
     /* Nothing an earlier replay wrote counts. */
     memset(fingerprints.observed, TIMED_NOT_DONE_BYTE, fingerprints.bytes);
@@ -559,7 +560,7 @@ static void keep_segments(const struct trace *trace, uint32_t runs, double secon
  * libc; libc, stage; ... or with a reference: stage, reference, libc; reference, libc, stage;
  * ...) so that a slow moment of the machine lands on each side alike. A reference that fails
  * is dropped (its ratio stays 0: not measured); it is not the stage's failure. */
-static int run_timed(const struct runner_options *o, const struct trace *trace, int is_libc,
+static int run_timed(const struct runner_options *o, const struct trace *trace, int is_baseline,
                      struct trace_result *r)
 {
     static double seconds[SIDE_COUNT][MAX_RUNS], ratio[SIDE_COUNT][MAX_RUNS];
@@ -581,7 +582,7 @@ static int run_timed(const struct runner_options *o, const struct trace *trace, 
             enum timed_side side = order[(run + k) % side_count];
             if (side == SIDE_REFERENCE && !with_reference)
                 continue; /* it failed in an earlier run */
-            double taken = time_once(o, trace, is_libc, side, side == SIDE_REFERENCE ? &reference_result : r,
+            double taken = time_once(o, trace, is_baseline, side, side == SIDE_REFERENCE ? &reference_result : r,
                                      side == SIDE_STAGE ? run_segments : ignored,
                                      side == SIDE_STAGE ? run_counts : ignored_counts);
             if (taken < 0 && side == SIDE_REFERENCE) {
@@ -619,7 +620,7 @@ int runner_main(int argc, char **argv, const struct runner_stage *stage)
     int first_trace;
     if (read_options(argc, argv, stage, &o, &first_trace) != 0)
         return 2;
-    int is_libc = stage->is_libc;
+    int is_baseline = stage->is_baseline;
     int all_correct = 1;
     open_output_files();
     static struct trace trace;
@@ -642,7 +643,7 @@ int runner_main(int argc, char **argv, const struct runner_stage *stage)
         if (o.measure_time)
             share_fingerprints(&trace);
         if (run_checked(&o, &trace, &result) == 0 && o.measure_time)
-            run_timed(&o, &trace, is_libc, &result);
+            run_timed(&o, &trace, is_baseline, &result);
         if (result.correct && o.probe_checker)
             run_probes(&o, &trace, &result);
         if (o.pictures.map || o.pictures.html_path)

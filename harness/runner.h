@@ -19,7 +19,10 @@ struct stage_calls;
 struct runner_stage {
     const struct stage_calls *calls; /* the checked replay's calls */
     void (*timed_body)(void *setup); /* the body of a timed replay's child (timed.h's setup) */
-    int is_libc;                     /* the stage is the C library: no fingerprints compared */
+    /* The stage is an allocator the stages are measured against (the C library, a production
+     * one), on real memory: no fingerprints compared (its addresses vary run to run), no
+     * hm_check to probe, no simulated heap to draw. */
+    int is_baseline;
     double start_seconds;            /* added to each replay's time limit: starting a program */
     /* A runner with options of its own (the fence's: fence/main_runner.c): called with each
      * option the runner does not know; returns how many arguments it took (1 or 2), 0 when

@@ -5,6 +5,8 @@
  *   STAGE_LINKED   the stage's hm_ functions linked into this runner (build/stages/NAME):
  *                  simulated memory, in this process; the way a student works
  *   STAGE_LIBC     the C library's malloc (build/stages/libc): real memory, no simulated calls
+ *   a baseline     a production allocator (build/stages/jemalloc, ...: baseline_as_stage.c),
+ *                  loaded at run time: real memory, as the C library
  *   STAGE_APART    the stage in a program of its own, behind the fence (fence/remote.h): the
  *                  simulated memory is shared with it; the way the grader works
  */
@@ -13,9 +15,13 @@
 
 #include <stddef.h>
 
+struct real_allocator;
+
 struct stage_calls {
     const char *name;
-    int real_memory; /* the C library's own memory: footprint from its statistics */
+    /* NULL: simulated memory. Else the process's own memory, through this allocator, whose
+     * statistics give the footprint (real_allocator.h). */
+    const struct real_allocator *real_memory;
     int apart;       /* another process: simulated memory shared, start and stop called */
     int (*start)(char *error, size_t error_size); /* apart: after simulated memory is set up */
     void (*stop)(void);

@@ -11,6 +11,9 @@
 #     (target: 1.5 times its time at most; tests/bench/run_speed.sh)
 #  8. recording a real program: build/record against the program alone, a compile and a Python
 #     script (target: 2 times at most; tests/bench/record.sh)
+#  9. the capstone against the production allocators, in one run over the bundled traces and the
+#     classic ones (../shared/cmu-traces, where present): at least mimalloc's speed, and the
+#     utilization of bins and of the C library (tests/bench/capstone_goal.py)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # A step that fails says so, with its line, before set -e ends the run.
@@ -156,3 +159,29 @@ BUILD=$BUILD bash tests/bench/run_speed.sh
 echo
 echo "== 8. recording a real program: build/record against the program alone (target: at most 2x)"
 BUILD=$BUILD bash tests/bench/record.sh
+
+echo
+echo "== 9. the capstone (hybrid) against bins, the C library and the production allocators"
+# One run, every stage's replays interleaved with the C library's, over the bundled traces and
+# the classic ones where the kit sits beside them.
+stages=bins,libc
+[ -x "$BUILD/stages/hybrid" ] && stages=hybrid,$stages
+for baseline in jemalloc mimalloc tcmalloc; do
+    if why=$("$BUILD/stages/$baseline" --available); then
+        stages+=",$baseline"
+    else
+        echo "  ($baseline skipped: $why)"
+    fi
+done
+classic=()
+for trace in ../shared/cmu-traces/*.rep; do
+    [ -f "$trace" ] && classic+=("$trace")
+done
+[ ${#classic[@]} -gt 0 ] || echo "  (no classic traces beside the kit: ../shared/cmu-traces/ is missing)"
+"$BUILD/replay" -s "$stages" -n 11 -t 120 --save-json "$BUILD/bench/capstone.json" \
+    traces/*.rep traces/real/*.rep "${classic[@]}" || true
+if command -v python3 >/dev/null; then
+    python3 tests/bench/capstone_goal.py "$BUILD/bench/capstone.json" hybrid
+else
+    echo "  (needs python3 to weigh the goal: apt-get install python3)"
+fi

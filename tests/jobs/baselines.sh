@@ -9,29 +9,25 @@
 
 BASELINE_PACKAGES="jemalloc:libjemalloc2 mimalloc:libmimalloc2.0 tcmalloc:libtcmalloc-minimal4"
 
-# baseline_missing NAME: why the baseline cannot run (empty when it can).
-baseline_missing() {
-    "$BUILD/stages/$1" --available 2>&1
+# baseline_present NAME TEST: 0 when the baseline's library loads; else TEST is a SKIP that says
+# why (the package to install), and 1.
+baseline_present() {
+    local why
+    why=$("$BUILD/stages/$1" --available 2>&1) && return 0
+    skip "$2" "$why"
+    return 1
 }
 
 job_baseline_checked() {
-    local name=$1 why output
-    why=$(baseline_missing "$name")
-    if [ -n "$why" ]; then
-        skip "baseline/$name/checked" "$why"
-        return
-    fi
+    local name=$1 output
+    baseline_present "$name" "baseline/$name/checked" || return 0
     output=$(limited 600 "$REPLAY" -s "$name" --no-time -c -t 120 traces/*.rep traces/real/*.rep 2>&1)
     passes_if_zero "baseline/$name/checked" $? "$output"
 }
 
 job_baseline_timed() {
-    local name=$1 why output
-    why=$(baseline_missing "$name")
-    if [ -n "$why" ]; then
-        skip "baseline/$name/timed" "$why"
-        return
-    fi
+    local name=$1 output
+    baseline_present "$name" "baseline/$name/timed" || return 0
     output=$(limited 300 "$REPLAY" -s "pad,$name" -n 1 traces/binary-small.rep traces/realloc-many.rep 2>&1)
     if [ $? -ne 0 ]; then
         fail "baseline/$name/timed" "exit status not 0" "$output"

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 static void *library; /* the loaded allocator's handle */
@@ -172,7 +173,10 @@ static void rerun_with_more_static_tls(char **argv)
     snprintf(value, sizeof value, "%s%s%s", tunables ? tunables : "", tunables ? ":" : "", STATIC_TLS_TUNABLE);
     setenv("GLIBC_TUNABLES", value, 1);
     setenv(STATIC_TLS_RERUN, "1", 1);
-    execv("/proc/self/exe", argv);
+    /* The path it was started by, as the kernel kept it: under valgrind, /proc/self/exe is
+     * valgrind's own. */
+    const char *self = (const char *)getauxval(AT_EXECFN);
+    execv(self != NULL ? self : "/proc/self/exe", argv);
 }
 
 const struct real_allocator *baseline_load(const char *name, char **argv, char *error, size_t error_size)

@@ -366,6 +366,9 @@ static int baseline_available(const char *runner, char *why, size_t why_size)
         why[0] = '\0';
     why[strcspn(why, "\n")] = '\0';
     int status = pclose(answer);
+    if (status != 0 && why[0] == '\0')
+        snprintf(why, why_size, "'%s --available' ended with status %d and said nothing", runner,
+                 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     return status == 0 ? 0 : -1;
 }
 

@@ -201,7 +201,9 @@ const struct real_allocator *baseline_load(const char *name, char **argv, char *
     snprintf(variable, sizeof variable, "HEAPKIT_%s_LIBRARY", b->name);
     for (char *c = variable; *c != '\0'; c++)
         *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
-    const char *path = getenv(variable) != NULL && getenv(variable)[0] != '\0' ? getenv(variable) : b->library;
+    const char *path = getenv(variable);
+    if (path == NULL || path[0] == '\0')
+        path = b->library;
     library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     const char *why = library == NULL ? dlerror() : NULL; /* dlerror answers once */
     if (library == NULL && why != NULL && strstr(why, "static TLS") != NULL) {

@@ -1,7 +1,8 @@
 # heapkit: build everything into $(BUILD)/.
 #
 #   make            the replay program and every stage (stages/NAME.c becomes -s NAME)
-#   make compare    replay the bundled traces against every stage, side by side
+#   make compare    replay the bundled traces against every stage, side by side; SVG plots in
+#                   $(BUILD)/plots/ when gnuplot is present (make plots draws them again)
 #   make test       the kit's own tests; the last line says "N passed, N failed" (make check too)
 #   make bench      the speed figures (never part of make test)
 #   make traces     regenerate the bundled traces from their generators
@@ -127,10 +128,15 @@ $(BUILD)/gen/%: $(BUILD)/obj/traces/gen/%.o $(BUILD)/obj/traces/gen/common.o
 
 # A stage that fails a trace, or is not written yet, is shown as such: the comparison is made all
 # the same (exit status 1 of replay); a bad command or trace (2) stops it.
-compare: all $(BUILD)/gen/freelist
-	$(BUILD)/replay -s all || [ $$? -eq 1 ]
+# The JSON of both runs is saved in $(BUILD)/plots/, and plotted there when gnuplot is present
+# (plots/plots.mk; make plots draws it again without replaying).
+compare: all $(BUILD)/gen/freelist $(PLOT_DATA)
+	@mkdir -p $(PLOTS)
+	$(BUILD)/replay -s all --save-json $(PLOTS)/compare.json || [ $$? -eq 1 ]
 	@echo
-	$(BUILD)/replay -s all --scaling || [ $$? -eq 1 ]
+	$(BUILD)/replay -s all --scaling --save-json $(PLOTS)/scaling.json || [ $$? -eq 1 ]
+	@echo
+	$(call draw_plots,$(PLOTS)/compare.json,$(PLOTS)/scaling.json,$(PLOTS))
 
 # ---- tests -----------------------------------------------------------------------------
 
@@ -226,6 +232,8 @@ clean:
 
 # Parts with build rules of their own (the grader) keep them beside their sources.
 include fence/fence.mk
+# The plots of make compare (gnuplot, optional) and the C converter they read through.
+include plots/plots.mk
 # The real-program tools are not needed to replay or grade: a copy of the kit without them (the
 # grader's coverage build, the Gradescope package) builds the rest.
 -include record/record.mk

@@ -215,8 +215,32 @@ static void put_value(FILE *out, int present, double value)
         fputs(" -", out);
 }
 
+/* How many stages a figure shows, and the names of those it cannot (nothing measured: a stage
+ * that failed every trace, or was not timed), which the scripts print beside the plot so that
+ * every stage of the run is named in it. */
+struct shown {
+    size_t stages;
+    char missing[2048];
+};
+
+static void note_shown(struct shown *shown, const char *name, int measured)
+{
+    size_t used = strlen(shown->missing);
+    if (measured)
+        shown->stages++;
+    else if (used + strlen(name) + 2 < sizeof shown->missing)
+        snprintf(shown->missing + used, sizeof shown->missing - used, "%s%s", used ? " " : "", name);
+}
+
+/* PREFIX_shown = N, PREFIX_missing = "NAME ..." */
+static void put_shown(FILE *variables, const char *prefix, const struct shown *shown)
+{
+    fprintf(variables, "%s_shown = %zu\n%s_missing = \"%s\"\n", prefix, shown->stages, prefix, shown->missing);
+}
+
 /* Each stage's summary over one group of traces, as a block of rows. */
-static void summary_block(FILE *out, const struct run *run, enum trace_group group, const char *title)
+static void summary_block(FILE *out, const struct run *run, enum trace_group group, const char *title,
+                          struct shown *shown)
 {
     fprintf(out, "# %s\n# stage baseline utilization speed_vs_libc kops_per_second correct traces\n", title);
     for (size_t s = 0; s < run->count; s++) {
@@ -225,6 +249,7 @@ static void summary_block(FILE *out, const struct run *run, enum trace_group gro
         fprintf(out, "%s %d", stage->name, stage->is_baseline);
         put_value(out, sum.correct > 0, sum.mean_utilization);
         put_value(out, sum.timed > 0 && sum.speed_vs_libc > 0, sum.speed_vs_libc);
+        note_shown(shown, stage->name, sum.correct > 0 && sum.timed > 0 && sum.speed_vs_libc > 0);
         put_value(out, sum.timed > 0 && sum.kops_per_second > 0, sum.kops_per_second);
         fprintf(out, " %zu %zu\n", sum.correct, sum.traces);
     }
@@ -234,14 +259,14 @@ enum trace_figure { FIGURE_UTILIZATION, FIGURE_SPEED };
 
 /* A row per trace (the synthetic first, then the real programs', named real/NAME), a column
  * per stage. */
-static void trace_table(FILE *out, const struct run *run, enum trace_figure figure)
+static void trace_table(FILE *out, const struct run *run, enum trace_figure figure, struct shown *shown)
 {
-    fprintf(out, "# %s per trace (rows) and stage (columns); -: not measured\ntrace",
-            figure == FIGURE_UTILIZATION ? "utilization (peak live payload / peak footprint)"
-                                         : "speed vs libc (libc's time / the stage's)");
+    fputs("trace", out); /* the header first: the scripts skip one line */
     for (size_t s = 0; s < run->count; s++)
         fprintf(out, " %s", run->stages[s].name);
-    fputc('\n', out);
+    fprintf(out, "\n# %s per trace (rows) and stage (columns); -: not measured\n",
+            figure == FIGURE_UTILIZATION ? "utilization (peak live payload / peak footprint)"
+                                         : "speed vs libc (libc's time / the stage's)");
     const struct stage_run *first = &run->stages[0];
     for (int real = 0; real <= 1; real++) {
         for (size_t t = 0; t < first->count; t++) {
@@ -257,6 +282,14 @@ static void trace_table(FILE *out, const struct run *run, enum trace_figure figu
             }
             fputc('\n', out);
         }
+    }
+    for (size_t s = 0; s < run->count; s++) {
+        int measured = 0;
+        for (size_t t = 0; t < run->stages[s].count; t++) {
+            const struct trace_result *r = &run->stages[s].results[t];
+            measured |= figure == FIGURE_UTILIZATION ? r->correct : r->correct && r->timed && r->speed_ratio > 0;
+        }
+        note_shown(shown, run->stages[s].name, measured);
     }
 }
 
@@ -278,11 +311,13 @@ static int free_chunks(const struct trace_result *r, unsigned *chunks)
     return sscanf(r->trace_name, "freelist-%u%n", chunks, &end) == 1 && r->trace_name[end] == '\0' ? 0 : -1;
 }
 
-static int scaling_table_write(FILE *out, const struct run *run, const char *path)
+static int scaling_table_write(FILE *out, const struct run *run, const char *path, struct shown *malloc_shown,
+                               struct shown *free_shown)
 {
     for (size_t s = 0; s < run->count; s++) {
         const struct stage_run *stage = &run->stages[s];
         fprintf(out, "%s# %s\n# free_chunks malloc_ns free_ns\n", s ? "\n\n" : "", stage->name);
+        int malloc_measured = 0, free_measured = 0;
         for (size_t t = 0; t < stage->count; t++) {
             unsigned chunks;
             if (free_chunks(&stage->results[t], &chunks) != 0) {
@@ -296,7 +331,11 @@ static int scaling_table_write(FILE *out, const struct run *run, const char *pat
             put_value(out, malloc_ns > 0, malloc_ns);
             put_value(out, free_ns > 0, free_ns);
             fputc('\n', out);
+            malloc_measured |= malloc_ns > 0;
+            free_measured |= free_ns > 0;
         }
+        note_shown(malloc_shown, stage->name, malloc_measured);
+        note_shown(free_shown, stage->name, free_measured);
     }
     return 0;
 }
@@ -326,9 +365,12 @@ static int write_suite(const char *directory, const struct run *run, FILE *varia
     FILE *out = open_output(directory, "summary.dat", path, sizeof path);
     if (out == NULL)
         return -1;
-    summary_block(out, run, GROUP_SYNTHETIC, "the synthetic traces (gnuplot's index 0)");
+    struct shown synthetic = { 0 }, real_shown = { 0 }, by_trace[2] = { { 0 }, { 0 } };
+    summary_block(out, run, GROUP_SYNTHETIC, "the synthetic traces (gnuplot's index 0)", &synthetic);
     fputs("\n\n", out);
-    summary_block(out, run, GROUP_REAL, "the real programs' traces, traces/real/ (index 1)");
+    summary_block(out, run, GROUP_REAL, "the real programs' traces, traces/real/ (index 1)", &real_shown);
+    put_shown(variables, "synthetic", &synthetic);
+    put_shown(variables, "real", &real_shown);
     if (close_output(out, path) != 0)
         return -1;
     for (int figure = FIGURE_UTILIZATION; figure <= FIGURE_SPEED; figure++) {
@@ -336,7 +378,8 @@ static int write_suite(const char *directory, const struct run *run, FILE *varia
                           path, sizeof path);
         if (out == NULL)
             return -1;
-        trace_table(out, run, (enum trace_figure)figure);
+        trace_table(out, run, (enum trace_figure)figure, &by_trace[figure]);
+        put_shown(variables, figure == FIGURE_UTILIZATION ? "utilization" : "speed", &by_trace[figure]);
         if (close_output(out, path) != 0)
             return -1;
     }
@@ -347,10 +390,14 @@ static int write_scaling(const char *directory, const struct run *run, const cha
 {
     char path[4200];
     word_list(variables, "scaling_stages", run, 0);
+    word_list(variables, "scaling_is_baseline", run, 1);
     FILE *out = open_output(directory, "scaling.dat", path, sizeof path);
     if (out == NULL)
         return -1;
-    int status = scaling_table_write(out, run, json_path);
+    struct shown malloc_shown = { 0 }, free_shown = { 0 };
+    int status = scaling_table_write(out, run, json_path, &malloc_shown, &free_shown);
+    put_shown(variables, "malloc", &malloc_shown);
+    put_shown(variables, "free", &free_shown);
     return close_output(out, path) != 0 ? -1 : status;
 }
 

@@ -126,6 +126,10 @@ $(BUILD)/gen/%: $(BUILD)/obj/traces/gen/%.o $(BUILD)/obj/traces/gen/common.o
 
 # ---- the main job ----------------------------------------------------------------------
 
+# The plots of make compare (gnuplot, optional) and the C converter they read through; before
+# the rules that name $(PLOT_DATA) and $(PLOTS).
+include plots/plots.mk
+
 # A stage that fails a trace, or is not written yet, is shown as such: the comparison is made all
 # the same (exit status 1 of replay); a bad command or trace (2) stops it.
 # The JSON of both runs is saved in $(BUILD)/plots/, and plotted there when gnuplot is present
@@ -191,12 +195,20 @@ $(FIGURES)/suite.json: $(BUILD)/replay $(STAGE_RUNNERS) $(BUILD)/gen/freelist $(
 	NO_COLOR=1 $(BUILD)/replay -s all --scaling --save-json $(FIGURES)/scaling.json > $(FIGURES)/scaling.txt
 	mv $(FIGURES)/suite.tmp $@
 
+# The plots of the same run, for {{plot.NAME}} (none, and a line saying why, without gnuplot).
+$(FIGURES)/plots/drawn: $(FIGURES)/suite.json $(PLOT_DATA) $(PLOT_SCRIPTS)
+	@mkdir -p $(@D)
+	rm -f $(@D)/*.svg
+	$(call draw_plots,$(FIGURES)/suite.json,$(FIGURES)/scaling.json,$(@D))
+	@touch $@
+
 $(BUILD)/handouts/%.html: handouts/%.md handouts/fill.py handouts/style.css $(FIGURES)/suite.json \
-                          $(BUILD)/tests/stages/overlap $(BUILD)/run $(BUILD)/preload/libbins.so
+                          $(FIGURES)/plots/drawn $(BUILD)/tests/stages/overlap $(BUILD)/run $(BUILD)/preload/libbins.so
 	@mkdir -p $(FIGURES)
-	HEAPKIT_REPLAY=$(BUILD)/replay HEAPKIT_TEST_STAGES=$(BUILD)/tests/stages python3 handouts/fill.py $(FIGURES)/suite.json $(FIGURES)/scaling.json $(FIGURES)/compare.txt \
+	HEAPKIT_REPLAY=$(BUILD)/replay HEAPKIT_TEST_STAGES=$(BUILD)/tests/stages HEAPKIT_PLOTS=$(FIGURES)/plots \
+	python3 handouts/fill.py $(FIGURES)/suite.json $(FIGURES)/scaling.json $(FIGURES)/compare.txt \
 	        $(FIGURES)/scaling.txt $< $(FIGURES)/$*.md
-	pandoc --standalone --self-contained --toc --css handouts/style.css \
+	pandoc --standalone --self-contained --toc --css handouts/style.css --resource-path=$(FIGURES) \
 	       --metadata pagetitle="heapkit: $*" $(FIGURES)/$*.md -o $@
 
 # ---- the student kit ------------------------------------------------------------------
@@ -232,8 +244,6 @@ clean:
 
 # Parts with build rules of their own (the grader) keep them beside their sources.
 include fence/fence.mk
-# The plots of make compare (gnuplot, optional) and the C converter they read through.
-include plots/plots.mk
 # The real-program tools are not needed to replay or grade: a copy of the kit without them (the
 # grader's coverage build, the Gradescope package) builds the rest.
 -include record/record.mk

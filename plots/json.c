@@ -47,13 +47,18 @@ void *json_problem(struct json_file *file, const struct json_value *value, const
     return NULL;
 }
 
-/* What is at the reader, for a message: 'x', or "the end of the file". */
+/* What is at the reader, for a message: 'x', a word ('nan', 'True'), or "the end of the file". */
 static const char *seen(const struct parser *p, char *out, size_t out_size)
 {
     if (p->at >= p->end)
         return "the end of the file";
     unsigned char c = (unsigned char)*p->at;
-    if (c >= 0x20 && c < 0x7f)
+    size_t word = 0;
+    while (p->at + word < p->end && word < 16 && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-", p->at[word]) != NULL && p->at[word] != '\0')
+        word++;
+    if (word > 1)
+        snprintf(out, out_size, "'%.*s'", (int)word, p->at);
+    else if (c >= 0x20 && c < 0x7f)
         snprintf(out, out_size, "'%c'", c);
     else
         snprintf(out, out_size, "byte 0x%02x", c);
@@ -219,7 +224,7 @@ static int parse_word(struct parser *p, const char *word)
 static int parse_container(struct parser *p, struct json_value *out)
 {
     int is_object = *p->at == '{';
-    char close = is_object ? '}' : ']', buffer[16];
+    char close = is_object ? '}' : ']', buffer[32];
     if (++p->depth > MOST_DEPTH)
         return fail_at(p, "values nested more than %d deep", MOST_DEPTH);
     p->at++;
@@ -264,10 +269,13 @@ static int parse_container(struct parser *p, struct json_value *out)
             return -1;
         skip_space(p);
         if (p->at < p->end && *p->at == ',') {
+            unsigned comma_line = p->line;
             p->at++;
             skip_space(p);
-            if (p->at < p->end && *p->at == close)
+            if (p->at < p->end && *p->at == close) {
+                p->line = comma_line; /* the message names the comma's line */
                 return fail_at(p, "a comma before '%c': JSON allows none there", close);
+            }
             continue;
         }
         if (p->at < p->end && *p->at == close) {
@@ -282,7 +290,7 @@ static int parse_container(struct parser *p, struct json_value *out)
 
 static int parse_value(struct parser *p, struct json_value *out)
 {
-    char buffer[16];
+    char buffer[32];
     out->line = p->line;
     if (p->at >= p->end)
         return fail_at(p, "expected a value, found the end of the file");
@@ -359,7 +367,7 @@ struct json_value *json_read_file(struct json_file *file)
         status = parse_value(&p, top);
     }
     if (status == 0) {
-        char buffer[16];
+        char buffer[32];
         skip_space(&p);
         if (p.at < p.end)
             status = fail_at(&p, "%s after the end of the top value", seen(&p, buffer, sizeof buffer));

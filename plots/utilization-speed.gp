@@ -18,7 +18,8 @@ set ytics 0.1
 set grid xtics ytics lc rgb "#dddddd"
 set xlabel "speed vs libc: libc's time / the stage's (log scale; right is faster)"
 set ylabel "utilization: peak live payload / peak footprint"
-set key top left box opaque
+# Below the panels, where it hides no point.
+set key below horizontal
 set offsets graph 0.08, graph 0.25, 0, 0
 # As fast as the C library:
 set arrow 1 from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb "#999999"
@@ -36,8 +37,11 @@ do for [group = 0:1] {
         if (strlen(missing) > 0) {
             set label 1 "not measured (no correct, timed trace): ".missing at graph 0.02, graph 0.03 left tc rgb "#c0392b"
         }
+        # Labels above and below their points in turn: neighbours in the course (minimal and
+        # pad) are often neighbours in the plot too.
         plot data index group using ($2 == 0 ? $4 : 1/0):3 with points pt 7 ps 1.6 lc rgb "#1f5fa8" title "stage", \
-             data index group using ($2 == 0 ? $4 : 1/0):3:(stringcolumn(1)) with labels left offset 1, 0.6 tc rgb "#1f5fa8" notitle, \
+             data index group using ($2 == 0 && int($0) % 2 == 0 ? $4 : 1/0):3:(stringcolumn(1)) with labels left offset 1, 0.6 tc rgb "#1f5fa8" notitle, \
+             data index group using ($2 == 0 && int($0) % 2 == 1 ? $4 : 1/0):3:(stringcolumn(1)) with labels left offset 1, -0.8 tc rgb "#1f5fa8" notitle, \
              data index group using ($2 == 1 ? $4 : 1/0):3 with points pt 5 ps 1.6 lc rgb "#c0392b" title "baseline (libc, production allocators)", \
              data index group using ($2 == 1 ? $4 : 1/0):3:(stringcolumn(1)) with labels left offset 1, -0.8 tc rgb "#c0392b" notitle
     }

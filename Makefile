@@ -198,7 +198,6 @@ $(FIGURES)/suite.json: $(BUILD)/replay $(STAGE_RUNNERS) $(BUILD)/gen/freelist $(
 # The plots of the same run, for {{plot.NAME}} (none, and a line saying why, without gnuplot).
 $(FIGURES)/plots/drawn: $(FIGURES)/suite.json $(PLOT_DATA) $(PLOT_SCRIPTS)
 	@mkdir -p $(@D)
-	rm -f $(@D)/*.svg
 	$(call draw_plots,$(FIGURES)/suite.json,$(FIGURES)/scaling.json,$(@D))
 	@touch $@
 

@@ -26,8 +26,10 @@ $(PLOT_DATA): $(BUILD)/obj/plots/plot_data.o $(BUILD)/obj/plots/json.o $(HARNESS
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # $(call draw_plots,SUITE.json,SCALING.json,DIR): DIR/NAME.svg for every plots/NAME.gp, or the
-# line that says why not.
+# line that says why not. The plots of an earlier run go first: none is left beside figures
+# it does not show.
 define draw_plots
+	@rm -f $(3)/*.svg
 	@if command -v $(GNUPLOT) >/dev/null 2>&1; then \
 	    $(PLOT_DATA) -o $(3) --suite $(1) --scaling $(2) || exit 1; \
 	    for script in $(PLOT_SCRIPTS); do \

@@ -1,7 +1,8 @@
 # heapkit: build everything into $(BUILD)/.
 #
 #   make            the replay program and every stage (stages/NAME.c becomes -s NAME)
-#   make compare    replay the bundled traces against every stage, side by side
+#   make compare    replay the bundled traces against every stage, side by side; SVG plots in
+#                   $(BUILD)/plots/ when gnuplot is present (make plots draws them again)
 #   make test       the kit's own tests; the last line says "N passed, N failed" (make check too)
 #   make bench      the speed figures (never part of make test)
 #   make traces     regenerate the bundled traces from their generators
@@ -139,12 +140,21 @@ $(BUILD)/obj/%.d: ;
 
 # ---- the main job ----------------------------------------------------------------------
 
+# The plots of make compare (gnuplot, optional) and the C converter they read through; before
+# the rules that name $(PLOT_DATA) and $(PLOTS).
+include plots/plots.mk
+
 # A stage that fails a trace, or is not written yet, is shown as such: the comparison is made all
 # the same (exit status 1 of replay); a bad command or trace (2) stops it.
-compare: all $(BUILD)/gen/freelist
-	$(BUILD)/replay -s all || [ $$? -eq 1 ]
+# The JSON of both runs is saved in $(BUILD)/plots/, and plotted there when gnuplot is present
+# (plots/plots.mk; make plots draws it again without replaying).
+compare: all $(BUILD)/gen/freelist $(PLOT_DATA)
+	@mkdir -p $(PLOTS)
+	$(BUILD)/replay -s all --save-json $(PLOTS)/compare.json || [ $$? -eq 1 ]
 	@echo
-	$(BUILD)/replay -s all --scaling || [ $$? -eq 1 ]
+	$(BUILD)/replay -s all --scaling --save-json $(PLOTS)/scaling.json || [ $$? -eq 1 ]
+	@echo
+	$(call draw_plots,$(PLOTS)/compare.json,$(PLOTS)/scaling.json,$(PLOTS))
 
 # ---- tests -----------------------------------------------------------------------------
 
@@ -199,12 +209,19 @@ $(FIGURES)/suite.json: $(BUILD)/replay $(STAGE_RUNNERS) $(BUILD)/gen/freelist $(
 	NO_COLOR=1 $(BUILD)/replay -s all --scaling --save-json $(FIGURES)/scaling.json > $(FIGURES)/scaling.txt
 	mv $(FIGURES)/suite.tmp $@
 
+# The plots of the same run, for {{plot.NAME}} (none, and a line saying why, without gnuplot).
+$(FIGURES)/plots/drawn: $(FIGURES)/suite.json $(PLOT_DATA) $(PLOT_SCRIPTS)
+	@mkdir -p $(@D)
+	$(call draw_plots,$(FIGURES)/suite.json,$(FIGURES)/scaling.json,$(@D))
+	@touch $@
+
 $(BUILD)/handouts/%.html: handouts/%.md handouts/fill.py handouts/style.css $(FIGURES)/suite.json \
-                          $(BUILD)/tests/stages/overlap $(BUILD)/run $(BUILD)/preload/libbins.so
+                          $(FIGURES)/plots/drawn $(BUILD)/tests/stages/overlap $(BUILD)/run $(BUILD)/preload/libbins.so
 	@mkdir -p $(FIGURES)
-	HEAPKIT_REPLAY=$(BUILD)/replay HEAPKIT_TEST_STAGES=$(BUILD)/tests/stages python3 handouts/fill.py $(FIGURES)/suite.json $(FIGURES)/scaling.json $(FIGURES)/compare.txt \
+	HEAPKIT_REPLAY=$(BUILD)/replay HEAPKIT_TEST_STAGES=$(BUILD)/tests/stages HEAPKIT_PLOTS=$(FIGURES)/plots \
+	python3 handouts/fill.py $(FIGURES)/suite.json $(FIGURES)/scaling.json $(FIGURES)/compare.txt \
 	        $(FIGURES)/scaling.txt $< $(FIGURES)/$*.md
-	pandoc --standalone --self-contained --toc --css handouts/style.css \
+	pandoc --standalone --self-contained --toc --css handouts/style.css --resource-path=$(FIGURES) \
 	       --metadata pagetitle="heapkit: $*" $(FIGURES)/$*.md -o $@
 
 # ---- the student kit ------------------------------------------------------------------

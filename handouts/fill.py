@@ -21,6 +21,10 @@ Placeholders, anywhere in the text:
                              (a planted bug) on traces/TRACE.rep, its shrunk trace included
     {{program.STAGE}}        build/run -s STAGE --check of a small Python program (this Python),
                              the command and what build/run reports
+    {{plot.NAME}}            the plot NAME.svg that plots/NAME.gp drew from this run's figures
+                             (in $HEAPKIT_PLOTS, the Makefile's $(BUILD)/handouts/figures/plots),
+                             as an image linked relative to OUT.md; where gnuplot was missing, a
+                             line that says so
 
 The last two run the programs named by $HEAPKIT_REPLAY (build/replay) and
 $HEAPKIT_TEST_STAGES (build/tests/stages), which the Makefile sets.
@@ -122,6 +126,27 @@ def figures(suite, scaling, compare_table, scaling_table):
     return known
 
 
+def plot_figure(key, target):
+    """{{plot.NAME}}: an image of the SVG gnuplot drew, or why there is none; None when no
+    plots/NAME.gp draws it."""
+    name = key.split(".", 1)[1]
+    if not os.path.exists(os.path.join("plots", name + ".gp")):
+        return None
+    svg = os.path.join(os.environ.get("HEAPKIT_PLOTS", "build/plots"), name + ".svg")
+    if not os.path.exists(svg):
+        return "*(This plot was not drawn: gnuplot is missing where the handouts were built; apt-get install gnuplot-nox.)*"
+    link = os.path.relpath(os.path.abspath(svg), os.path.dirname(os.path.abspath(target)))
+    return f"![{PLOT_TITLES.get(name, name)}]({link})"
+
+
+PLOT_TITLES = {
+    "utilization-speed": "Utilization against speed vs libc, one point per stage and baseline",
+    "scaling": "Cost of one malloc and one free against the free chunks kept, log-log",
+    "trace-utilization": "Utilization on each trace, a bar per stage",
+    "trace-speed": "Speed vs libc on each trace, a bar per stage",
+}
+
+
 def run_figure(key):
     """A map or a failure, made now by the replay; None when the key is neither."""
     parts = key.split(".")
@@ -171,6 +196,10 @@ def main(arguments):
         for number, line in enumerate(f, 1):
             def replace(match):
                 key = match.group(1)
+                if key not in known and key.split(".")[0] == "plot":
+                    figure = plot_figure(key, target)
+                    if figure is not None:
+                        known[key] = figure
                 if key not in known and key.split(".")[0] in ("map", "failure", "program"):
                     figure = run_figure(key)
                     if figure is not None:

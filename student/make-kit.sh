@@ -29,7 +29,7 @@ done
 
 rm -rf "$BUILD/student"
 mkdir -p "$kit/stages"
-cp -r Makefile .gitignore harness fence record run traces tests "$kit/"
+cp -r Makefile .gitignore harness fence record run traces tests plots "$kit/"
 # The grader stays with the instructor, and with it the tests of the grader and of the fence
 # against hostile stages (the fence itself is the kit's: build/replay --separate runs a stage
 # as the grader does).
@@ -50,8 +50,13 @@ for page in handouts/*.md; do
     cp "$BUILD/handouts/figures/$page.md" "$BUILD/handouts/$page.html" "$kit/handouts/"
 done
 cp handouts/style.css "$kit/handouts/"
-if grep -l '{{' "$kit"/handouts/* >/dev/null; then
-    echo "make student: a placeholder is left in the kit's handouts: $(grep -l '{{' "$kit"/handouts/*)" >&2
+# The plots the markdown links to ({{plot.NAME}}: plots/NAME.svg beside it; the HTML holds them).
+if ls "$BUILD"/handouts/figures/plots/*.svg >/dev/null 2>&1; then
+    mkdir -p "$kit/handouts/plots"
+    cp "$BUILD"/handouts/figures/plots/*.svg "$kit/handouts/plots/"
+fi
+if grep -rl '{{' "$kit"/handouts >/dev/null; then
+    echo "make student: a placeholder is left in the kit's handouts: $(grep -rl '{{' "$kit"/handouts)" >&2
     exit 1
 fi
 # The pre-grade: the grader's sources (built with the C library alone: grader/grader.mk), the

@@ -190,7 +190,7 @@ add_harness_final_jobs
 
 # The slow jobs first, so that they do not finish last; then everything, JOBS at once.
 parallel=${JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
-slow=$'\t(replay\t.*(firstfit-worst|realloc-bal|binary)|scaling|student_kit|valgrind|leaks|handouts|pages_|shrink_all|pregrade_same_points|allocator\t.*/hang\.c)|test_simmem'
+slow=$'\t(replay\t.*(firstfit-worst|realloc-bal|binary)|scaling|plots_draw|student_kit|valgrind|leaks|handouts|pages_|shrink_all|pregrade_same_points|allocator\t.*/hang\.c)|test_simmem'
 {
     grep -E "$slow" "$jobs_file"
     grep -v -E "$slow" "$jobs_file"

@@ -90,9 +90,11 @@
 
 /* May be changed. */
 enum {
-    SMALL_MAX_BYTES = 512,          /* requests up to this many bytes are small: 512 / 16 classes */
+    SMALL_MAX_BYTES = 128,          /* requests up to this many bytes are small: 8 classes */
     LARGE_MIN_BYTES = 128 * 1024,   /* requests of this many bytes or more get a mapping */
-    POOL_MAX_PAGES = 16,            /* empty small pages kept for any class, beyond: to the bins */
+    POOL_MAX_PAGES = 4,            /* empty small pages kept for any class, beyond: to the bins */
+    WARM_SHARE_DIVISOR = 1,         /* a class gets pages once a page's worth of its blocks are live */
+    PAGE_SEARCH_CHUNKS = 16,        /* free chunks of the last bin looked at for room for a page */
     GROW_SHIFT = 5,                 /* the heap grows by 1/2^GROW_SHIFT of its size more than needed */
     GROW_MAX_BYTES = 256 * 1024,    /* but by at most this many bytes more */
 };
@@ -113,6 +115,7 @@ enum {
     CLASS_COUNT = SMALL_MAX_BYTES / ALIGNMENT_BYTES,
     POOLED = 0xffff,                  /* class_index of an empty page in the pool */
     MAPPING_HEADER_BYTES = 32,
+    SMALL_CHUNK_BYTES = SMALL_MAX_BYTES + 2 * HEADER_BYTES, /* a small request's chunk in the bins */
 };
 
 _Static_assert((int)SMALL_MAX_BYTES % (int)ALIGNMENT_BYTES == 0 && (int)SMALL_MAX_BYTES <= (int)BLOCK_AREA_BYTES, "small classes");
@@ -162,6 +165,7 @@ static struct {
     uint32_t with_room[CLASS_COUNT + 1]; /* page number + 1 of the first page of class c with room */
     uint32_t pool;                   /* page number + 1 of the first pooled page */
     size_t pooled_pages;
+    size_t binned_small[CLASS_COUNT + 1]; /* [c]: live small requests in bins chunks counted at c */
     struct mapping *first_mapping;   /* the most recently mapped large block */
     size_t live_mappings;
     size_t mapped_bytes;
@@ -414,6 +418,17 @@ static struct chunk *allocate(size_t chunk_bytes)
         return NULL;
     heap.allocated_chunks++;
     unfile_free(chunk);
+    size_t spare_bytes = chunk_size(chunk) - chunk_bytes;
+    if (chunk_bytes <= SMALL_CHUNK_BYTES && !belongs_in_a_bin(chunk) && spare_bytes >= MIN_CHUNK_BYTES) {
+        /* A small request from the top is cut from its high end: the block before the top
+         * keeps room to grow into (realloc). */
+        struct chunk *used = (struct chunk *)((char *)chunk + spare_bytes);
+        set_free(chunk, spare_bytes);
+        set_allocated(used, chunk_bytes, true);
+        set_previous_free(next_in_memory(used), false);
+        file_free(chunk);
+        return used;
+    }
     set_allocated(chunk, chunk_size(chunk), false);
     set_previous_free(next_in_memory(chunk), false);
     split(chunk, chunk_bytes);
@@ -421,8 +436,14 @@ static struct chunk *allocate(size_t chunk_bytes)
     /* END SOLUTION */
 }
 
+static inline size_t small_count_index(size_t chunk_bytes);
+
+/* A medium free; a small request's chunk is counted out (rule 8; a chunk resized in place
+ * may have been counted at another size: the counts are a heuristic, and stop at zero). */
 static void release(struct chunk *chunk)
 {
+    if (chunk_size(chunk) <= SMALL_CHUNK_BYTES && heap.binned_small[small_count_index(chunk_size(chunk))] != 0)
+        heap.binned_small[small_count_index(chunk_size(chunk))]--;
     heap.allocated_chunks--;
     coalesce(chunk);
 }
@@ -528,42 +549,79 @@ static bool table_holds(size_t page_number)
     /* END SOLUTION */
 }
 
+/* The bytes from a free chunk's start to the first grid point in it that leaves nothing or a
+ * whole chunk before it. */
+static size_t grid_gap(const struct chunk *chunk)
+{
+    size_t offset = (size_t)((const char *)chunk - (const char *)heap.first_chunk);
+    size_t gap_bytes = (SMALL_PAGE_BYTES - offset % SMALL_PAGE_BYTES) % SMALL_PAGE_BYTES;
+    return gap_bytes != 0 && gap_bytes < MIN_CHUNK_BYTES ? gap_bytes + SMALL_PAGE_BYTES : gap_bytes;
+}
+
+/* Does a page fit in a free chunk of have_bytes at that gap, leaving nothing or a chunk after? */
+static inline bool page_fits(size_t have_bytes, size_t gap_bytes)
+{
+    size_t need_bytes = gap_bytes + SMALL_PAGE_BYTES;
+    return have_bytes == need_bytes || have_bytes >= need_bytes + MIN_CHUNK_BYTES;
+}
+
 /*
- * carve_page: a new small page from the top (rule 4): the first grid point at or after the
- * top's start that leaves no gap or a gap of a whole free chunk; the heap grown when the top
- * does not reach, so that the rest after the page is nothing or a chunk. Returns the page
- * number; SIZE_MAX when memory could not be had (errno = ENOMEM), the heap still sound.
+ * cut_page: a small page cut from a free chunk (binned, or the top) that page_fits, at the
+ * chunk's last grid point that leaves nothing or a chunk after it: the bytes before it stay
+ * free for the medium chunk before them to grow into (realloc), and the next page goes below. Returns the page number; SIZE_MAX
+ * when the table of pages cannot grow to hold it (errno = ENOMEM), the heap as it was.
+ */
+static size_t cut_page(struct chunk *chunk)
+{
+    /* BEGIN SOLUTION */
+    size_t gap_bytes = grid_gap(chunk), have_bytes = chunk_size(chunk);
+    gap_bytes += (have_bytes - gap_bytes - SMALL_PAGE_BYTES) / SMALL_PAGE_BYTES * SMALL_PAGE_BYTES;
+    if (!page_fits(have_bytes, gap_bytes))
+        gap_bytes -= SMALL_PAGE_BYTES; /* the rest after the page would be too small for a chunk */
+    size_t offset = (size_t)((char *)chunk - (char *)heap.first_chunk) + gap_bytes;
+    if (!table_holds(offset / SMALL_PAGE_BYTES))
+        return SIZE_MAX;
+    unfile_free(chunk);
+    struct chunk *page_chunk = (struct chunk *)((char *)chunk + gap_bytes);
+    if (gap_bytes != 0) {
+        set_free(chunk, gap_bytes);
+        file_free(chunk); /* not the top: the page follows it */
+    }
+    set_allocated(page_chunk, SMALL_PAGE_BYTES, gap_bytes != 0);
+    size_t rest_bytes = have_bytes - gap_bytes - SMALL_PAGE_BYTES;
+    struct chunk *after = next_in_memory(page_chunk);
+    if (rest_bytes != 0) {
+        set_free(after, rest_bytes);
+        file_free(after); /* into its bin, or the top */
+    } else {
+        set_previous_free(after, false);
+    }
+    heap.allocated_chunks++;
+    return offset / SMALL_PAGE_BYTES;
+    /* END SOLUTION */
+}
+
+/*
+ * carve_page: a new small page (rule 4): from the first free chunk of the last bin that holds
+ * one on the grid (looking at PAGE_SEARCH_CHUNKS of them at most), else from the top, grown
+ * when it does not reach. Returns the page number; SIZE_MAX when memory could not be had
+ * (errno = ENOMEM), the heap still sound.
  */
 static size_t carve_page(void)
 {
     /* BEGIN SOLUTION */
+    size_t looked = 0;
+    for (struct chunk *chunk = heap.bins[LAST_BIN]; chunk != NULL && looked++ < PAGE_SEARCH_CHUNKS;
+         chunk = chunk->next_free)
+        if (page_fits(chunk_size(chunk), grid_gap(chunk)))
+            return cut_page(chunk);
     struct chunk *top = previous_is_free(epilogue()) ? previous_in_memory(epilogue()) : epilogue();
-    size_t offset = (size_t)((char *)top - (char *)heap.first_chunk);
-    size_t gap_bytes = (SMALL_PAGE_BYTES - offset % SMALL_PAGE_BYTES) % SMALL_PAGE_BYTES;
-    if (gap_bytes != 0 && gap_bytes < MIN_CHUNK_BYTES)
-        gap_bytes += SMALL_PAGE_BYTES;
-    size_t need_bytes = gap_bytes + SMALL_PAGE_BYTES;
-    size_t page_number = (offset + gap_bytes) / SMALL_PAGE_BYTES;
-    if (!table_holds(page_number))
-        return SIZE_MAX;
-    size_t have_bytes = top != epilogue() ? chunk_size(top) : 0;
-    if (have_bytes != need_bytes && have_bytes < need_bytes + MIN_CHUNK_BYTES) {
-        if (grow_heap(need_bytes + MIN_CHUNK_BYTES) == NULL)
+    size_t gap_bytes = grid_gap(top);
+    if (top == epilogue() || !page_fits(chunk_size(top), gap_bytes)) {
+        if (grow_heap(gap_bytes + SMALL_PAGE_BYTES + MIN_CHUNK_BYTES) == NULL)
             return SIZE_MAX;
-        have_bytes = chunk_size(top);
     }
-    struct chunk *page_chunk = (struct chunk *)((char *)top + gap_bytes);
-    if (gap_bytes != 0) {
-        set_free(top, gap_bytes);
-        file_free(top); /* no longer the top: the page follows it */
-    }
-    set_allocated(page_chunk, SMALL_PAGE_BYTES, gap_bytes != 0);
-    size_t rest_bytes = have_bytes - need_bytes;
-    if (rest_bytes != 0)
-        set_free(next_in_memory(page_chunk), rest_bytes); /* the new top */
-    set_previous_free(epilogue(), rest_bytes != 0);
-    heap.allocated_chunks++;
-    return page_number;
+    return cut_page(top); /* the grown top starts where the old top or the epilogue did */
     /* END SOLUTION */
 }
 
@@ -605,6 +663,25 @@ static void *small_malloc(size_t class_index)
     if (++page->used == page->capacity)
         list_remove(&heap.with_room[class_index], (size_t)(page - heap.pages));
     return block;
+    /* END SOLUTION */
+}
+
+/* Where a bins chunk of chunk_bytes is counted in heap.binned_small: a small request of class c
+ * gets a chunk counted at c - 1 or c. */
+static inline size_t small_count_index(size_t chunk_bytes)
+{
+    return (chunk_bytes - HEADER_BYTES) / ALIGNMENT_BYTES;
+}
+
+/* Is class c in use enough to be worth pages of its own (rule 8)? Until it is, its requests
+ * are bins chunks, and a class of a few live blocks costs no page: it gets pages once
+ * 1/WARM_SHARE_DIVISOR of a page's blocks of about its size are live in the bins. */
+static bool class_is_warm(size_t class_index)
+{
+    /* BEGIN SOLUTION */
+    size_t capacity = BLOCK_AREA_BYTES / class_bytes(class_index);
+    size_t live = heap.binned_small[class_index - 1] + heap.binned_small[class_index];
+    return live * WARM_SHARE_DIVISOR >= capacity;
     /* END SOLUTION */
 }
 
@@ -695,9 +772,13 @@ void *hm_malloc(size_t size)
         return large_malloc(size);
     if (!heap_set_up())
         return NULL;
-    if (size <= SMALL_MAX_BYTES)
-        return small_malloc((size + ALIGNMENT_BYTES - 1) / ALIGNMENT_BYTES);
-    struct chunk *chunk = allocate(chunk_bytes_for(size));
+    size_t class_index = (size + ALIGNMENT_BYTES - 1) / ALIGNMENT_BYTES;
+    if (size <= SMALL_MAX_BYTES && (heap.with_room[class_index] != 0 || class_is_warm(class_index)))
+        return small_malloc(class_index);
+    size_t chunk_bytes = chunk_bytes_for(size);
+    struct chunk *chunk = allocate(chunk_bytes);
+    if (chunk != NULL && size <= SMALL_MAX_BYTES)
+        heap.binned_small[small_count_index(chunk_bytes)]++;
     return chunk == NULL ? NULL : payload_of(chunk);
     /* END SOLUTION */
 }
@@ -751,7 +832,14 @@ void *hm_realloc(void *ptr, size_t size)
             return ptr;
         room_bytes = chunk_size(chunk_of(ptr)) - HEADER_BYTES;
     }
-    void *moved = hm_malloc(size);
+    /* A block that grows out of its class moves to the bins, where it can go on growing in place. */
+    void *moved;
+    if (size > room_bytes && size < LARGE_MIN_BYTES && heap_set_up()) {
+        struct chunk *chunk = allocate(chunk_bytes_for(size));
+        moved = chunk != NULL ? payload_of(chunk) : NULL;
+    } else {
+        moved = hm_malloc(size);
+    }
     if (moved == NULL)
         return NULL;
     memcpy(moved, ptr, min_bytes(room_bytes, size));

@@ -91,7 +91,8 @@
 /* May be changed. */
 enum {
     SMALL_MAX_BYTES = 128,          /* requests up to this many bytes are small: 8 classes */
-    LARGE_MIN_BYTES = 128 * 1024,   /* requests of this many bytes or more get a mapping */
+    LARGE_MIN_BYTES = 128 * 1024,   /* requests of this many bytes or more get a mapping, at first: */
+    LARGE_MIN_MAX_BYTES = 32 * 1024 * 1024, /* free raises it to a freed mapping's size, up to this */
     POOL_MAX_PAGES = 4,            /* empty small pages kept for any class, beyond: to the bins */
     WARM_SHARE_DIVISOR = 1,         /* a class gets pages once a page's worth of its blocks are live */
     PAGE_SEARCH_CHUNKS = 16,        /* free chunks of the last bin looked at for room for a page */
@@ -169,6 +170,7 @@ static struct {
     struct mapping *first_mapping;   /* the most recently mapped large block */
     size_t live_mappings;
     size_t mapped_bytes;
+    size_t large_min_bytes;          /* requests of this many bytes or more get a mapping (rule 6) */
 } heap;
 
 /* ---- chunks (as in the stage bins) -------------------------------------------------------- */
@@ -751,6 +753,9 @@ static void large_free(struct mapping *mapping)
         mapping->next->prev = mapping->prev;
     heap.live_mappings--;
     heap.mapped_bytes -= mapping->mapping_bytes;
+    if (mapping->mapping_bytes > heap.large_min_bytes && mapping->mapping_bytes <= LARGE_MIN_MAX_BYTES)
+        heap.large_min_bytes = mapping->mapping_bytes; /* GNU's dynamic threshold: such a size is
+                                                          not rare, the heap can reuse it */
     hm_munmap(mapping, mapping->mapping_bytes);
     /* END SOLUTION */
 }
@@ -768,7 +773,9 @@ void *hm_malloc(size_t size)
     /* BEGIN SOLUTION */
     if (size == 0)
         return NULL;
-    if (size >= LARGE_MIN_BYTES)
+    if (heap.large_min_bytes == 0)
+        heap.large_min_bytes = LARGE_MIN_BYTES;
+    if (size >= heap.large_min_bytes)
         return large_malloc(size);
     if (!heap_set_up())
         return NULL;
@@ -818,7 +825,7 @@ void *hm_realloc(void *ptr, size_t size)
     if (!in_heap(ptr)) {
         struct mapping *mapping = (struct mapping *)((char *)ptr - MAPPING_HEADER_BYTES);
         room_bytes = (size_t)mapping->mapping_bytes - MAPPING_HEADER_BYTES;
-        if (size <= room_bytes && size >= LARGE_MIN_BYTES) {
+        if (size <= room_bytes && size >= heap.large_min_bytes) {
             mapping->payload_bytes = size;
             return ptr;
         }
@@ -834,7 +841,7 @@ void *hm_realloc(void *ptr, size_t size)
     }
     /* A block that grows out of its class moves to the bins, where it can go on growing in place. */
     void *moved;
-    if (size > room_bytes && size < LARGE_MIN_BYTES && heap_set_up()) {
+    if (size > room_bytes && size < heap.large_min_bytes && heap_set_up()) {
         struct chunk *chunk = allocate(chunk_bytes_for(size));
         moved = chunk != NULL ? payload_of(chunk) : NULL;
     } else {
@@ -858,7 +865,7 @@ void *hm_calloc(size_t nmemb, size_t size)
     }
     size_t bytes = nmemb * size;
     void *block = hm_malloc(bytes);
-    if (block != NULL && bytes < LARGE_MIN_BYTES)
+    if (block != NULL && in_heap(block))
         memset(block, 0, bytes);
     return block;
     /* END SOLUTION */

@@ -6,7 +6,8 @@
  * served from a page that holds only that class's blocks: malloc never splits, free never
  * merges, and each page's bookkeeping sits apart from the blocks, in a table of pages. A medium
  * request gets a chunk from bins with boundary tags (the stage bins, with the top kept out of
- * the bins); a request of LARGE_MIN_BYTES or more gets a mapping of its own (the stage mmap).
+ * the bins); a request of LARGE_MIN_BYTES or more (at first) gets a mapping of its own (the
+ * stage mmap).
  *
  * The rules, in order (the lecture's "segregated data", "segregated metadata" and GNU's hybrid):
  *   1. Small: class c holds blocks of 16 c bytes, c = 1 .. CLASS_COUNT. malloc pops a block
@@ -19,13 +20,19 @@
  *      one heap; its blocks fill the 4080 bytes after the header, less what no block fills.
  *   3. A page whose last block is freed goes to the pool of empty pages, for any class; past
  *      POOL_MAX_PAGES pooled pages it goes back to the bins as a free chunk.
- *   4. A new page comes from the pool, else from the top (the heap's last chunk, when free),
- *      at the next grid point: the bytes before it, when any, become a free chunk.
+ *   4. A new page comes from the pool, else from a free chunk of the last bin that holds a
+ *      page on the grid, else from the top (grown if need be), at the free chunk's high end:
+ *      the medium chunk before the free space keeps room to grow into.
  *   5. Medium: the bins of the stage bins (best fit, split, merge on free, grow at the top by
- *      what is missed plus 1/32 of the heap), the top in no bin.
- *   6. Large: one mapping per block, 32-byte header, unmapped by free.
+ *      what is missed plus 1/32 of the heap), the top in no bin; a small request served from
+ *      the top is cut from its high end, as in rule 4.
+ *   6. Large: one mapping per block, 32-byte header, unmapped by free. Freeing a mapping raises
+ *      the threshold to its size (up to LARGE_MIN_MAX_BYTES), as the GNU C library does.
  *   7. realloc stays in place when the block's class, chunk (which may grow into its free
- *      neighbour or the top) or mapping still holds the new size; otherwise malloc, copy, free.
+ *      neighbour or the top) or mapping still holds the new size; a block that must grow moves
+ *      to the bins (under the mapping threshold), where it can go on growing in place.
+ *   8. A class gets pages only once a page's worth of blocks of about its size are live in
+ *      the bins (1/WARM_SHARE_DIVISOR of a page's): until then its requests are medium ones.
  *
  * The heap: medium chunks and small pages, tiled as in the stage bins:
  *
@@ -807,7 +814,8 @@ void hm_free(void *ptr)
     /* END SOLUTION */
 }
 
-/* realloc (rule 7): in place when the block's class, chunk or mapping holds the new size. */
+/* realloc (rule 7): in place when the block's class, chunk or mapping holds the new size. A
+ * small block shrunk to half its class or less moves to a smaller one. */
 void *hm_realloc(void *ptr, size_t size)
 {
     /* BEGIN SOLUTION */

@@ -780,16 +780,26 @@ void *hm_malloc(size_t size)
     /* BEGIN SOLUTION */
     if (size == 0)
         return NULL;
+    size_t chunk_bytes = chunk_bytes_for(size);
+    if (chunk_bytes == 0) {
+        errno = ENOMEM;
+        return NULL;
+    }
     if (heap.large_min_bytes == 0)
         heap.large_min_bytes = LARGE_MIN_BYTES;
-    if (size >= heap.large_min_bytes)
-        return large_malloc(size);
+    if (size >= heap.large_min_bytes) {
+        void *block = large_malloc(size);
+        if (block != NULL)
+            return block; /* near the memory limit, a free chunk of the heap may still hold it */
+    }
     if (!heap_set_up())
         return NULL;
     size_t class_index = (size + ALIGNMENT_BYTES - 1) / ALIGNMENT_BYTES;
-    if (size <= SMALL_MAX_BYTES && (heap.with_room[class_index] != 0 || class_is_warm(class_index)))
-        return small_malloc(class_index);
-    size_t chunk_bytes = chunk_bytes_for(size);
+    if (size <= SMALL_MAX_BYTES && (heap.with_room[class_index] != 0 || class_is_warm(class_index))) {
+        void *block = small_malloc(class_index);
+        if (block != NULL)
+            return block; /* no room for a new page: a bins chunk may still fit */
+    }
     struct chunk *chunk = allocate(chunk_bytes);
     if (chunk != NULL && size <= SMALL_MAX_BYTES)
         heap.binned_small[small_count_index(chunk_bytes)]++;

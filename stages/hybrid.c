@@ -74,10 +74,11 @@
  *   6. The live mappings are the list from heap.first_mapping, counted and summed as in mmap.
  *
  * Cost:
- *   small malloc and free: O(1), a few loads and stores; a new page is O(1) from the pool and
- *     a bins malloc otherwise. Space: the rounding to 16, what a page's blocks do not fill
- *     (at most one block, under 16 bytes for classes that divide 4080), 8 header bytes per
- *     4096, 24 table bytes per heap page, and the free room of partly used pages.
+ *   small malloc and free: O(1), a few loads and stores; a new page is O(1) from the pool, a
+ *     look at PAGE_SEARCH_CHUNKS free chunks at most, or a grown heap. Space: the rounding to
+ *     16, what a page's blocks do not fill (less than one block: 16 bytes for the classes that
+ *     divide 4080, 112 at most), 8 header bytes per 4096, 24 table bytes per heap page, the
+ *     free room of partly used pages, and the pool.
  *   medium: as the stage bins, O(1) but the last bin. large: as the stage mmap, a system call.
  *
  * The file: 1. the idea (small pages, the bins, the mappings); 2. the C library's functions;
@@ -100,7 +101,7 @@ enum {
     SMALL_MAX_BYTES = 128,          /* requests up to this many bytes are small: 8 classes */
     LARGE_MIN_BYTES = 128 * 1024,   /* requests of this many bytes or more get a mapping, at first: */
     LARGE_MIN_MAX_BYTES = 32 * 1024 * 1024, /* free raises it to a freed mapping's size, up to this */
-    POOL_MAX_PAGES = 4,            /* empty small pages kept for any class, beyond: to the bins */
+    POOL_MAX_PAGES = 4,             /* empty small pages kept for any class, beyond: to the bins */
     WARM_SHARE_DIVISOR = 1,         /* a class gets pages once a page's worth of its blocks are live */
     PAGE_SEARCH_CHUNKS = 16,        /* free chunks of the last bin looked at for room for a page */
     GROW_SHIFT = 5,                 /* the heap grows by 1/2^GROW_SHIFT of its size more than needed */

@@ -18,7 +18,7 @@
 #                             named, nothing outside touched (see job_grader_hostile)
 #   grader/hostile-fence/NAME the same with the static checks off (the test switch
 #                             HEAPKIT_TEST_NO_STATIC_CHECKS=1): the fence holds by itself
-#   grader/bump-everywhere    a bump allocator as every stage, with the kit's rubric: at most 35 / 100,
+#   grader/bump-everywhere    a bump allocator as every stage, with the kit's rubric: at most 35 / 120,
 #                             each stage's promise named; prints the score
 #   grader/no-root            without root, grading refuses unless --no-sandbox, whose report says
 #                             NOT SANDBOXED
@@ -88,14 +88,14 @@ EOF
 job_grader_reference() {
     local name=grader/reference dir=$WORK/grader-reference out score
     mkdir -p "$dir/submission"
-    cp stages/{minimal,pad,list,dlist,bins,mmap}.c "$dir/submission/"
+    cp stages/{minimal,pad,list,dlist,bins,mmap,hybrid}.c "$dir/submission/"
     out=$dir/report.txt
     grader_run "$name" "$out" --results "$dir/results.json" --csv "$dir/class.csv" "$dir/submission" || return
     score=$(grader_score "$out")
-    if [ "$score" != "100 / 100" ]; then
-        fail "$name" "the reference scored $score, expected 100 / 100" "$(grep -B2 -A6 LOST "$out")"
+    if [ "$score" != "120 / 120" ]; then
+        fail "$name" "the reference scored $score, expected 120 / 120" "$(grep -B2 -A6 LOST "$out")"
         return
-    elif [ "$(wc -l <"$dir/class.csv")" -ne 2 ] || ! grep -q '^submission,100,100,10,10,20,24,24,12$' "$dir/class.csv"; then
+    elif [ "$(wc -l <"$dir/class.csv")" -ne 2 ] || ! grep -q '^submission,120,120,10,10,20,24,24,12,20$' "$dir/class.csv"; then
         fail "$name" "--csv did not write a header and one row of full marks" "$(cat "$dir/class.csv")"
         return
     fi
@@ -105,7 +105,7 @@ job_grader_reference() {
 import json, sys
 r = json.load(open(sys.argv[1]))
 kinds = {"build", "correctness", "utilization", "throughput", "complexity", "checker"}
-assert abs(r["score"] - 100) < 0.01, r["score"]
+assert abs(r["score"] - 120) < 0.01, r["score"]
 assert isinstance(r["execution_time"], (int, float))
 assert len(r["tests"]) > 6
 for t in r["tests"]:
@@ -115,7 +115,7 @@ for t in r["tests"]:
     assert t["status"] in ("passed", "failed") and t["visibility"] in ("visible", "after_published")
     if "hidden" in t["name"]:
         assert t["visibility"] == "after_published", t
-assert {t["tags"][0] for t in r["tests"]} == {"minimal", "pad", "list", "dlist", "bins", "mmap"}
+assert {t["tags"][0] for t in r["tests"]} == {"minimal", "pad", "list", "dlist", "bins", "mmap", "hybrid"}
 assert kinds == {t["tags"][1] for t in r["tests"]}
 EOF
     ); then
@@ -515,7 +515,7 @@ job_grader_hostile() {
 # "// hostile-graded-by: grader_bump_everywhere"), graded with the kit's own rubric, but one timed
 # run a trace instead of three (a bump allocator's speed is far below any throughput point
 # either way): every stage builds; list, dlist and bins earn no correctness points (they are
-# about reuse), mmap none (it must map); the whole scores at most 35 / 100; the job prints it.
+# about reuse), mmap none (it must map); the whole scores at most 35 / 120; the job prints it.
 job_grader_bump_everywhere() {
     local hostile=$1 name=grader/bump-everywhere dir=$WORK/grader-bump-everywhere out score source
     mkdir -p "$dir/submission"
@@ -529,7 +529,7 @@ job_grader_bump_everywhere() {
     if [ "$built" -ne 6 ]; then
         fail "$name" "not every stage built ($built did)" "$(cat "$out")"
     elif ! awk -v s="${score%% *}" 'BEGIN { exit !(s <= 35) }'; then
-        fail "$name" "an allocator that never reuses memory scored $score, more than 35 / 100" "$(cat "$out")"
+        fail "$name" "an allocator that never reuses memory scored $score, more than 35 / 120" "$(cat "$out")"
     elif ! grep -q 'stage list is about reusing freed memory' "$out" || ! grep -q 'the stage never called hm_mmap' "$out"; then
         fail "$name" "the report does not say that list reuses nothing and mmap maps nothing" "$(cat "$out")"
     else

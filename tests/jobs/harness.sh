@@ -325,7 +325,7 @@ job_compare() {
         return
     fi
     # A row per stage in each table: the synthetic traces', and the real programs'.
-    for stage in minimal pad list dlist bins mmap libc; do
+    for stage in minimal pad list dlist bins mmap hybrid libc; do
         if [ "$(printf '%s\n' "$output" | grep -cE "^$stage +([0-9]+)/\1 ")" -ne 2 ]; then
             fail "$name" "stage $stage did not pass every trace of both tables" "$output"
             return
@@ -570,7 +570,7 @@ add_harness_jobs() {
         giant_stages=() giant_timing=--no-time
         skipped_lines+="SKIP giant/libc/*, replay/libc/good/giant-mix, the giant traces' timed runs: under the sanitizers the C library's malloc is AddressSanitizer's, which frees a granted 10^10-byte block in minutes"$'\n'
     fi
-    [ -f student/make-kit.sh ] && giant_stages+=(minimal pad list dlist bins mmap) # the instructor's kit: the references
+    [ -f student/make-kit.sh ] && giant_stages+=(minimal pad list dlist bins mmap hybrid) # the instructor's kit: the references
     for stage in "${giant_stages[@]}"; do
         add giant "$stage" tests/traces/good/giant-mix.rep giant-mix "$giant_timing"
         [ -d "$CMU" ] && add giant "$stage" "$CMU/syn-giantmix-short.rep" cmu/syn-giantmix-short "$giant_timing"

@@ -11,7 +11,7 @@
 # The cases: TRACE:LINE, lines of operations chosen to show growth, a hole, reuse, realloc and
 # coalescing (tiny-basic) and the corner cases (tiny-edge).
 MAP_CASES="tiny-basic:12 tiny-basic:14 tiny-basic:16 tiny-basic:19 tiny-basic:21 tiny-basic:27 tiny-basic:30 tiny-edge:16 tiny-edge:33"
-MAP_STAGES="minimal pad list dlist bins mmap"
+MAP_STAGES="minimal pad list dlist bins mmap hybrid"
 
 # job_map STAGE RUNNER TRACE LINE: the map, compared with its file.
 job_map() {

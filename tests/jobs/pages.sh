@@ -21,7 +21,7 @@
 # and in the student kit (its stages may be skeletons).
 # shellcheck shell=bash
 
-PAGE_STAGES="minimal pad list dlist bins mmap"
+PAGE_STAGES="minimal pad list dlist bins mmap hybrid"
 PAGE_TRACE=traces/tiny-basic.rep
 PAGE_MOST_BYTES=5000000
 PAGE_MOST_MS=2000

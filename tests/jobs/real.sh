@@ -26,7 +26,7 @@ job_real_described() {
 
 add_real_jobs() {
     local stages=(libc) stage trace
-    [ -f student/make-kit.sh ] && stages+=(minimal pad list dlist bins mmap)
+    [ -f student/make-kit.sh ] && stages+=(minimal pad list dlist bins mmap hybrid)
     for stage in "${stages[@]}"; do
         for trace in traces/real/*.rep; do
             [ -f "$trace" ] && add replay "$stage" "$trace" "real/$(basename "$trace" .rep)"

@@ -180,12 +180,12 @@ job_replay() {
     passes_if_zero "replay/$stage/$label" $? "$output"
 }
 
-# limit-1M/STAGE: a reference stage on every bundled trace under a memory limit of 1 MiB, every
+# limit-SIZE/STAGE: a reference stage on every bundled trace under a memory limit (1M), every
 # result and hm_check checked: where the memory runs out, the stage returns NULL and goes on.
 job_limit() {
-    local stage=$1 output
-    output=$(limited 300 "$REPLAY" -s "$stage" --no-time -c -t 120 --limit 1M traces/*.rep 2>&1)
-    passes_if_zero "limit-1M/$stage" $? "$output"
+    local limit=$1 stage=$2 output
+    output=$(limited 300 "$REPLAY" -s "$stage" --no-time -c -t 120 --limit "$limit" traces/*.rep 2>&1)
+    passes_if_zero "limit-$limit/$stage" $? "$output"
 }
 
 # passes_if_zero NAME STATUS OUTPUT [WHAT-ZERO-MEANS]: a replay that must pass.
@@ -570,7 +570,7 @@ add_harness_jobs() {
     add replay correct traces/mmap-large.rep limit-1M/mmap-large "--limit 1M"
     if [ -z "$HEAPKIT_STUDENT_KIT" ]; then # the kit's skeletons are not written yet
         for source in stages/*.c; do
-            add limit "$(basename "$source" .c)"
+            add limit 1M "$(basename "$source" .c)"
         done
     fi
     for trace in traces/*.rep; do

@@ -33,7 +33,9 @@ seconds() {
 compare() {
     local label=$1 run best_libc=999 best_stage=999 t
     shift
-    local compile=(gcc -std=c17 -O2 -D_GNU_SOURCE -I"$PWD/stages" -I"$PWD/harness" -I"$PWD/fence" -c "$@")
+    # baseline_as_stage.c is built once per production allocator, with its name.
+    local compile=(gcc -std=c17 -O2 -D_GNU_SOURCE '-DBASELINE_NAME="jemalloc"' -I"$PWD/stages" -I"$PWD/harness"
+        -I"$PWD/fence" -c "$@")
     for ((run = 0; run < RUNS; run++)); do
         t=$(seconds "${compile[@]}") || { echo "  $label: the compile fails: ${compile[*]}"; return 0; }
         best_libc=$(awk -v a="$t" -v b="$best_libc" 'BEGIN { print (a < b ? a : b) }')

@@ -150,7 +150,8 @@ static int compare_chunks(const void *a, const void *b)
  * mapped chunks come in any order). */
 static void sort_chunks(void)
 {
-    qsort(taken.chunks, taken.count, sizeof *taken.chunks, compare_chunks);
+    if (taken.count > 1) /* an empty heap has no table yet: qsort must not be given NULL */
+        qsort(taken.chunks, taken.count, sizeof *taken.chunks, compare_chunks);
 }
 
 /* The map the harness can draw alone: each live payload a used chunk, the rest the stage's. */

@@ -67,12 +67,7 @@ static __attribute__((noinline)) void run_libc(const struct trace_op *ops, uint3
                    (struct allocator){ libc_malloc, libc_free, libc_realloc, libc_calloc });
 }
 
-/* Map in the pages of memory shared with the runner, by reading them, before the clock starts.
- * A fork copies no page table of shared memory, so the child's first touch of each page would
- * fault (the operations: 24 bytes each, 6,000 faults for a million) and be counted as the
- * stage's time; a plain loop over its own copy of the trace pays none. What is read here is
- * nothing yet: the runner fills each segment's operations in at its checkpoint. */
-static void map_in(const void *start, size_t bytes)
+void timed_map_in(const void *start, size_t bytes)
 {
     /* Read, not madvise: behind the fence the stage program's filter allows no such call. */
     for (size_t offset = 0; offset < bytes; offset += 4096)
@@ -89,7 +84,7 @@ void timed_run(const struct timed_work *work)
     /* Fault the tables in before timing: the stage's time is its own work, not ours. */
     memset(slots, 0, (size_t)slot_count * sizeof *slots);
     memset(work->observed, TIMED_NOT_DONE_BYTE, (size_t)work->op_count * sizeof *work->observed);
-    map_in(work->ops, (size_t)work->op_count * sizeof *work->ops);
+    timed_map_in(work->ops, (size_t)work->op_count * sizeof *work->ops);
     fingerprint_origin = work->use_libc ? 0 : simmem_heap_start();
     for (int i = 0; i < 2; i++)
         if (work->hide[i] != NULL)

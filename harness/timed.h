@@ -100,6 +100,13 @@ static inline uint32_t timed_segment_end(const struct trace *trace, uint32_t seg
 
 /* The body of a timed replay child (see isolate_run_checkpointed): the argument is a
  * timed_setup. It sets isolate_report()->finished at its end, and reports nothing else. */
+/* Map in the pages of [start, start + bytes) by reading them, before a clock starts: a child's
+ * first touch of each page faults (a fork copies no page table of shared memory, nor always of
+ * large private regions), and a fault inside the timed loop would count as the allocator's
+ * time (the operations: 24 bytes each, about 6,000 faults for a million). The timed replay
+ * does it for the operations the runner shares with it, which hold nothing yet at that point. */
+void timed_map_in(const void *start, size_t bytes);
+
 void timed_replay(void *setup);
 
 #endif /* TIMED_H */

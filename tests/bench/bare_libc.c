@@ -34,8 +34,7 @@ static void bare_loop(void *argument)
     void **slots = host_alloc(slot_bytes);
     /* Its tables in memory before the clock starts, as the harness's are (timed.c). */
     memset(slots, 0, slot_bytes);
-    for (size_t offset = 0; offset < (size_t)trace->op_count * sizeof *trace->ops; offset += 4096)
-        (void)*(const volatile char *)((const char *)trace->ops + offset);
+    timed_map_in(trace->ops, (size_t)trace->op_count * sizeof *trace->ops);
     checkpoint_reach(1);
     for (uint32_t i = 0; i < trace->op_count; i++) {
         const struct trace_op *op = &trace->ops[i];

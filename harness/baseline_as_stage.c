@@ -9,6 +9,7 @@
 #include "runner.h"
 #include "stage_calls.h"
 #include "timed.h"
+#include "warm.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -70,6 +71,6 @@ int main(int argc, char **argv)
         .check = hm_check,
     };
     calls.real_memory = baseline;
-    const struct runner_stage stage = { .calls = &calls, .timed_body = timed_replay, .is_baseline = 1 };
+    const struct runner_stage stage = { .calls = &calls, .timed_body = timed_replay, .is_baseline = 1, .warm = warm_main };
     return runner_main(argc, argv, &stage);
 }

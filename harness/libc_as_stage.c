@@ -4,6 +4,7 @@
 #include "libc_stage.h"
 #include "runner.h"
 #include "timed.h"
+#include "warm.h"
 #include "stage_calls.h"
 
 void *hm_malloc(size_t size)
@@ -42,7 +43,7 @@ const struct stage_calls STAGE_LIBC = {
 #ifndef HEAPKIT_STAGE_PROGRAM
 int main(int argc, char **argv)
 {
-    const struct runner_stage stage = { .calls = &STAGE_LIBC, .timed_body = timed_replay, .is_baseline = 1 };
+    const struct runner_stage stage = { .calls = &STAGE_LIBC, .timed_body = timed_replay, .is_baseline = 1, .warm = warm_main };
     return runner_main(argc, argv, &stage);
 }
 #endif

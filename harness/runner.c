@@ -415,8 +415,10 @@ static double time_once(const struct runner_options *o, const struct trace *trac
                         double segment_instructions[REPORT_MAX_SEGMENTS])
 {
     int use_libc = side == SIDE_LIBC;
+    const struct real_allocator *real = o->stage->calls->real_memory;
     struct timed_setup setup = {
         .trace = trace, .limit_bytes = o->limit_bytes, .use_libc = use_libc, .use_reference = side == SIDE_REFERENCE,
+        .real = side == SIDE_STAGE && is_baseline && real != &LIBC_ALLOCATOR ? real : NULL,
         .observed = fingerprints.observed,
         .expected = fingerprints.expected, .expected_bytes = fingerprints.bytes,
         .shown = fingerprints.shown,
@@ -618,6 +620,8 @@ int runner_main(int argc, char **argv, const struct runner_stage *stage)
 {
     struct runner_options o;
     int first_trace;
+    if (argc >= 2 && strcmp(argv[1], "--warm") == 0 && stage->warm != NULL)
+        return stage->warm(argc, argv, stage);
     if (read_options(argc, argv, stage, &o, &first_trace) != 0)
         return 2;
     int is_baseline = stage->is_baseline;

@@ -23,6 +23,8 @@ struct runner_stage {
      * one), on real memory: no fingerprints compared (its addresses vary run to run), no
      * hm_check to probe, no simulated heap to draw. */
     int is_baseline;
+    /* A runner with the stage linked in: warm_main (warm.h), for "--warm" as its first argument. */
+    int (*warm)(int argc, char **argv, const struct runner_stage *stage);
     double start_seconds;            /* added to each replay's time limit: starting a program */
     /* A runner with options of its own (the fence's: fence/main_runner.c): called with each
      * option the runner does not know; returns how many arguments it took (1 or 2), 0 when

@@ -22,12 +22,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "real_allocator.h"
 #include "trace.h"
 
 struct timed_setup {
     const struct trace *trace;
     uint64_t limit_bytes;
     int use_libc; /* time the C library instead of the stage */
+    const struct real_allocator *real; /* the stage is this production allocator: call it directly */
     int use_reference; /* time the reference stage instead (a fence runner's --reference-program) */
     /* op_count entries the runner shares with the child: each operation's fingerprint, as
      * fingerprint_of gives it (0 for free), TIMED_NOT_DONE until it is done. */
@@ -55,6 +57,7 @@ struct timed_work {
     const uint32_t *segment_ends; /* mark_count + 1 entries: each mark's op index, then op_count */
     uint64_t limit_bytes;
     int use_libc;
+    const struct real_allocator *real; /* a production allocator, called through its own functions */
     /* What the stage must not see, unmapped once the replay's own memory is taken (so that none
      * of it lands where these were) and before "ready": the checked replay's results, the
      * trace's operations. NULL for none. */
@@ -65,6 +68,12 @@ struct timed_work {
 /* Set up (the slots, simulated memory), reach "ready", run every segment, reaching the
  * checkpoint after each, and set the report's finished. */
 void timed_run(const struct timed_work *work);
+
+/* The operations [from, to) of work, each result's fingerprint into work->observed, through the
+ * C library (use_libc), the production allocator (real) or the stage: the one loop of every
+ * timed replay, cold (timed_run) or warm (warm.h). timed_start_fingerprints first. */
+void timed_run_ops(const struct timed_work *work, uint32_t from, uint32_t to, void **slots);
+void timed_start_fingerprints(const struct timed_work *work);
 
 enum { TIMED_CHECKPOINT_READY = 1 };
 

@@ -13,7 +13,8 @@
 #     script (target: 2 times at most; tests/bench/record.sh)
 #  9. the capstone against the production allocators, in one run over the bundled traces and the
 #     classic ones (../shared/cmu-traces, where present): at least mimalloc's speed, and the
-#     utilization of bins and of the C library (tests/bench/capstone_goal.py)
+#     utilization of bins and of the C library (tests/bench/capstone_goal.py); the speed measured
+#     cold, as the tables do, and warm (build/stages/NAME --warm: harness/warm.h)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # A step that fails says so, with its line, before set -e ends the run.
@@ -180,8 +181,15 @@ done
 [ ${#classic[@]} -gt 0 ] || echo "  (no classic traces beside the kit: ../shared/cmu-traces/ is missing)"
 "$BUILD/replay" -s "$stages" -n 11 -t 120 --save-json "$BUILD/bench/capstone.json" \
     traces/*.rep traces/real/*.rep "${classic[@]}" || true
+# The same traces warm (harness/warm.h): 15 replays in one process each, the best after the first.
+warm_files=()
+for stage in ${stages//,/ }; do
+    "$BUILD/stages/$stage" --warm 15 traces/*.rep traces/real/*.rep "${classic[@]}" >"$BUILD/bench/warm-$stage.txt" ||
+        echo "  ($stage: a warm replay failed: $BUILD/bench/warm-$stage.txt)"
+    warm_files+=("$BUILD/bench/warm-$stage.txt")
+done
 if command -v python3 >/dev/null; then
-    python3 tests/bench/capstone_goal.py "$BUILD/bench/capstone.json" hybrid
+    python3 tests/bench/capstone_goal.py "$BUILD/bench/capstone.json" hybrid "${warm_files[@]}"
 else
     echo "  (needs python3 to weigh the goal: apt-get install python3)"
 fi

@@ -517,6 +517,39 @@ job_leaks() {
     fi
 }
 
+# warm STAGE: build/stages/STAGE --warm (harness/warm.h) on two traces: a line each, six fields,
+# its figures positive numbers; then a bad pass count (exit 2, the usage) and a malformed trace
+# among good ones (its FILE:LINE message, exit 1, the good ones still measured).
+job_warm() {
+    local stage=$1 name=warm/$1 output status
+    if [ -x "$BUILD/stages/$stage" ] && ! "$BUILD/stages/$stage" --available >/dev/null 2>&1 &&
+        [[ $stage == jemalloc || $stage == mimalloc || $stage == tcmalloc ]]; then
+        skip "$name" "$("$BUILD/stages/$stage" --available 2>&1)"
+        return
+    fi
+    output=$(limited 120 "$BUILD/stages/$stage" --warm 3 traces/tiny-basic.rep traces/binary-small.rep 2>&1)
+    status=$?
+    if [ $status -ne 0 ] || [ "$(awk 'NF == 6 && $2 > 0 && $3 > 0 && $4 > 0 && $5 > 0 && $6 > 0' <<<"$output" | wc -l)" -ne 2 ] ||
+        ! grep -q '^tiny-basic 13 ' <<<"$output" || ! grep -q '^binary-small 12000 ' <<<"$output"; then
+        fail "$name" "expected exit 0 and a line per trace: NAME OPERATIONS and four positive figures (status $status)" "$output"
+        return
+    fi
+    output=$(limited 60 "$BUILD/stages/$stage" --warm 1 traces/tiny-basic.rep 2>&1)
+    status=$?
+    if [ $status -ne 2 ] || ! grep -q 'usage: .*--warm PASSES TRACE' <<<"$output"; then
+        fail "$name" "--warm 1: expected exit 2 and the usage (status $status)" "$output"
+        return
+    fi
+    output=$(limited 60 "$BUILD/stages/$stage" --warm 2 tests/traces/bad/a-extra-field.rep traces/tiny-basic.rep 2>&1)
+    status=$?
+    if [ $status -ne 1 ] || ! grep -qF "$(cat tests/traces/bad/a-extra-field.expect)" <<<"$output" ||
+        ! grep -q '^tiny-basic 13 ' <<<"$output"; then
+        fail "$name" "a malformed trace: expected exit 1, its message ($(cat tests/traces/bad/a-extra-field.expect)) and the good trace still measured (status $status)" "$output"
+    else
+        pass "$name"
+    fi
+}
+
 # The harness's jobs, first in the list (add_harness_final_jobs: the slow whole-kit ones, last).
 add_harness_jobs() {
     local program trace source cases i stage label
@@ -525,6 +558,9 @@ add_harness_jobs() {
     done
     for trace in tests/traces/bad/*.rep; do
         [ -f "$trace" ] && add bad "$trace"
+    done
+    for stage in hybrid libc mimalloc; do
+        add warm "$stage"
     done
     # Behind the fence only when this build has one (sanitizer and coverage builds link no static
     # stage program): else one line says what was not run.

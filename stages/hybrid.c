@@ -29,7 +29,8 @@
  *   6. Large: one mapping per block, 32-byte header, unmapped by free. Freeing a mapping raises
  *      the threshold to its size (up to LARGE_MIN_MAX_BYTES), as the GNU C library does.
  *   7. realloc stays in place when the block's class, chunk (which may grow into its free
- *      neighbour or the top) or mapping still holds the new size; a block that must grow moves
+ *      neighbour or the top) or mapping still holds the new size; a chunk shrunk by less than
+ *      half keeps its room (what shrinks is often grown again); a block that must grow moves
  *      to the bins (under the mapping threshold), where it can go on growing in place.
  *   8. A class gets pages only once a page's worth of blocks of about its size are live in
  *      the bins (1/WARM_SHARE_DIVISOR of a page's): until then its requests are medium ones.
@@ -77,7 +78,7 @@
  *   small malloc and free: O(1), a few loads and stores; a new page is O(1) from the pool, a
  *     look at PAGE_SEARCH_CHUNKS free chunks at most, or a grown heap. Space: the rounding to
  *     16, what a page's blocks do not fill (less than one block: 16 bytes for the classes that
- *     divide 4080, 112 at most), 8 header bytes per 4096, 24 table bytes per heap page, the
+ *     divide 4080, 256 at most), 8 header bytes per 4096, 24 table bytes per heap page, the
  *     free room of partly used pages, and the pool.
  *   medium: as the stage bins, O(1) but the last bin. large: as the stage mmap, a system call.
  *
@@ -98,7 +99,7 @@
 
 /* May be changed. */
 enum {
-    SMALL_MAX_BYTES = 128,          /* requests up to this many bytes are small: 8 classes */
+    SMALL_MAX_BYTES = 256,          /* requests up to this many bytes are small: 16 classes */
     LARGE_MIN_BYTES = 128 * 1024,   /* requests of this many bytes or more get a mapping, at first: */
     LARGE_MIN_MAX_BYTES = 32 * 1024 * 1024, /* free raises it to a freed mapping's size, up to this */
     POOL_MAX_PAGES = 4,             /* empty small pages kept for any class, beyond: to the bins */
@@ -465,8 +466,8 @@ static bool resize_in_place(struct chunk *chunk, size_t chunk_bytes)
     /* BEGIN SOLUTION */
     size_t have_bytes = chunk_size(chunk);
     if (chunk_bytes <= have_bytes) {
-        if (have_bytes - chunk_bytes < MIN_CHUNK_BYTES)
-            return true;
+        if (have_bytes - chunk_bytes < MIN_CHUNK_BYTES || chunk_bytes > have_bytes / 2)
+            return true; /* what a block shrinks by less than half is often grown again */
         set_allocated(chunk, chunk_bytes, previous_is_free(chunk));
         struct chunk *tail = next_in_memory(chunk);
         set_allocated(tail, have_bytes - chunk_bytes, false);
@@ -499,14 +500,17 @@ static inline char *page_blocks(size_t page_number)
 
 static inline size_t class_bytes(size_t class_index) { return class_index * ALIGNMENT_BYTES; }
 
-/* The small page that holds `address`, or NULL when it is not in one (medium, or not heap). */
-static inline struct page *small_page_of(const void *address)
+/* The number of the grid page that holds `address`: past heap.page_slots when it is in no
+ * page the table describes (below the heap, a mapping, or before the heap is set up). */
+static inline size_t page_number_of(const void *address)
 {
-    size_t page_number = (size_t)((uintptr_t)address - (uintptr_t)heap.first_chunk - HEADER_BYTES) / SMALL_PAGE_BYTES;
-    if (page_number >= heap.page_slots)
-        return NULL;
-    struct page *page = &heap.pages[page_number];
-    return page->class_index != 0 && page->class_index != POOLED ? page : NULL;
+    return (size_t)((uintptr_t)address - (uintptr_t)heap.first_chunk - HEADER_BYTES) / SMALL_PAGE_BYTES;
+}
+
+/* Is page k a small page of some class (not pooled, not a medium chunk's)? */
+static inline bool is_small_page(size_t page_number)
+{
+    return page_number < heap.page_slots && (size_t)heap.pages[page_number].class_index - 1 < CLASS_COUNT;
 }
 
 /* Put page number k first on a list (a class's, or the pool). */
@@ -656,23 +660,30 @@ static struct page *new_page(size_t class_index)
     /* END SOLUTION */
 }
 
-/* A small block of class c (rule 1): a free block of the first page with room, else the
- * page's next never-used block; a full page leaves its class's list. */
-static void *small_malloc(size_t class_index)
+/* A block of page k, of class c, which has room (rule 1): a free block, else the page's next
+ * never-used block; a full page leaves its class's list. */
+static inline void *take_block(size_t page_number, size_t class_index)
 {
     /* BEGIN SOLUTION */
-    struct page *page = heap.with_room[class_index] != 0 ? &heap.pages[heap.with_room[class_index] - 1]
-                                                         : new_page(class_index);
-    if (page == NULL)
-        return NULL;
+    struct page *page = &heap.pages[page_number];
     void *block = page->free;
     if (block != NULL)
         page->free = *(void **)block;
     else
-        block = page_blocks((size_t)(page - heap.pages)) + page->fresh++ * class_bytes(class_index);
+        block = page_blocks(page_number) + page->fresh++ * class_bytes(class_index);
     if (++page->used == page->capacity)
-        list_remove(&heap.with_room[class_index], (size_t)(page - heap.pages));
+        list_remove(&heap.with_room[class_index], page_number);
     return block;
+    /* END SOLUTION */
+}
+
+/* A small block of class c: from the first page of its list, else from a new page. */
+static void *small_malloc(size_t class_index)
+{
+    /* BEGIN SOLUTION */
+    if (heap.with_room[class_index] == 0 && new_page(class_index) == NULL)
+        return NULL;
+    return take_block(heap.with_room[class_index] - 1, class_index);
     /* END SOLUTION */
 }
 
@@ -695,18 +706,11 @@ static bool class_is_warm(size_t class_index)
     /* END SOLUTION */
 }
 
-/* Free a small block: onto its page's free list; a full page rejoins its class's list, an
- * empty one goes to the pool, or past POOL_MAX_PAGES back to the bins (rule 3). */
-static void small_free(struct page *page, void *block)
+/* Page k has no block left in use: to the pool, or past POOL_MAX_PAGES back to the bins. */
+static void page_emptied(size_t page_number)
 {
     /* BEGIN SOLUTION */
-    size_t page_number = (size_t)(page - heap.pages);
-    *(void **)block = page->free;
-    page->free = block;
-    if (page->used-- == page->capacity)
-        list_push(&heap.with_room[page->class_index], page_number);
-    if (page->used != 0)
-        return;
+    struct page *page = &heap.pages[page_number];
     list_remove(&heap.with_room[page->class_index], page_number);
     if (heap.pooled_pages < POOL_MAX_PAGES) {
         page->class_index = POOLED;
@@ -716,6 +720,21 @@ static void small_free(struct page *page, void *block)
         page->class_index = 0;
         release((struct chunk *)(page_blocks(page_number) - HEADER_BYTES));
     }
+    /* END SOLUTION */
+}
+
+/* Free a small block of page k: onto its page's free list; a full page rejoins its class's
+ * list, an empty one leaves it (rule 3). */
+static inline void small_free(size_t page_number, void *block)
+{
+    /* BEGIN SOLUTION */
+    struct page *page = &heap.pages[page_number];
+    *(void **)block = page->free;
+    page->free = block;
+    if (page->used-- == page->capacity)
+        list_push(&heap.with_room[page->class_index], page_number);
+    if (page->used == 0)
+        page_emptied(page_number);
     /* END SOLUTION */
 }
 
@@ -779,6 +798,9 @@ static inline bool in_heap(const void *address)
 void *hm_malloc(size_t size)
 {
     /* BEGIN SOLUTION */
+    size_t class_index = (size + ALIGNMENT_BYTES - 1) / ALIGNMENT_BYTES;
+    if (size - 1 < SMALL_MAX_BYTES && heap.with_room[class_index] != 0)
+        return take_block(heap.with_room[class_index] - 1, class_index); /* most calls end here */
     if (size == 0)
         return NULL;
     size_t chunk_bytes = chunk_bytes_for(size);
@@ -793,10 +815,9 @@ void *hm_malloc(size_t size)
         if (block != NULL)
             return block; /* near the memory limit, a free chunk of the heap may still hold it */
     }
-    if (!heap_set_up())
+    if (heap.start == NULL && !heap_set_up())
         return NULL;
-    size_t class_index = (size + ALIGNMENT_BYTES - 1) / ALIGNMENT_BYTES;
-    if (size <= SMALL_MAX_BYTES && (heap.with_room[class_index] != 0 || class_is_warm(class_index))) {
+    if (size <= SMALL_MAX_BYTES && class_is_warm(class_index)) {
         void *block = small_malloc(class_index);
         if (block != NULL)
             return block; /* no room for a new page: a bins chunk may still fit */
@@ -811,15 +832,13 @@ void *hm_malloc(size_t size)
 void hm_free(void *ptr)
 {
     /* BEGIN SOLUTION */
-    if (ptr == NULL)
+    size_t page_number = page_number_of(ptr);
+    if (is_small_page(page_number))
+        small_free(page_number, ptr); /* most calls end here */
+    else if (ptr == NULL)
         return;
-    if (!in_heap(ptr)) {
+    else if (!in_heap(ptr))
         large_free((struct mapping *)((char *)ptr - MAPPING_HEADER_BYTES));
-        return;
-    }
-    struct page *page = small_page_of(ptr);
-    if (page != NULL)
-        small_free(page, ptr);
     else
         release(chunk_of(ptr));
     /* END SOLUTION */
@@ -849,8 +868,8 @@ void *hm_realloc(void *ptr, size_t size)
             return ptr;
         }
         room_bytes = min_bytes(room_bytes, (size_t)mapping->payload_bytes);
-    } else if (small_page_of(ptr) != NULL) {
-        room_bytes = class_bytes(small_page_of(ptr)->class_index);
+    } else if (is_small_page(page_number_of(ptr))) {
+        room_bytes = class_bytes(heap.pages[page_number_of(ptr)].class_index);
         if (size <= room_bytes && (size > room_bytes / 2 || room_bytes == ALIGNMENT_BYTES))
             return ptr;
     } else {

@@ -283,7 +283,7 @@ static inline bool belongs_in_a_bin(const struct chunk *chunk)
 }
 
 /* File a free chunk, header and footer written, at the head of its bin (but the top). */
-static void file_free(struct chunk *chunk)
+static inline void file_free(struct chunk *chunk)
 {
     /* BEGIN SOLUTION */
     if (!belongs_in_a_bin(chunk))
@@ -301,7 +301,7 @@ static void file_free(struct chunk *chunk)
 }
 
 /* Take a free chunk out of where file_free put it. */
-static void unfile_free(struct chunk *chunk)
+static inline void unfile_free(struct chunk *chunk)
 {
     /* BEGIN SOLUTION */
     if (!belongs_in_a_bin(chunk))

@@ -17,10 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Where a process's memory lands (its stack, its mappings: they move from run to run) makes
- * the same replay up to 1.5 times slower in one process than in the next, by how its arrays
- * and the heap share the cache's sets: each side is measured in this many processes,
- * alternating, and keeps its best. */
+/* The same replay runs up to 1.5 times slower in one process than in the next (where its
+ * memory lands; what else the machine does for that second): each side is measured in this
+ * many processes, alternating, and keeps its best; and each process's tables start a
+ * different number of pages further on. */
 enum { MOST_PASSES = 1000, WARM_PROCESSES = 5 };
 
 /* What one process measured: its first pass and its best later one, in seconds. */
@@ -61,7 +61,7 @@ static void free_with(const struct timed_work *work, void *block)
 static void measure(const struct timed_work *work, const uint8_t *live, uint32_t passes, int out)
 {
     char error[256];
-    /* Each process's tables and heap a different number of pages further on (warm.c's top). */
+    /* Its tables and heap a different number of pages further on than the last process's. */
     if (host_alloc(4096 * (1 + (size_t)getpid() % 61)) == NULL)
         _exit(1);
     uint32_t slot_count = work->id_count ? work->id_count : 1;

@@ -415,10 +415,9 @@ static double time_once(const struct runner_options *o, const struct trace *trac
                         double segment_instructions[REPORT_MAX_SEGMENTS])
 {
     int use_libc = side == SIDE_LIBC;
-    const struct real_allocator *real = o->stage->calls->real_memory;
     struct timed_setup setup = {
         .trace = trace, .limit_bytes = o->limit_bytes, .use_libc = use_libc, .use_reference = side == SIDE_REFERENCE,
-        .real = side == SIDE_STAGE && is_baseline && real != &LIBC_ALLOCATOR ? real : NULL,
+        .real = side == SIDE_STAGE ? timed_direct_allocator(o->stage->calls->real_memory) : NULL,
         .observed = fingerprints.observed,
         .expected = fingerprints.expected, .expected_bytes = fingerprints.bytes,
         .shown = fingerprints.shown,

@@ -75,6 +75,13 @@ void timed_run(const struct timed_work *work);
 void timed_run_ops(const struct timed_work *work, uint32_t from, uint32_t to, void **slots);
 void timed_start_fingerprints(const struct timed_work *work);
 
+/* The production allocator a runner's stage side is timed through directly (timed_work.real):
+ * its real_memory when that is one (baselines.h), NULL for a stage or the C library. */
+static inline const struct real_allocator *timed_direct_allocator(const struct real_allocator *real_memory)
+{
+    return real_memory != &LIBC_ALLOCATOR ? real_memory : NULL;
+}
+
 enum { TIMED_CHECKPOINT_READY = 1 };
 
 /* A stage program's replay (fence/timed_remote.c) also stops once before its exec, in the kit's

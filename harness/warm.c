@@ -172,7 +172,7 @@ int warm_main(int argc, char **argv, const struct runner_stage *stage)
         struct timed_work work = {
             .ops = trace.ops, .op_count = trace.op_count, .id_count = trace.id_count,
             .limit_bytes = RUNNER_DEFAULT_LIMIT_BYTES,
-            .real = stage->is_baseline && real != &LIBC_ALLOCATOR ? real : NULL,
+            .real = timed_direct_allocator(real),
             .use_libc = real == &LIBC_ALLOCATOR,
         };
         const struct timed_work libc_work = { .ops = trace.ops, .op_count = trace.op_count,

@@ -859,7 +859,7 @@ void *hm_realloc(void *ptr, size_t size)
         errno = ENOMEM;
         return NULL;
     }
-    size_t room_bytes;
+    size_t room_bytes, page_number = page_number_of(ptr);
     if (!in_heap(ptr)) {
         struct mapping *mapping = (struct mapping *)((char *)ptr - MAPPING_HEADER_BYTES);
         room_bytes = (size_t)mapping->mapping_bytes - MAPPING_HEADER_BYTES;
@@ -868,8 +868,8 @@ void *hm_realloc(void *ptr, size_t size)
             return ptr;
         }
         room_bytes = min_bytes(room_bytes, (size_t)mapping->payload_bytes);
-    } else if (is_small_page(page_number_of(ptr))) {
-        room_bytes = class_bytes(heap.pages[page_number_of(ptr)].class_index);
+    } else if (is_small_page(page_number)) {
+        room_bytes = class_bytes(heap.pages[page_number].class_index);
         if (size <= room_bytes && (size > room_bytes / 2 || room_bytes == ALIGNMENT_BYTES))
             return ptr;
     } else {

@@ -700,9 +700,10 @@ static inline size_t small_count_index(size_t chunk_bytes)
 static bool class_is_warm(size_t class_index)
 {
     /* BEGIN SOLUTION */
-    size_t capacity = BLOCK_AREA_BYTES / class_bytes(class_index);
     size_t live = heap.binned_small[class_index - 1] + heap.binned_small[class_index];
-    return live * WARM_SHARE_DIVISOR >= capacity;
+    /* live * D >= capacity = BLOCK_AREA_BYTES / class bytes (rounded down), without dividing:
+     * a division costs tens of cycles, and every small request pays this test until it is warm. */
+    return (live * WARM_SHARE_DIVISOR + 1) * class_bytes(class_index) > BLOCK_AREA_BYTES;
     /* END SOLUTION */
 }
 
@@ -795,12 +796,12 @@ static inline bool in_heap(const void *address)
 
 /* ==== 2. The C library's functions ========================================================= */
 
-void *hm_malloc(size_t size)
+/* Every malloc that the first page of its class cannot serve: a new page, a bins chunk, a
+ * mapping. Kept out of hm_malloc (noinline), so that the common case costs no more than its
+ * few loads: inlined, its registers would be saved and restored on every call. */
+__attribute__((noinline)) static void *malloc_otherwise(size_t size)
 {
     /* BEGIN SOLUTION */
-    size_t class_index = (size + ALIGNMENT_BYTES - 1) / ALIGNMENT_BYTES;
-    if (size - 1 < SMALL_MAX_BYTES && heap.with_room[class_index] != 0)
-        return take_block(heap.with_room[class_index] - 1, class_index); /* most calls end here */
     if (size == 0)
         return NULL;
     size_t chunk_bytes = chunk_bytes_for(size);
@@ -817,6 +818,7 @@ void *hm_malloc(size_t size)
     }
     if (heap.start == NULL && !heap_set_up())
         return NULL;
+    size_t class_index = (size + ALIGNMENT_BYTES - 1) / ALIGNMENT_BYTES;
     if (size <= SMALL_MAX_BYTES && class_is_warm(class_index)) {
         void *block = small_malloc(class_index);
         if (block != NULL)
@@ -826,6 +828,16 @@ void *hm_malloc(size_t size)
     if (chunk != NULL && size <= SMALL_MAX_BYTES)
         heap.binned_small[small_count_index(chunk_bytes)]++;
     return chunk == NULL ? NULL : payload_of(chunk);
+    /* END SOLUTION */
+}
+
+void *hm_malloc(size_t size)
+{
+    /* BEGIN SOLUTION */
+    size_t class_index = (size + ALIGNMENT_BYTES - 1) / ALIGNMENT_BYTES;
+    if (size - 1 < SMALL_MAX_BYTES && heap.with_room[class_index] != 0)
+        return take_block(heap.with_room[class_index] - 1, class_index); /* most calls end here */
+    return malloc_otherwise(size);
     /* END SOLUTION */
 }
 

@@ -25,7 +25,8 @@
  *      the medium chunk before the free space keeps room to grow into.
  *   5. Medium: the bins of the stage bins (best fit, split, merge on free, grow at the top by
  *      what is missed plus 1/32 of the heap), the top in no bin; a small request served from
- *      the top is cut from its high end, as in rule 4.
+ *      the top is cut from its high end, as in rule 4; the rest of a chunk of the last bin
+ *      that stays in the last bin takes the chunk's place in its list.
  *   6. Large: one mapping per block, 32-byte header, unmapped by free. Freeing a mapping raises
  *      the threshold to its size (up to LARGE_MIN_MAX_BYTES), as the GNU C library does.
  *   7. realloc stays in place when the block's class, chunk (which may grow into its free
@@ -428,8 +429,24 @@ static struct chunk *allocate(size_t chunk_bytes)
     if (chunk == NULL)
         return NULL;
     heap.allocated_chunks++;
-    unfile_free(chunk);
     size_t spare_bytes = chunk_size(chunk) - chunk_bytes;
+    if (spare_bytes >= MIN_CHUNK_BYTES && bin_index_for(spare_bytes) == LAST_BIN && belongs_in_a_bin(chunk)) {
+        /* The rest stays in the last bin, where the chunk was: it takes the chunk's place in
+         * the list (no unfiling and filing again), as the GNU C library's last remainder. */
+        struct chunk *rest = (struct chunk *)((char *)chunk + chunk_bytes);
+        rest->next_free = chunk->next_free;
+        rest->prev_free = chunk->prev_free;
+        if (rest->prev_free != NULL)
+            rest->prev_free->next_free = rest;
+        else
+            heap.bins[LAST_BIN] = rest;
+        if (rest->next_free != NULL)
+            rest->next_free->prev_free = rest;
+        set_free(rest, spare_bytes);
+        set_allocated(chunk, chunk_bytes, false);
+        return chunk;
+    }
+    unfile_free(chunk);
     if (chunk_bytes <= SMALL_CHUNK_BYTES && !belongs_in_a_bin(chunk) && spare_bytes >= MIN_CHUNK_BYTES) {
         /* A small request from the top is cut from its high end: the block before the top
          * keeps room to grow into (realloc). */

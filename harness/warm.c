@@ -76,16 +76,17 @@ static void *malloc_with(const struct timed_work *work, size_t size)
  * end. Without it the processor learns the replay: a pass repeats the last one's branches
  * exactly, as no program does. Measured on calloc-mix (--warm 15, ns per operation, best
  * pass): bins 11.7 without it, 24.9 with it; mimalloc 8.9 and 13.0; the C library 35.5 and
- * 38.2 (its heap is left less tidy), hybrid 27.1 and 26.6. Eight traces of calloc-mix's generator with different seeds, replayed in
- * turn (nothing repeats), gave bins 25.5 and mimalloc 15.8; and a loop of random branches
- * between passes, which touches no memory, took bins from 11.4 to 22.7: what a repeated replay
- * trains is the branch predictor, not the caches. The same work for every allocator.
+ * 38.2 (its heap is left less tidy), hybrid 27.1 and 26.6. Eight traces of calloc-mix's
+ * generator with different seeds, replayed in turn (nothing repeats), gave bins 25.5 and
+ * mimalloc 15.8; and a loop of random branches between passes, which touches no memory, took
+ * bins from 11.4 to 22.7: what a repeated replay trains is the branch predictor, not the
+ * caches. The same work for every allocator.
  */
 static void other_work(const struct timed_work *work, uint32_t pass)
 {
     static void *blocks[OTHER_WORK_SLOTS];
-    uint64_t x = (uint64_t)(pass + 1) * 0x9e3779b97f4a7c15u; /* xorshift64: the same stretch for every allocator */
-    for (int i = 0; i < OTHER_WORK_OPERATIONS; i++) {
+    uint64_t x = (uint64_t)(pass + 1) * 0x9e3779b97f4a7c15u; /* the same stretch for every allocator */
+    for (int i = 0; i < OTHER_WORK_OPERATIONS; i++) { /* xorshift64 */
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;

@@ -432,7 +432,7 @@ static struct chunk *allocate(size_t chunk_bytes)
     size_t spare_bytes = chunk_size(chunk) - chunk_bytes;
     if (spare_bytes >= MIN_CHUNK_BYTES && bin_index_for(spare_bytes) == LAST_BIN && belongs_in_a_bin(chunk)) {
         /* The rest stays in the last bin, where the chunk was: it takes the chunk's place in
-         * the list (no unfiling and filing again), as the GNU C library's last remainder. */
+         * the list, four links rewritten rather than a chunk unfiled and another filed. */
         struct chunk *rest = (struct chunk *)((char *)chunk + chunk_bytes);
         rest->next_free = chunk->next_free;
         rest->prev_free = chunk->prev_free;

@@ -299,6 +299,10 @@ static void checkpoint_out_of_order_refused(void)
         return;
     }
     struct child_outcome outcome = timed(SKIPS_AHEAD, 0, &proof);
+    if (!outcome.checkpoint_refused || outcome.refused_checkpoint != 4) /* seen once in CI: say how */
+        fprintf(stderr, "  the child ended %d (signal %d, exit %d) after %.3f s, refused %d at checkpoint %u: %s\n",
+                (int)outcome.end, outcome.signal, outcome.exit_status, outcome.seconds, outcome.checkpoint_refused,
+                outcome.refused_checkpoint, proof.error);
     expect(outcome.checkpoint_refused && outcome.refused_checkpoint == 4);
     expect_text(proof.error, "unit.rep: the timed replay of the stage signalled checkpoint 4 where "
                              "checkpoint 2 of 4 was due (after operation 0)");

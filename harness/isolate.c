@@ -343,20 +343,24 @@ static enum wait_end wait_at_most(pid_t child, double limit, const struct timesp
          * that one is served as soon as the child reaches it (the child sleeps till then). */
         if (watch != NULL && !checkpoint_watch_done(watch)) {
             int served = checkpoint_serve_pending(watch);
-            if (served < 0)
-                return WAIT_REFUSED;
             /* A watched child sleeps only at a checkpoint, which is then pending: asleep with none
              * (looked at again after the state, so that one just reached is seen), it waits on
              * something else, using no CPU: a hang, stopped now rather than at the time limit. */
-            if (served == 0 && isolate_process_asleep(child) && checkpoint_serve_pending(watch) == 0) {
-                double now = seconds_since(start);
-                if (asleep_since < 0)
-                    asleep_since = now;
-                else if (now - asleep_since >= ASLEEP_SECONDS)
-                    return WAIT_ASLEEP;
-            } else if (served == 0) {
-                asleep_since = -1;
+            int asleep_with_none = 0;
+            if (served == 0 && isolate_process_asleep(child)) {
+                served = checkpoint_serve_pending(watch);
+                asleep_with_none = served == 0;
             }
+            /* Refused at either look (the child may reach its checkpoint between the two): it
+             * waits for an answer that will not come. */
+            if (served < 0)
+                return WAIT_REFUSED;
+            if (!asleep_with_none)
+                asleep_since = -1;
+            else if (asleep_since < 0)
+                asleep_since = seconds_since(start);
+            else if (seconds_since(start) - asleep_since >= ASLEEP_SECONDS)
+                return WAIT_ASLEEP;
             if (served == 0) /* after one, look again at once: it may have been the last */
                 checkpoint_wait(watch, left < CHECKPOINT_POLL_SECONDS ? left : CHECKPOINT_POLL_SECONDS);
             continue;

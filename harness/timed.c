@@ -14,12 +14,6 @@
 
 _Static_assert(REPORT_MAX_SEGMENTS == TRACE_MAX_MARKS + 1, "a result has room for every segment");
 
-struct allocator {
-    void *(*malloc)(size_t size);
-    void (*free)(void *ptr);
-    void *(*realloc)(void *ptr, size_t size);
-    void *(*calloc)(size_t nmemb, size_t size);
-};
 
 /* Where fingerprints are measured from: simulated memory's start for the stage, 0 for the C
  * library. Read from memory, never known to the compiler, so that the stage's loop and the C
@@ -30,7 +24,7 @@ static volatile uintptr_t fingerprint_origin;
  * result's fingerprint goes to observed[i], for the runner to compare (free: 0). */
 static inline __attribute__((always_inline)) void
 run_operations(const struct trace_op *ops, uint32_t op_count, void **slots, uint64_t *observed,
-               const struct allocator a)
+               const struct timed_allocator a)
 {
     const uintptr_t origin = fingerprint_origin;
     for (uint32_t i = 0; i < op_count; i++) {
@@ -57,14 +51,14 @@ static __attribute__((noinline)) void run_stage(const struct trace_op *ops, uint
                                                 uint64_t *observed)
 {
     run_operations(ops, op_count, slots, observed,
-                   (struct allocator){ hm_malloc, hm_free, hm_realloc, hm_calloc });
+                   (struct timed_allocator){ hm_malloc, hm_free, hm_realloc, hm_calloc });
 }
 
 static __attribute__((noinline)) void run_libc(const struct trace_op *ops, uint32_t op_count, void **slots,
                                                uint64_t *observed)
 {
     run_operations(ops, op_count, slots, observed,
-                   (struct allocator){ libc_malloc, libc_free, libc_realloc, libc_calloc });
+                   (struct timed_allocator){ libc_malloc, libc_free, libc_realloc, libc_calloc });
 }
 
 /* A production allocator (baselines.h) called through its own functions' addresses, as a
@@ -74,7 +68,16 @@ static __attribute__((noinline)) void run_real(const struct trace_op *ops, uint3
                                                uint64_t *observed, const struct real_allocator *real)
 {
     run_operations(ops, op_count, slots, observed,
-                   (struct allocator){ real->malloc, real->free, real->realloc, real->calloc });
+                   (struct timed_allocator){ real->malloc, real->free, real->realloc, real->calloc });
+}
+
+struct timed_allocator timed_allocator(const struct timed_work *work)
+{
+    if (work->use_libc)
+        return (struct timed_allocator){ libc_malloc, libc_free, libc_realloc, libc_calloc };
+    if (work->real != NULL)
+        return (struct timed_allocator){ work->real->malloc, work->real->free, work->real->realloc, work->real->calloc };
+    return (struct timed_allocator){ hm_malloc, hm_free, hm_realloc, hm_calloc };
 }
 
 void timed_run_ops(const struct timed_work *work, uint32_t from, uint32_t to, void **slots)

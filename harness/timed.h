@@ -73,6 +73,17 @@ void timed_run(const struct timed_work *work);
  * C library (use_libc), the production allocator (real) or the stage: the one loop of every
  * timed replay, cold (timed_run) or warm (warm.h). timed_start_fingerprints first. */
 void timed_run_ops(const struct timed_work *work, uint32_t from, uint32_t to, void **slots);
+
+/* The functions a timed work's side allocates with: the C library's, a production allocator's
+ * own (timed_work.real), or the stage's. For work around the replay (harness/warm.c); the timed
+ * loop itself has each side's functions compiled in. */
+struct timed_allocator {
+    void *(*malloc)(size_t size);
+    void (*free)(void *ptr);
+    void *(*realloc)(void *ptr, size_t size);
+    void *(*calloc)(size_t nmemb, size_t size);
+};
+struct timed_allocator timed_allocator(const struct timed_work *work);
 void timed_start_fingerprints(const struct timed_work *work);
 
 /* The production allocator a runner's stage side is timed through directly (timed_work.real):

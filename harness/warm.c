@@ -1,7 +1,6 @@
 /* warm.c: warm replays for the bench (see warm.h). */
 #include "warm.h"
 
-#include "heapmgr.h"
 #include "hostmem.h"
 #include "libc_stage.h"
 #include "simmem.h"
@@ -51,25 +50,6 @@ static uint8_t *blocks_live_at_end(const struct trace *trace)
     return live;
 }
 
-static void free_with(const struct timed_work *work, void *block)
-{
-    if (work->use_libc)
-        libc_free(block);
-    else if (work->real != NULL)
-        work->real->free(block);
-    else
-        hm_free(block);
-}
-
-static void *malloc_with(const struct timed_work *work, size_t size)
-{
-    if (work->use_libc)
-        return libc_malloc(size);
-    if (work->real != NULL)
-        return work->real->malloc(size);
-    return hm_malloc(size);
-}
-
 /*
  * Other work, untimed, before each pass: random mallocs (half of 1 to 256 bytes, half of 1 to
  * 4096) and frees through the same allocator, a different stretch each pass, all freed at its
@@ -82,7 +62,7 @@ static void *malloc_with(const struct timed_work *work, size_t size)
  * bins from 11.4 to 22.7: what a repeated replay trains is the branch predictor, not the
  * caches. The same work for every allocator.
  */
-static void other_work(const struct timed_work *work, uint32_t pass)
+static void other_work(const struct timed_allocator *with, uint32_t pass)
 {
     static void *blocks[OTHER_WORK_SLOTS];
     uint64_t x = (uint64_t)(pass + 1) * 0x9e3779b97f4a7c15u; /* the same stretch for every allocator */
@@ -92,16 +72,16 @@ static void other_work(const struct timed_work *work, uint32_t pass)
         x ^= x << 17;
         size_t slot = (size_t)(x >> 20) % OTHER_WORK_SLOTS;
         if (blocks[slot] != NULL) {
-            free_with(work, blocks[slot]);
+            with->free(blocks[slot]);
             blocks[slot] = NULL;
         } else {
             size_t most_bytes = (x >> 40) & 1 ? 256 : 4096;
-            blocks[slot] = malloc_with(work, 1 + (size_t)(x >> 8) % most_bytes);
+            blocks[slot] = with->malloc(1 + (size_t)(x >> 8) % most_bytes);
         }
     }
     for (size_t slot = 0; slot < OTHER_WORK_SLOTS; slot++)
         if (blocks[slot] != NULL) {
-            free_with(work, blocks[slot]);
+            with->free(blocks[slot]);
             blocks[slot] = NULL;
         }
 }
@@ -129,10 +109,11 @@ static void measure(const struct timed_work *work, const uint8_t *live, uint32_t
     work = &mine;
     timed_map_in(work->observed, observed_bytes);
     timed_start_fingerprints(work);
+    const struct timed_allocator with = timed_allocator(work);
     struct warm_figures figures = { 0, 0 };
     for (uint32_t pass = 0; pass < passes; pass++) {
         if (pass > 0)
-            other_work(work, pass); /* not before the first: it stays cold */
+            other_work(&with, pass); /* not before the first: it stays cold */
         memset(slots, 0, (size_t)slot_count * sizeof *slots);
         double start = cpu_seconds();
         timed_run_ops(work, 0, work->op_count, slots);
@@ -143,7 +124,7 @@ static void measure(const struct timed_work *work, const uint8_t *live, uint32_t
             figures.warm_seconds = taken;
         for (uint32_t id = 0; id < work->id_count; id++)
             if (live[id] && slots[id] != NULL)
-                free_with(work, slots[id]);
+                with.free(slots[id]);
     }
     _exit(write(out, &figures, sizeof figures) == (ssize_t)sizeof figures ? 0 : 1);
 }
